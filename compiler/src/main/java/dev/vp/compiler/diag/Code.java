@@ -18,15 +18,56 @@ public enum Code {
 
     // ---- E03xx: names and declarations ----
     E0300(Severity.ERROR, "unknown name"),
+    E0301(Severity.ERROR, "name already declared"),
+    E0302(Severity.ERROR, "reserved name"),
+    E0303(Severity.ERROR, "unknown or undefined function"),
+    E0304(Severity.ERROR, "unknown type"),
+    E0305(Severity.ERROR, "built-in variable assigned"),
+    E0306(Severity.ERROR, "break or continue outside a loop"),
+    E0308(Severity.ERROR, "conflicting function declarations"),
+    E0310(Severity.ERROR, "unknown field"),
+    E0311(Severity.ERROR, "aggregate misused"),
+    E0313(Severity.ERROR, "wrong keys"),
+    E0314(Severity.ERROR, "local declared twice"),
+    E0315(Severity.ERROR, "empty bag"),
 
     // ---- E04xx: types and memory models ----
     E0400(Severity.ERROR, "type mismatch"),
+    E0402(Severity.ERROR, "object too large"),
+    E0403(Severity.ERROR, "pinned offsets must increase"),
+    E0404(Severity.ERROR, "bad memory model"),
+    E0405(Severity.ERROR, "cannot dereference"),
+    E0406(Severity.ERROR, "bad member access"),
+    E0407(Severity.ERROR, "cannot assign or return this"),
+    E0408(Severity.ERROR, "cannot take the address"),
+    E0409(Severity.ERROR, "void value"),
+    E0410(Severity.ERROR, "constant required"),
+    E0411(Severity.ERROR, "wrong number of arguments"),
+    E0412(Severity.ERROR, "bad array length"),
+    E0413(Severity.ERROR, "cannot index"),
+    E0416(Severity.ERROR, "incomplete struct"),
+    E0417(Severity.ERROR, "storage class on a local"),
+    E0418(Severity.ERROR, "`<-` needs an aggregate or a bag"),
 
     // ---- E05xx: probe specifications, catalog, symbols ----
     E0500(Severity.ERROR, "unknown probe"),
+    E0501(Severity.ERROR, "unknown guest symbol"),
+    E0502(Severity.ERROR, "probe kind not supported by the target"),
+    E0503(Severity.ERROR, "vCPU state read without a vCPU"),
+    E0504(Severity.ERROR, "built-in variable not available here"),
+    E0505(Severity.ERROR, "bad probe period"),
+    E0506(Severity.ERROR, "too many probe parameters"),
+    E0507(Severity.ERROR, "wrong domain"),
+    E0508(Severity.ERROR, "VM index must be 0"),
+    E0509(Severity.ERROR, "per-vCPU variable in a host probe"),
+    E0510(Severity.ERROR, "site is not patchable"),
 
     // ---- E06xx: built-in functions and printf formats ----
     E0600(Severity.ERROR, "wrong arguments to a built-in"),
+    E0601(Severity.ERROR, "format is not a string literal"),
+    E0602(Severity.ERROR, "bad format"),
+    E0603(Severity.ERROR, "format and arguments disagree in number"),
+    E0604(Severity.ERROR, "format and argument disagree in type"),
 
     // ---- E07xx: budgets ----
     E0700(Severity.ERROR, "budget exceeded"),
@@ -36,6 +77,10 @@ public enum Code {
 
     // ---- W0xxx: warnings (same section numbering as errors) ----
     W0001(Severity.WARNING, "deprecated spelling"),
+    W0400(Severity.WARNING, "unsigned comparison with a negative number"),
+    W0401(Severity.WARNING, "ordering comparison with strcmp"),
+    W0500(Severity.WARNING, "deprecated probe spelling"),
+    W0700(Severity.WARNING, "budget nearly used"),
     ;
 
     private final Severity severity;

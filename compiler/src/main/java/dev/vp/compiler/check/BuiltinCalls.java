@@ -1,0 +1,142 @@
+package dev.vp.compiler.check;
+
+import dev.vp.compiler.ast.Expr;
+import dev.vp.compiler.diag.Code;
+import dev.vp.compiler.diag.Diagnostic;
+import dev.vp.compiler.source.Span;
+import java.util.List;
+
+/** Checks the arguments of built-in function calls, including printf-style formats against their arguments. */
+final class BuiltinCalls {
+    private BuiltinCalls() {}
+
+    static Type check(Checker c, Expr.Call call, BuiltinFunction f) {
+        List<Expr> args = call.args();
+        return switch (f) {
+            case PRINTF -> { format(c, call, args, 0); yield Type.VOID; }
+            case SPRINTF -> {
+                if (!arity(c, call, f, args.size() >= 2)) yield Type.VOID;
+                c.stringTarget(args.get(0), "sprintf");
+                format(c, call, args, 1);
+                yield Type.VOID;
+            }
+            case LOGINT -> { if (arity(c, call, f, args.size() == 1)) integer(c, args.get(0)); yield Type.VOID; }
+            case LOGSTR -> { if (arity(c, call, f, args.size() == 1)) string(c, args.get(0)); yield Type.VOID; }
+            case STRCMP -> {
+                if (arity(c, call, f, args.size() == 2)) { string(c, args.get(0)); string(c, args.get(1)); }
+                yield Type.U64;
+            }
+            case GETGUEST -> {
+                if (arity(c, call, f, args.size() == 1)) integer(c, args.get(0));
+                c.readsVcpu(call.span(), "getguest (a read by linear address)");
+                yield Type.U64;
+            }
+            case GETGUESTPHYS -> { if (arity(c, call, f, args.size() == 1)) integer(c, args.get(0)); yield Type.U64; }
+            case GETGUESTSTR, GETGUESTPHYSSTR -> {
+                boolean two = f == BuiltinFunction.GETGUESTSTR && args.size() == 2;
+                if (!arity(c, call, f, args.size() == 3 || two)) yield Type.VOID;
+                c.stringTarget(args.get(0), f.spelling);
+                if (!two) length(c, args.get(1));
+                integer(c, args.get(args.size() - 1));
+                if (f == BuiltinFunction.GETGUESTSTR) c.readsVcpu(call.span(), "getgueststr (a read by linear address)");
+                yield Type.VOID;
+            }
+            case GUESTSTACK -> {
+                if (arity(c, call, f, args.size() == 1)) c.stringTarget(args.get(0), "gueststack");
+                c.readsVcpu(call.span(), "gueststack");
+                yield Type.VOID;
+            }
+            case GETSYSTEMTIME -> { arity(c, call, f, args.isEmpty()); yield Type.U64; }
+            case EXIT -> { arity(c, call, f, args.isEmpty()); yield Type.VOID; }
+            case EXCNAME, EXCDESC -> { arity(c, call, f, args.isEmpty()); yield Type.STRING; }
+            case LOGAGGR, CLEARAGGR -> {
+                if (!arity(c, call, f, args.size() == 1)) yield Type.VOID;
+                Expr a = args.get(0);
+                Sym s = a instanceof Expr.Name n ? c.lookupName(n.name()) : null;
+                if (s instanceof Sym.Aggr ag) c.recordRef(a, ag);
+                else {
+                    c.exprType(a);
+                    c.diags().report(Code.E0600, a.span(), f.spelling + " takes an aggregate; `" + a.span().text() + "` is not one");
+                }
+                yield Type.VOID;
+            }
+            case ASSERT -> {
+                if (!arity(c, call, f, !args.isEmpty())) yield Type.VOID;
+                integer(c, args.get(0));
+                if (args.size() > 1) format(c, call, args, 1);
+                yield Type.VOID;
+            }
+        };
+    }
+
+    private static boolean arity(Checker c, Expr.Call call, BuiltinFunction f, boolean ok) {
+        if (ok) return true;
+        for (Expr a : call.args()) c.exprType(a);
+        c.diags().add(new Diagnostic(Code.E0600, "wrong number of arguments to `" + f.spelling + "`: expected " + f.signature
+                + ", got " + call.args().size(), call.span()));
+        return false;
+    }
+
+    private static void integer(Checker c, Expr e) {
+        Type t = c.rvalueType(e);
+        if (t instanceof Type.Str) c.diags().report(Code.E0600, e.span(), "expected an integer, found a string");
+    }
+
+    private static void string(Checker c, Expr e) {
+        Type t = c.exprType(e);
+        if (!c.isStringish(t)) c.diags().report(Code.E0600, e.span(), "expected a string, found " + Checker.describe(t));
+    }
+
+    private static void length(Checker c, Expr e) {
+        Long n = c.constant(e);
+        c.exprType(e);
+        if (n == null || n < 1 || n > 255)
+            c.diags().report(Code.E0600, e.span(), "the length must be a constant from 1 to 255 (a string holds at most 255 characters)");
+    }
+
+    /** args[at] is the format; the arguments after it must match its conversions. */
+    private static void format(Checker c, Expr.Call call, List<Expr> args, int at) {
+        if (args.size() <= at) {
+            c.diags().report(Code.E0601, call.span(), "`" + call.name() + "` needs a format string");
+            return;
+        }
+        Expr fmt = args.get(at);
+        if (!(fmt instanceof Expr.StrLit lit)) {
+            for (int i = at; i < args.size(); i++) c.exprType(args.get(i));
+            c.diags().report(Code.E0601, fmt.span(), "the format of `" + call.name() + "` must be a string literal, so it can be checked");
+            return;
+        }
+        c.exprType(fmt);
+        List<Expr> rest = args.subList(at + 1, args.size());
+        FormatCheck.Result parsed = FormatCheck.parse(lit.value());
+        if (parsed.error() != null) {
+            for (Expr a : rest) c.exprType(a);
+            c.diags().report(Code.E0602, inside(lit, parsed.errorOffset(), 1), "bad format: " + parsed.error());
+            return;
+        }
+        List<Character> conv = parsed.conversions();
+        for (int i = 0; i < rest.size(); i++) {
+            Expr a = rest.get(i);
+            Type t = c.exprType(a);
+            if (i >= conv.size() || t instanceof Type.Error) continue;
+            char cv = conv.get(i);
+            if (cv == 's' && !c.isStringish(t))
+                c.diags().report(Code.E0604, a.span(), "`%s` expects a string, but this argument is " + Checker.describe(t));
+            else if (cv != 's' && t instanceof Type.Str)
+                c.diags().report(Code.E0604, a.span(), "`%" + cv + "` expects an integer, but this argument is a string; use `%s`");
+            else if (cv != 's') c.rvalueType(a);
+        }
+        if (rest.size() != conv.size()) {
+            Span where = rest.size() > conv.size() ? rest.get(conv.size()).span() : fmt.span();
+            c.diags().report(Code.E0603, where, "the format has " + conv.size() + " conversion" + (conv.size() == 1 ? "" : "s")
+                    + " but " + rest.size() + " argument" + (rest.size() == 1 ? " follows" : "s follow"));
+        }
+    }
+
+    /** A span inside a string literal (approximate when the literal had escapes or was joined). */
+    private static Span inside(Expr.StrLit lit, int offset, int length) {
+        Span s = lit.span();
+        int start = Math.min(s.end(), s.start() + 1 + offset);
+        return new Span(s.file(), start, Math.min(s.end(), start + length));
+    }
+}

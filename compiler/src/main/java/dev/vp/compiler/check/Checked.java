@@ -1,0 +1,38 @@
+package dev.vp.compiler.check;
+
+import dev.vp.compiler.ast.Decl;
+import dev.vp.compiler.ast.Expr;
+import dev.vp.compiler.lang.Domain;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The checker's product: the symbols of a script and what each expression means. Lowering reads only this. */
+public final class Checked {
+    public final Map<String, Sym.Global> globals = new LinkedHashMap<>();
+    public final Map<String, Sym.Function> functions = new LinkedHashMap<>();
+    public final Map<String, Sym.Aggr> aggrs = new LinkedHashMap<>();
+    public final Map<String, Sym.Bag> bags = new LinkedHashMap<>();
+    public final List<ProbeInfo> probes = new ArrayList<>();
+
+    /** Designated type of each expression (a char array stays an array: the context decides string or pointer). */
+    public final Map<Expr, Type> types = new IdentityHashMap<>();
+    /** Names, calls and aggregate/bag index bases resolved to their symbols. */
+    public final Map<Expr, Sym> refs = new IdentityHashMap<>();
+    public final Map<Expr.Call, BuiltinFunction> builtinCalls = new IdentityHashMap<>();
+    public final Map<Expr.Member, Type.Field> fields = new IdentityHashMap<>();
+    public final Map<Decl.Var, Sym.Local> locals = new IdentityHashMap<>();
+    public final Map<Decl.Param, Sym.Local> params = new IdentityHashMap<>();
+
+    /** A probe clause after checking its specification against the target. */
+    public record ProbeInfo(Decl.Probe decl, String spec, Domain domain, String point, String symbol, long address,
+                            long periodNs, boolean exitProbe, List<Sym.Local> params) {}
+
+    public Type type(Expr e) { return types.getOrDefault(e, Type.ERROR); }
+
+    void clearPass() {
+        probes.clear(); types.clear(); refs.clear(); builtinCalls.clear(); fields.clear(); locals.clear(); params.clear();
+    }
+}

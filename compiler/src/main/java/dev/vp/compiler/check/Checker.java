@@ -1,0 +1,1284 @@
+package dev.vp.compiler.check;
+
+import dev.vp.compiler.ast.Decl;
+import dev.vp.compiler.ast.Expr;
+import dev.vp.compiler.ast.ProbeSpec;
+import dev.vp.compiler.ast.Script;
+import dev.vp.compiler.ast.Stmt;
+import dev.vp.compiler.ast.TypeRef;
+import dev.vp.compiler.diag.Code;
+import dev.vp.compiler.diag.Diagnostic;
+import dev.vp.compiler.diag.Diagnostics;
+import dev.vp.compiler.diag.Fix;
+import dev.vp.compiler.lang.Builtin;
+import dev.vp.compiler.lang.Domain;
+import dev.vp.compiler.source.Span;
+import dev.vp.compiler.util.NearestNames;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a script (its preloads first) against LANGUAGE.md: names and implicit declarations, types and memory
+ * models, layouts, probe specifications against the target, built-in calls and formats, vCPU-state use.
+ * Implicit declarations do not depend on clause order: silent passes fix their types, then one pass reports.
+ */
+public final class Checker {
+    private final Target target;
+    private final Checked out = new Checked();
+    private Diagnostics diags;
+
+    // Types: struct/union/enum tags and typedefs are global and declared in source order.
+    private final Map<String, Type.Struct> structs = new HashMap<>();
+    private final Map<String, Type> typedefs = new HashMap<>();
+    private final Map<String, Sym.EnumConst> enumConsts = new HashMap<>();
+    private Type.MemModel model = Type.MemModel.GUEST64;
+
+    // Per-body state.
+    private final Deque<Map<String, Sym.Local>> scopes = new ArrayDeque<>();
+    private Checked.ProbeInfo probe;           // the clause being checked, or null inside a function
+    private Sym.Function function;             // the function being checked, or null inside a clause
+    private int loops;
+    private final Map<Object, Span> vcpuUse = new IdentityHashMap<>();      // body -> first vCPU-state read
+    private final Map<Object, Map<Sym.Function, Span>> callsFrom = new IdentityHashMap<>();
+    private Object body;                                                    // the Decl.Probe or Sym.Function
+
+    private Checker(Target target) { this.target = target; }
+
+    /** Checks the scripts as one program: preloads first, the main script last. */
+    public static Checked check(List<Script> scripts, Target target, Diagnostics diags) {
+        Checker c = new Checker(target);
+        for (Script s : scripts) c.declareTypesAndGlobals(s, diags);
+        // Silent passes settle the types of implicitly declared names; the last pass reports.
+        for (int pass = 0; pass < 3; pass++) {
+            int before = c.implicitSignature();
+            c.bodies(scripts, new Diagnostics());
+            if (c.implicitSignature() == before && pass > 0) break;
+        }
+        c.bodies(scripts, diags);
+        c.checkVmxReach();
+        return c.out;
+    }
+
+    private int implicitSignature() {
+        int h = out.globals.size() * 31 + out.aggrs.size();
+        for (Sym.Global g : out.globals.values()) h = h * 31 + String.valueOf(g.type).hashCode();
+        for (Sym.Aggr a : out.aggrs.values()) h = h * 31 + a.intKeys * 7 + a.strKeys;
+        return h;
+    }
+
+    // ---------------------------------------------------------------- declarations
+
+    private void declareTypesAndGlobals(Script script, Diagnostics d) {
+        diags = d;
+        model = Type.MemModel.GUEST64;
+        for (Decl item : script.items()) {
+            switch (item) {
+                case Decl.MemModel m -> memModel(m);
+                case Decl.TypeDef t -> resolve(t.type());
+                case Decl.Typedef t -> {
+                    if (reserved(t.name(), t.nameSpan())) break;
+                    if (typedefs.containsKey(t.name()))
+                        d.report(Code.E0301, t.nameSpan(), "typedef `" + t.name() + "` is already declared");
+                    typedefs.put(t.name(), resolve(t.type()));
+                }
+                case Decl.Var v -> declareGlobal(v);
+                case Decl.Aggr a -> {
+                    if (!reserved(a.name(), a.nameSpan()) && unique(a.name(), a.nameSpan()))
+                        out.aggrs.put(a.name(), new Sym.Aggr(a.name(), a.intKeys(), a.strKeys(), a.capacity(), a.nameSpan(), true));
+                }
+                case Decl.Bag b -> {
+                    if (!reserved(b.name(), b.nameSpan()) && unique(b.name(), b.nameSpan())) {
+                        if (b.size() <= 0) d.report(Code.E0315, b.span(), "a bag needs room for at least one pair");
+                        out.bags.put(b.name(), new Sym.Bag(b.name(), Math.max(1, b.size()), b.nameSpan()));
+                    }
+                }
+                case Decl.Function f -> declareFunction(f);
+                case Decl.Probe p -> { }
+                case Decl.Version v -> { }
+            }
+        }
+    }
+
+    private void memModel(Decl.MemModel m) {
+        switch (m.model()) {
+            case "guest64" -> model = Type.MemModel.GUEST64;
+            case "guest32" -> model = Type.MemModel.GUEST32;
+            case "guest16" -> model = Type.MemModel.GUEST16;
+            case "guestphys" -> model = Type.MemModel.GUESTPHYS;
+            case "vmw32", "vmw64" -> diags.report(Code.E0404, m.span(),
+                    "memory model `" + m.model() + "` is refused: probes never read monitor memory");
+            default -> diags.add(new Diagnostic(Code.E0404, "unknown memory model `" + m.model() + "`" + hint(m.model(),
+                    List.of("guest64", "guest32", "guest16", "guestphys")), m.span()));
+        }
+    }
+
+    private void declareGlobal(Decl.Var v) {
+        if (reserved(v.name(), v.nameSpan()) || !unique(v.name(), v.nameSpan())) return;
+        Type t = valueType(resolve(v.type()), v.type().span(), "a global variable");
+        boolean perVcpu = v.storage() == Decl.Storage.DEFAULT || v.storage() == Decl.Storage.PERTHREAD;
+        Sym.Global g = new Sym.Global(v.name(), t, perVcpu, v.nameSpan(), false, v);
+        out.globals.put(v.name(), g);
+        if (v.init() != null && !(t instanceof Type.Error)) {
+            if (t instanceof Type.Str) {
+                if (!(v.init() instanceof Expr.StrLit))
+                    diags.report(Code.E0410, v.init().span(), "a global string can only start as a string literal");
+            } else if (constant(v.init()) == null) {
+                diags.report(Code.E0410, v.init().span(), "a global's initial value must be a constant");
+            }
+        }
+    }
+
+    private void declareFunction(Decl.Function f) {
+        if (reserved(f.name(), f.nameSpan())) return;
+        Type ret = resolve(f.returnType());
+        if (!(ret instanceof Type.Void)) ret = valueType(ret, f.returnType().span(), "a function result");
+        List<Type> ps = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Decl.Param p : f.params()) {
+            ps.add(valueType(resolve(p.type()), p.type().span(), "a parameter"));
+            names.add(p.name());
+        }
+        Sym.Function existing = out.functions.get(f.name());
+        if (existing != null) {
+            if (existing.definition != null && f.body() != null) {
+                diags.add(new Diagnostic(Code.E0308, "function `" + f.name() + "` is defined twice", f.nameSpan())
+                        .withLabel(existing.span, "first defined here"));
+            } else if (!sameTypes(existing.params, ps) || !same(existing.returns, ret)) {
+                diags.add(new Diagnostic(Code.E0308, "`" + f.name() + "` does not match its earlier declaration", f.nameSpan())
+                        .withLabel(existing.span, "declared here"));
+            }
+            if (f.body() != null) existing.definition = f;
+            return;
+        }
+        if (!unique(f.name(), f.nameSpan())) return;
+        Sym.Function fn = new Sym.Function(f.name(), ret, ps, names, f.nameSpan());
+        if (f.body() != null) fn.definition = f;
+        out.functions.put(f.name(), fn);
+    }
+
+    private boolean unique(String name, Span span) {
+        Span prev = null;
+        if (out.globals.containsKey(name)) prev = out.globals.get(name).span;
+        else if (out.aggrs.containsKey(name)) prev = out.aggrs.get(name).span;
+        else if (out.bags.containsKey(name)) prev = out.bags.get(name).span;
+        else if (out.functions.containsKey(name)) prev = out.functions.get(name).span;
+        else if (enumConsts.containsKey(name)) prev = enumConsts.get(name).span();
+        if (prev == null) return true;
+        diags.add(new Diagnostic(Code.E0301, "`" + name + "` is already declared", span).withLabel(prev, "first declared here"));
+        return false;
+    }
+
+    /** Names spelled entirely in capitals are reserved for built-ins (LANGUAGE.md section 3). */
+    private boolean reserved(String name, Span span) {
+        if (!isReservedSpelling(name)) return false;
+        diags.report(Code.E0302, span, "`" + name + "` is reserved: names in capitals belong to built-ins; use lower case");
+        return true;
+    }
+
+    static boolean isReservedSpelling(String name) {
+        boolean letter = false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isLowerCase(c)) return false;
+            if (Character.isUpperCase(c)) letter = true;
+        }
+        return letter;
+    }
+
+    // ---------------------------------------------------------------- types
+
+    Type resolve(TypeRef ref) {
+        return switch (ref) {
+            case TypeRef.Primitive p -> switch (p.kind()) {
+                case VOID -> Type.VOID;
+                case STRING -> Type.STRING;
+                default -> prim(p.kind());
+            };
+            case TypeRef.Named n -> {
+                Type t = typedefs.get(n.name());
+                if (t == null) {
+                    diags.add(new Diagnostic(Code.E0304, "unknown type `" + n.name() + "`" + hint(n.name(), typedefs.keySet()), n.span()));
+                    yield Type.ERROR;
+                }
+                yield t;
+            }
+            case TypeRef.Pointer p -> {
+                Type t = resolve(p.target());
+                yield t instanceof Type.Error ? t : new Type.Pointer(t, model);
+            }
+            case TypeRef.Array a -> {
+                Type t = resolve(a.element());
+                Long n = constant(a.length());
+                if (n == null || n < 0 || n > (1 << 24)) {
+                    diags.report(Code.E0412, a.length().span(), "an array length must be a constant from 0 to 16777216");
+                    yield Type.ERROR;
+                }
+                yield t instanceof Type.Error ? t : new Type.Array(t, n);
+            }
+            case TypeRef.Struct s -> struct(s);
+            case TypeRef.Enum e -> {
+                if (e.values() != null) {
+                    long next = 0;
+                    for (TypeRef.Enumerator en : e.values()) {
+                        if (en.value() != null) {
+                            Long v = constant(en.value());
+                            if (v == null) diags.report(Code.E0410, en.value().span(), "an enum value must be a constant");
+                            else next = v;
+                        }
+                        if (!reserved(en.name(), en.span()) && unique(en.name(), en.span()))
+                            enumConsts.put(en.name(), new Sym.EnumConst(en.name(), next, en.span()));
+                        next++;
+                    }
+                }
+                yield prim(TypeRef.Prim.INT);
+            }
+        };
+    }
+
+    private Type.Int prim(TypeRef.Prim p) {
+        return switch (p) {
+            case CHAR, SCHAR -> new Type.Int("char", 1, true);
+            case UCHAR -> new Type.Int("unsigned char", 1, false);
+            case SHORT -> new Type.Int("short", 2, true);
+            case USHORT -> new Type.Int("unsigned short", 2, false);
+            case INT -> new Type.Int("int", model.intBytes, true);
+            case UINT -> new Type.Int("unsigned int", model.intBytes, false);
+            case LONG -> new Type.Int("long", model.longBytes, true);
+            case ULONG -> new Type.Int("unsigned long", model.longBytes, false);
+            case LONGLONG -> new Type.Int("long long", 8, true);
+            case ULONGLONG -> new Type.Int("unsigned long long", 8, false);
+            case INT8 -> new Type.Int("int8", 1, true);
+            case INT16 -> new Type.Int("int16", 2, true);
+            case INT32 -> new Type.Int("int32", 4, true);
+            case INT64 -> new Type.Int("int64", 8, true);
+            case UINT8 -> new Type.Int("uint8", 1, false);
+            case UINT16 -> new Type.Int("uint16", 2, false);
+            case UINT32 -> new Type.Int("uint32", 4, false);
+            case UINT64 -> new Type.Int("uint64", 8, false);
+            case VOID, STRING -> null;
+        };
+    }
+
+    private Type struct(TypeRef.Struct s) {
+        Type.Struct st = s.tag() == null ? null : structs.get(s.tag());
+        if (st == null) {
+            st = new Type.Struct(s.tag(), s.union());
+            if (s.tag() != null) structs.put(s.tag(), st);
+        }
+        if (s.fields() == null) return st;
+        if (st.complete) {
+            diags.report(Code.E0301, s.span(), st + " is already defined");
+            return st;
+        }
+        long offset = 0, size = 0, align = 1;
+        for (TypeRef.Field f : s.fields()) {
+            Type ft = resolve(f.type());
+            if (ft instanceof Type.Void || ft instanceof Type.Str) {
+                diags.report(Code.E0400, f.type().span(), "a struct field must be a C type, not " + ft);
+                ft = Type.ERROR;
+            }
+            if (ft instanceof Type.Struct inner && !inner.complete) {
+                diags.report(Code.E0416, f.type().span(), inner + " is used before it is defined; use a pointer to it");
+                ft = Type.ERROR;
+            }
+            long a = ft.align();
+            long at = s.union() ? 0 : (offset + a - 1) / a * a;
+            if (f.pinnedOffset() != null) {
+                Long pinned = constant(f.pinnedOffset());
+                if (pinned == null) diags.report(Code.E0410, f.pinnedOffset().span(), "a pinned offset must be a constant");
+                else if (!s.union() && pinned < offset)
+                    diags.report(Code.E0403, f.pinnedOffset().span(), "pinned offset " + hex(pinned) + " of `" + f.name()
+                            + "` is below the end of the previous field (" + hex(offset) + "): pinned offsets must increase");
+                else at = pinned;
+            }
+            if (st.field(f.name()) != null) diags.report(Code.E0301, f.nameSpan(), "field `" + f.name() + "` is already declared");
+            st.fields.add(new Type.Field(f.name(), ft, at));
+            offset = at + ft.size();
+            size = Math.max(size, offset);
+            align = Math.max(align, a);
+        }
+        st.alignment = align;
+        st.size = (size + align - 1) / align * align;
+        st.complete = true;
+        return st;
+    }
+
+    /** The type of a variable, parameter or result: an integer, pointer or string; structs are refused. */
+    private Type valueType(Type t, Span span, String what) {
+        if (t == null) return Type.ERROR;
+        return switch (t) {
+            case Type.Int i -> i;
+            case Type.Pointer p -> p;
+            case Type.Str s -> s;
+            case Type.Error e -> e;
+            case Type.Void v -> {
+                diags.report(Code.E0409, span, what + " cannot be void");
+                yield Type.ERROR;
+            }
+            default -> {
+                diags.report(Code.E0402, span, what + " cannot hold " + t + ": it lives in guest memory; use a pointer to it");
+                yield Type.ERROR;
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- bodies
+
+    private void bodies(List<Script> scripts, Diagnostics d) {
+        diags = d;
+        out.clearPass();
+        vcpuUse.clear();
+        callsFrom.clear();
+        for (Script s : scripts) {
+            model = Type.MemModel.GUEST64;
+            for (Decl item : s.items()) {
+                switch (item) {
+                    case Decl.MemModel m -> model = modelOf(m.model());
+                    case Decl.Function f when f.body() != null -> functionBody(f);
+                    case Decl.Probe p -> probeClause(p);
+                    default -> { }
+                }
+            }
+        }
+        for (Sym.Function f : out.functions.values())
+            if (f.definition == null && calledAnywhere(f))
+                diags.report(Code.E0303, f.span, "function `" + f.name + "` is declared but never defined");
+    }
+
+    private boolean calledAnywhere(Sym.Function f) {
+        for (Map<Sym.Function, Span> m : callsFrom.values()) if (m.containsKey(f)) return true;
+        return false;
+    }
+
+    private Type.MemModel modelOf(String m) {
+        return switch (m) {
+            case "guest32" -> Type.MemModel.GUEST32;
+            case "guest16" -> Type.MemModel.GUEST16;
+            case "guestphys" -> Type.MemModel.GUESTPHYS;
+            default -> Type.MemModel.GUEST64;
+        };
+    }
+
+    private void functionBody(Decl.Function f) {
+        Sym.Function fn = out.functions.get(f.name());
+        if (fn == null || fn.definition != f) return;
+        function = fn;
+        probe = null;
+        body = fn;
+        loops = 0;
+        scopes.push(new HashMap<>());
+        for (int i = 0; i < f.params().size(); i++) {
+            Decl.Param p = f.params().get(i);
+            Sym.Local l = new Sym.Local(p.name(), fn.params.get(i), p.nameSpan(), -1);
+            declareLocal(l, p.nameSpan());
+            out.params.put(p, l);
+        }
+        stmt(f.body());
+        scopes.pop();
+        function = null;
+    }
+
+    private void probeClause(Decl.Probe p) {
+        probe = probeSpec(p);
+        function = null;
+        body = p;
+        loops = 0;
+        scopes.push(new HashMap<>());
+        for (Sym.Local l : probe.params()) declareLocal(l, l.span);
+        stmt(p.body());
+        scopes.pop();
+        out.probes.add(probe);
+        probe = null;
+    }
+
+    private void declareLocal(Sym.Local l, Span span) {
+        if (reserved(l.name, span)) return;
+        Map<String, Sym.Local> scope = scopes.peek();
+        if (scope.containsKey(l.name)) {
+            diags.add(new Diagnostic(Code.E0314, "`" + l.name + "` is already declared in this block", span)
+                    .withLabel(scope.get(l.name).span, "first declared here"));
+            return;
+        }
+        scope.put(l.name, l);
+    }
+
+    private void stmt(Stmt s) {
+        switch (s) {
+            case Stmt.Block b -> {
+                scopes.push(new HashMap<>());
+                for (Stmt x : b.stmts()) stmt(x);
+                scopes.pop();
+            }
+            case Stmt.Local l -> local(l.var());
+            case Stmt.ExprStmt e -> expr(e.expr());
+            case Stmt.If i -> { cond(i.cond()); stmt(i.then()); if (i.otherwise() != null) stmt(i.otherwise()); }
+            case Stmt.While w -> { cond(w.cond()); loops++; stmt(w.body()); loops--; }
+            case Stmt.For f -> {
+                scopes.push(new HashMap<>());
+                if (f.init() != null) stmt(f.init());
+                if (f.cond() != null) cond(f.cond());
+                if (f.step() != null) expr(f.step());
+                loops++;
+                stmt(f.body());
+                loops--;
+                scopes.pop();
+            }
+            case Stmt.Break b -> { if (loops == 0) diags.report(Code.E0306, b.span(), "`break` outside a loop"); }
+            case Stmt.Continue c -> { if (loops == 0) diags.report(Code.E0306, c.span(), "`continue` outside a loop"); }
+            case Stmt.Return r -> ret(r);
+            case Stmt.Try t -> { stmt(t.body()); stmt(t.handler()); }
+            case Stmt.Insert i -> insert(i);
+            case Stmt.Empty e -> { }
+        }
+    }
+
+    private void local(Decl.Var v) {
+        Type t = valueType(resolve(v.type()), v.type().span(), "a local variable");
+        if (v.storage() != Decl.Storage.DEFAULT)
+            diags.report(Code.E0417, v.span(), "a storage class is only allowed on global variables");
+        if (v.init() != null) assignable(t, v.init(), v.init().span());
+        Sym.Local l = new Sym.Local(v.name(), t, v.nameSpan(), -1);
+        declareLocal(l, v.nameSpan());
+        out.locals.put(v, l);
+    }
+
+    private void ret(Stmt.Return r) {
+        if (function == null) {
+            if (r.value() != null) diags.report(Code.E0407, r.value().span(), "a probe clause returns no value; use `return;` or `exit()`");
+            return;
+        }
+        if (function.returns instanceof Type.Void) {
+            if (r.value() != null) diags.report(Code.E0407, r.value().span(), "`" + function.name + "` returns void");
+        } else if (r.value() == null) {
+            diags.report(Code.E0407, r.span(), "`" + function.name + "` must return a " + function.returns);
+        } else {
+            assignable(function.returns, r.value(), r.value().span());
+        }
+    }
+
+    private void cond(Expr e) {
+        Type t = rvalue(e);
+        if (t instanceof Type.Str) diags.report(Code.E0400, e.span(), "a condition must be an integer, not a string; compare with `==`");
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    /** Types an expression and records it; guest lvalues keep their designated type (struct, array). */
+    private Type expr(Expr e) {
+        Type t = compute(e);
+        out.types.put(e, t);
+        return t;
+    }
+
+    /** An expression used as a value: arrays decay to pointers, structs must fit in 8 bytes. */
+    private Type rvalue(Expr e) {
+        Type t = expr(e);
+        if (t instanceof Type.Array a) return new Type.Pointer(a.element(), model);
+        if (t instanceof Type.Struct s) {
+            diags.report(Code.E0402, e.span(), "object too large: " + s + " (" + s.size + " bytes) cannot be loaded as a value; read a field");
+            return Type.ERROR;
+        }
+        if (t instanceof Type.Void) {
+            diags.report(Code.E0409, e.span(), "this expression has no value (void)");
+            return Type.ERROR;
+        }
+        return t;
+    }
+
+    /** An expression used where a string is expected: strings, and char arrays in guest memory. */
+    private boolean stringish(Type t) {
+        return t instanceof Type.Str || t instanceof Type.Error
+                || (t instanceof Type.Array a && a.element() instanceof Type.Int i && i.bytes() == 1);
+    }
+
+    private Type compute(Expr e) {
+        return switch (e) {
+            case Expr.IntLit i -> Type.U64;
+            case Expr.StrLit s -> Type.STRING;
+            case Expr.Error er -> Type.ERROR;
+            case Expr.Name n -> name(n);
+            case Expr.Unary u -> unary(u);
+            case Expr.IncDec i -> incDec(i);
+            case Expr.Binary b -> binary(b);
+            case Expr.Assign a -> assign(a);
+            case Expr.Conditional c -> {
+                cond(c.cond());
+                Type a = rvalue(c.then()), b = rvalue(c.otherwise());
+                if (a instanceof Type.Str != b instanceof Type.Str && !(a instanceof Type.Error) && !(b instanceof Type.Error)) {
+                    diags.report(Code.E0400, c.span(), "both branches of `?:` must be strings or both integers");
+                    yield Type.ERROR;
+                }
+                yield a instanceof Type.Pointer ? a : b;
+            }
+            case Expr.Call c -> call(c);
+            case Expr.Index i -> index(i);
+            case Expr.Member m -> member(m);
+            case Expr.Cast c -> cast(c);
+            case Expr.SizeofType s -> {
+                Type t = resolve(s.type());
+                if (t.size() == 0 && !(t instanceof Type.Error))
+                    diags.report(Code.E0400, s.span(), "sizeof needs a C type with a size, not " + t);
+                yield Type.U64;
+            }
+            case Expr.SizeofExpr s -> {
+                Type t = expr(s.operand());
+                if (t.size() == 0 && !(t instanceof Type.Error))
+                    diags.report(Code.E0400, s.span(), "sizeof needs an object in guest memory, not a " + t);
+                yield Type.U64;
+            }
+        };
+    }
+
+    private Sym lookup(String name) {
+        for (Map<String, Sym.Local> scope : scopes) {
+            Sym.Local l = scope.get(name);
+            if (l != null) return l;
+        }
+        Sym s = out.globals.get(name);
+        if (s == null) s = enumConsts.get(name);
+        if (s == null) s = out.aggrs.get(name);
+        if (s == null) s = out.bags.get(name);
+        if (s == null) s = out.functions.get(name);
+        return s;
+    }
+
+    private Type name(Expr.Name n) {
+        Builtin b = Builtin.byName(n.name());
+        if (b != null) return builtin(n, b);
+        Sym s = lookup(n.name());
+        if (s == null) {
+            if (isReservedSpelling(n.name()) && !target.acceptsAny()) {
+                diags.add(new Diagnostic(Code.E0504, "`" + n.name() + "` is not a built-in variable of this target"
+                        + hint(n.name(), builtinNames()), n.span()));
+                return Type.ERROR;
+            }
+            if (isReservedSpelling(n.name())) {
+                out.refs.put(n, new Sym.BuiltinVar(n.name(), null));
+                return Type.U64;
+            }
+            diags.add(new Diagnostic(Code.E0300, "unknown name `" + n.name() + "`: it is never declared or assigned"
+                    + hint(n.name(), visibleNames()), n.span()));
+            return Type.ERROR;
+        }
+        out.refs.put(n, s);
+        return switch (s) {
+            case Sym.Local l -> l.type;
+            case Sym.Global g -> {
+                if (g.perVcpu && probe != null && probe.domain() == Domain.VMX)
+                    diags.report(Code.E0509, n.span(), "`" + g.name + "` is per vCPU (perthread) and " + probe.spec()
+                            + " runs on the host without a vCPU; declare it `pervm`");
+                yield g.type == null ? Type.ERROR : g.type;
+            }
+            case Sym.EnumConst c -> Type.U64;
+            case Sym.Aggr a -> {
+                diags.report(Code.E0311, n.span(), "aggregate `" + a.name + "` is write-only: update it with `++` or `<-`, print it with logaggr");
+                yield Type.ERROR;
+            }
+            case Sym.Bag bag -> {
+                diags.report(Code.E0313, n.span(), "bag `" + bag.name + "` needs a key: `" + bag.name + "[key]`");
+                yield Type.ERROR;
+            }
+            case Sym.Function f -> {
+                diags.report(Code.E0407, n.span(), "`" + f.name + "` is a function; call it with `()`");
+                yield Type.ERROR;
+            }
+            default -> Type.ERROR;
+        };
+    }
+
+    private Type builtin(Expr.Name n, Builtin b) {
+        out.refs.put(n, new Sym.BuiltinVar(n.name(), b));
+        if (!target.acceptsAny() && !target.provides(b)) {
+            diags.report(Code.E0504, n.span(), "`" + b.name() + "` is not provided by this target");
+            return Type.ERROR;
+        }
+        if (b.needsVcpu()) usesVcpu(n.span(), "`" + b.name() + "`");
+        if (probe != null) {
+            boolean exitField = b == Builtin.VMCS_EXIT_REASON || b == Builtin.VMCS_EXIT_QUAL
+                    || b == Builtin.VMCS_EXIT_INTR_INFO || b == Builtin.EXIT_REASON;
+            if (exitField && !probe.exitProbe() && !target.acceptsAny())
+                diags.report(Code.E0504, n.span(), "`" + b.name() + "` is only readable in exit probes (HV_Exit and the probes of an exit), not in " + probe.spec());
+            int arg = b.argIndex();
+            if (arg >= 0 && probe.point() != null && !target.acceptsAny()) {
+                Target.StaticProbe sp = target.staticProbe(probe.point());
+                if (sp != null && arg >= sp.args().size())
+                    diags.report(Code.E0504, n.span(), "`" + b.name() + "` is not set by " + sp.name() + ", which has "
+                            + (sp.args().isEmpty() ? "no arguments" : sp.args().size() + " (" + String.join(", ", sp.args()) + ")"));
+            }
+        }
+        return b.isString() ? Type.STRING : Type.U64;
+    }
+
+    /** Records that the current body reads vCPU state; in a VMX clause that is an error right away. */
+    private void usesVcpu(Span span, String what) {
+        vcpuUse.putIfAbsent(body, span);
+        if (probe != null && probe.domain() == Domain.VMX)
+            diags.report(Code.E0503, span, what + " needs a vCPU, but " + probe.spec() + " runs on the host without one");
+    }
+
+    private Type unary(Expr.Unary u) {
+        return switch (u.op()) {
+            case DEREF -> {
+                Type t = rvalue(u.operand());
+                if (t instanceof Type.Pointer p) {
+                    guestRead(u.span(), p.model());
+                    yield p.target();
+                }
+                if (!(t instanceof Type.Error))
+                    diags.report(Code.E0405, u.span(), "cannot dereference " + describe(t) + "; cast it to a pointer type first, e.g. `*(int *)addr`");
+                yield Type.ERROR;
+            }
+            case ADDR -> address(u);
+            case NOT -> { cond(u.operand()); yield Type.U64; }
+            default -> {
+                Type t = rvalue(u.operand());
+                if (t instanceof Type.Str) {
+                    diags.report(Code.E0400, u.span(), "operator `" + u.op() + "` needs an integer, not a string");
+                    yield Type.ERROR;
+                }
+                yield Type.U64;
+            }
+        };
+    }
+
+    private Type address(Expr.Unary u) {
+        Expr x = u.operand();
+        if (x instanceof Expr.Name n && lookup(n.name()) == null && Builtin.byName(n.name()) == null) {
+            Long addr = target.symbol(n.name());
+            if (addr == null && !target.hasSymbols()) {
+                diags.report(Code.E0501, n.span(), "`&" + n.name() + "` needs guest symbols, and none are loaded; pass -s SYMFILE or use a target with a guest image");
+                return Type.ERROR;
+            }
+            if (addr == null) {
+                diags.add(new Diagnostic(Code.E0501, "unknown guest symbol `" + n.name() + "`" + hint(n.name(), target.symbolNames()), n.span()));
+                return Type.ERROR;
+            }
+            out.refs.put(n, new Sym.GuestSymbol(n.name(), addr));
+            out.types.put(n, Type.U64);
+            return Type.U64;
+        }
+        Type t = expr(x);
+        if (t instanceof Type.Error) return t;
+        if (!isGuestLvalue(x)) {
+            diags.report(Code.E0408, u.span(), "cannot take the address of " + describe(t) + ": only guest memory and guest symbols have addresses");
+            return Type.ERROR;
+        }
+        return new Type.Pointer(t, model);
+    }
+
+    private boolean isGuestLvalue(Expr x) {
+        return switch (x) {
+            case Expr.Unary u -> u.op() == Expr.UnOp.DEREF;
+            case Expr.Member m -> true;
+            case Expr.Index i -> !(out.refs.get(i.base()) instanceof Sym.Aggr) && !(out.refs.get(i.base()) instanceof Sym.Bag);
+            default -> false;
+        };
+    }
+
+    private void guestRead(Span span, Type.MemModel m) {
+        if (!m.physical) usesVcpu(span, "reading guest memory by linear address");
+    }
+
+    private Type binary(Expr.Binary b) {
+        Type l = expr(b.left()), r = expr(b.right());
+        boolean ls = l instanceof Type.Str, rs = r instanceof Type.Str;
+        if (ls || rs) {
+            boolean ok = stringish(l) && stringish(r);
+            switch (b.op()) {
+                case ADD -> {
+                    if (!ok) diags.report(Code.E0400, b.span(), "`+` joins two strings; " + describe(ls ? r : l) + " is not a string (use sprintf to format numbers)");
+                    return Type.STRING;
+                }
+                case EQ, NE -> {
+                    if (!ok) diags.report(Code.E0400, b.span(), "cannot compare a string with " + describe(ls ? r : l));
+                    return Type.U64;
+                }
+                default -> {
+                    diags.report(Code.E0400, b.span(), "operator `" + b.op().symbol + "` does not apply to strings"
+                            + (b.op().isOrdering() ? "; use strcmp(a, b) with `==`/`!=`" : ""));
+                    return Type.ERROR;
+                }
+            }
+        }
+        l = decay(l, b.left());
+        r = decay(r, b.right());
+        if (l instanceof Type.Error || r instanceof Type.Error) return Type.ERROR;
+        if (b.op().isOrdering()) unsignedWarning(b);
+        if (b.op() == Expr.BinOp.ADD && l instanceof Type.Pointer && r instanceof Type.Pointer) {
+            diags.report(Code.E0400, b.span(), "cannot add two pointers");
+            return Type.ERROR;
+        }
+        if ((b.op() == Expr.BinOp.ADD || b.op() == Expr.BinOp.SUB) && l instanceof Type.Pointer p && !(r instanceof Type.Pointer)) return p;
+        if (b.op() == Expr.BinOp.ADD && r instanceof Type.Pointer p) return p;
+        return Type.U64;
+    }
+
+    private Type decay(Type t, Expr e) {
+        if (t instanceof Type.Array a) return new Type.Pointer(a.element(), model);
+        if (t instanceof Type.Struct s) {
+            diags.report(Code.E0402, e.span(), "object too large: " + s + " cannot be used as a value; read a field");
+            return Type.ERROR;
+        }
+        if (t instanceof Type.Void) {
+            diags.report(Code.E0409, e.span(), "this expression has no value (void)");
+            return Type.ERROR;
+        }
+        return t;
+    }
+
+    private void unsignedWarning(Expr.Binary b) {
+        for (Expr side : List.of(b.left(), b.right())) {
+            if (side instanceof Expr.Unary u && u.op() == Expr.UnOp.NEG && u.operand() instanceof Expr.IntLit) {
+                diags.report(Code.W0400, b.span(), "comparison with a negative number is unsigned here: every value is 64-bit unsigned, so `"
+                        + b.op().symbol + " " + u.span().text() + "` compares with " + Long.toUnsignedString(-((Expr.IntLit) u.operand()).value()));
+                return;
+            }
+            if (side instanceof Expr.Call c && "strcmp".equals(c.name())) {
+                diags.add(new Diagnostic(Code.W0401, "strcmp returns all ones (not a negative number) when the first string sorts first: ordering comparisons with it are unsigned; compare with `==` or `!=`", b.span()));
+                return;
+            }
+        }
+    }
+
+    private Type assign(Expr.Assign a) {
+        Expr target = a.target();
+        if (target instanceof Expr.Name n && Builtin.byName(n.name()) != null) {
+            expr(a.value());
+            diags.report(Code.E0305, n.span(), "`" + n.name() + "` is a built-in variable and cannot be assigned");
+            return Type.ERROR;
+        }
+        if (target instanceof Expr.Name n && lookup(n.name()) == null) {
+            implicitGlobal(n, a.op() == null ? a.value() : null);
+        }
+        if (target instanceof Expr.Name n && lookup(n.name()) instanceof Sym.Aggr ag) {
+            expr(a.value());
+            diags.report(Code.E0311, a.span(), "aggregate `" + ag.name + "` is updated with `++` or `<-`, not assigned");
+            return Type.ERROR;
+        }
+        if (target instanceof Expr.Index i && (lookupBase(i) instanceof Sym.Aggr || lookupBase(i) instanceof Sym.Bag || lookupBase(i) == null && i.base() instanceof Expr.Name)) {
+            expr(a.value());
+            diags.report(Code.E0311, a.span(), "use `" + i.span().text() + " <- value` to add to an aggregate or insert into a bag; `=` is not defined for them");
+            return Type.ERROR;
+        }
+        Type t = expr(target);
+        if (t instanceof Type.Error) { expr(a.value()); return t; }
+        if (!(target instanceof Expr.Name)) {
+            expr(a.value());
+            diags.report(Code.E0407, target.span(), isGuestLvalue(target)
+                    ? "guest memory is read-only to probes: a probe can read the guest, never write it"
+                    : "only variables can be assigned");
+            return Type.ERROR;
+        }
+        Sym s = out.refs.get(target);
+        if (!(s instanceof Sym.Global) && !(s instanceof Sym.Local)) {
+            expr(a.value());
+            diags.report(Code.E0407, target.span(), "only variables can be assigned");
+            return Type.ERROR;
+        }
+        if (a.op() != null && t instanceof Type.Str) {
+            if (a.op() != Expr.BinOp.ADD) diags.report(Code.E0400, a.span(), "only `+=` applies to strings");
+            else if (!stringish(expr(a.value()))) diags.report(Code.E0400, a.value().span(), "`+=` on a string needs a string");
+            return t;
+        }
+        if (a.op() != null) {
+            Type v = rvalue(a.value());
+            if (v instanceof Type.Str) diags.report(Code.E0400, a.value().span(), "`" + a.op().symbol + "=` needs an integer, not a string");
+            return t;
+        }
+        assignable(t, a.value(), a.span());
+        return t;
+    }
+
+    private Sym lookupBase(Expr.Index i) { return i.base() instanceof Expr.Name n ? lookup(n.name()) : null; }
+
+    /** Declares `name` as an implicit global the first time it is assigned; its type comes from the value. */
+    private void implicitGlobal(Expr.Name n, Expr value) {
+        if (isReservedSpelling(n.name())) { reserved(n.name(), n.span()); return; }
+        Type t = Type.U64;
+        if (value != null) {
+            Diagnostics saved = diags;
+            diags = new Diagnostics();
+            Type v = expr(value);
+            diags = saved;
+            if (stringish(v) && !(v instanceof Type.Error)) t = Type.STRING;
+            else if (v instanceof Type.Pointer) t = v;
+            else if (v instanceof Type.Array a) t = new Type.Pointer(a.element(), model);
+        }
+        out.globals.put(n.name(), new Sym.Global(n.name(), t, true, n.span(), true, null));
+    }
+
+    /** Checks that a value can be stored in something of type `to`. */
+    private void assignable(Type to, Expr value, Span span) {
+        Type v = expr(value);
+        if (to instanceof Type.Error || v instanceof Type.Error) return;
+        if (to instanceof Type.Str) {
+            if (!stringish(v)) diags.report(Code.E0400, value.span(), "expected a string, found " + describe(v));
+            return;
+        }
+        v = decay(v, value);
+        if (v instanceof Type.Str) diags.report(Code.E0400, value.span(), "expected " + describe(to) + ", found a string");
+    }
+
+    private Type incDec(Expr.IncDec i) {
+        Expr t = i.target();
+        if (t instanceof Expr.Index ix && ix.base() instanceof Expr.Name n && !(lookup(n.name()) instanceof Sym.Local)
+                && !(lookup(n.name()) instanceof Sym.Global)) {
+            aggrUpdate(ix, i.span());
+            if (!i.increment()) diags.report(Code.E0311, i.span(), "aggregates only count up: use `" + ix.span().text() + "++` or `" + ix.span().text() + " <- value`");
+            return Type.VOID;
+        }
+        if (t instanceof Expr.Name n && lookup(n.name()) instanceof Sym.Aggr a) {
+            aggrKeyless(a, n, i.span());
+            if (!i.increment()) diags.report(Code.E0311, i.span(), "aggregates only count up: use `" + a.name + "++` or `" + a.name + " <- value`");
+            return Type.VOID;
+        }
+        if (t instanceof Expr.Name n && Builtin.byName(n.name()) != null) {
+            diags.report(Code.E0305, n.span(), "`" + n.name() + "` is a built-in variable and cannot be assigned");
+            return Type.ERROR;
+        }
+        if (t instanceof Expr.Name n && lookup(n.name()) == null) implicitGlobal(n, null);
+        Type ty = expr(t);
+        if (ty instanceof Type.Error) return ty;
+        Sym s = out.refs.get(t);
+        if (!(t instanceof Expr.Name) || !(s instanceof Sym.Global || s instanceof Sym.Local)) {
+            diags.report(Code.E0407, t.span(), isGuestLvalue(t) ? "guest memory is read-only to probes" : "`++`/`--` need a variable");
+            return Type.ERROR;
+        }
+        if (ty instanceof Type.Str) {
+            diags.report(Code.E0400, i.span(), "`++`/`--` need an integer, not a string");
+            return Type.ERROR;
+        }
+        return ty;
+    }
+
+    private void insert(Stmt.Insert ins) {
+        Expr t = ins.target();
+        Type v = rvalue(ins.value());
+        if (v instanceof Type.Str) diags.report(Code.E0400, ins.value().span(), "aggregate and bag values are integers, not strings");
+        if (t instanceof Expr.Index ix && ix.base() instanceof Expr.Name n && lookup(n.name()) instanceof Sym.Bag bag) {
+            out.refs.put(ix.base(), bag);
+            bagKey(ix, bag);
+            return;
+        }
+        if (t instanceof Expr.Index ix && ix.base() instanceof Expr.Name n
+                && !(lookup(n.name()) instanceof Sym.Local) && !(lookup(n.name()) instanceof Sym.Global)) {
+            aggrUpdate(ix, ins.span());
+            return;
+        }
+        if (t instanceof Expr.Name n && lookup(n.name()) instanceof Sym.Aggr a) {
+            aggrKeyless(a, n, ins.span());
+            return;
+        }
+        expr(t);
+        diags.report(Code.E0418, t.span(), "`<-` adds to an aggregate (`a[k] <- v`) or inserts into a bag (`b[k] <- v`); `"
+                + t.span().text() + "` is neither" + (t instanceof Expr.Name ? " (a keyless aggregate must be declared: `aggr " + t.span().text() + ";`)" : ""));
+    }
+
+    private void bagKey(Expr.Index ix, Sym.Bag bag) {
+        if (ix.indices().size() != 1) {
+            diags.report(Code.E0313, ix.span(), "bag `" + bag.name + "` takes exactly one integer key");
+            for (Expr k : ix.indices()) expr(k);
+            return;
+        }
+        Type k = rvalue(ix.indices().get(0));
+        if (k instanceof Type.Str) diags.report(Code.E0400, ix.indices().get(0).span(), "bag keys are integers");
+    }
+
+    private void aggrKeyless(Sym.Aggr a, Expr.Name n, Span span) {
+        out.refs.put(n, a);
+        if (a.intKeys + a.strKeys != 0)
+            diags.report(Code.E0313, span, "aggregate `" + a.name + "` has " + keys(a) + ": write `" + a.name + "[...]`");
+    }
+
+    private void aggrUpdate(Expr.Index ix, Span span) {
+        Expr.Name n = (Expr.Name) ix.base();
+        int ints = 0, strs = 0;
+        for (Expr k : ix.indices()) {
+            Type t = expr(k);
+            if (stringish(t) && !(t instanceof Type.Error)) strs++;
+            else { decay(t, k); ints++; }
+        }
+        Sym s = lookup(n.name());
+        if (s == null) {
+            if (isReservedSpelling(n.name())) { reserved(n.name(), n.span()); return; }
+            Sym.Aggr a = new Sym.Aggr(n.name(), ints, strs, 0, n.span(), false);
+            out.aggrs.put(n.name(), a);
+            s = a;
+        }
+        if (!(s instanceof Sym.Aggr a)) {
+            diags.report(Code.E0418, n.span(), "`" + n.name() + "` is not an aggregate, so `" + ix.span().text() + "` cannot be updated");
+            return;
+        }
+        out.refs.put(n, a);
+        out.types.put(n, Type.ERROR);
+        if (a.intKeys != ints || a.strKeys != strs)
+            diags.report(Code.E0313, ix.span(), "aggregate `" + a.name + "` has " + keys(a) + ", but this update gives "
+                    + ints + " integer and " + strs + " string key" + (strs == 1 ? "" : "s"));
+        if (ints + strs > 10) diags.report(Code.E0313, ix.span(), "an aggregate has at most 10 keys");
+    }
+
+    private static String keys(Sym.Aggr a) {
+        return a.intKeys + " integer key" + (a.intKeys == 1 ? "" : "s") + " and " + a.strKeys + " string key" + (a.strKeys == 1 ? "" : "s");
+    }
+
+    private Type index(Expr.Index i) {
+        Sym s = lookupBase(i);
+        if (s instanceof Sym.Bag bag) {
+            out.refs.put(i.base(), bag);
+            bagKey(i, bag);
+            return Type.U64;
+        }
+        if (s instanceof Sym.Aggr a) {
+            out.refs.put(i.base(), a);
+            for (Expr k : i.indices()) expr(k);
+            diags.report(Code.E0311, i.span(), "aggregate `" + a.name + "` is write-only: update it with `++` or `<-`, print it with logaggr");
+            return Type.ERROR;
+        }
+        Type base = expr(i.base());
+        if (i.indices().size() != 1) {
+            for (Expr k : i.indices()) expr(k);
+            if (!(base instanceof Type.Error))
+                diags.report(Code.E0413, i.span(), "only aggregates take several keys; `" + i.base().span().text() + "` is " + describe(base));
+            return Type.ERROR;
+        }
+        Type k = rvalue(i.indices().get(0));
+        if (k instanceof Type.Str) diags.report(Code.E0400, i.indices().get(0).span(), "an index must be an integer");
+        return switch (base) {
+            case Type.Pointer p -> { guestRead(i.span(), p.model()); yield p.target(); }
+            case Type.Array a -> a.element();
+            case Type.Error e -> e;
+            default -> {
+                diags.report(Code.E0413, i.span(), "cannot index " + describe(base) + "; index a pointer, a guest array, an aggregate or a bag");
+                yield Type.ERROR;
+            }
+        };
+    }
+
+    private Type member(Expr.Member m) {
+        Type base = expr(m.base());
+        Type.Struct st = null;
+        if (m.arrow()) {
+            if (base instanceof Type.Pointer p && p.target() instanceof Type.Struct s) { st = s; guestRead(m.span(), p.model()); }
+            else if (base instanceof Type.Struct s) {
+                diags.add(new Diagnostic(Code.E0406, "`" + m.base().span().text() + "` is a struct, not a pointer: use `.`", m.span())
+                        .withFix(Fix.replace("use `.`", arrowSpan(m), ".")));
+                return Type.ERROR;
+            }
+        } else {
+            if (base instanceof Type.Struct s) st = s;
+            else if (base instanceof Type.Pointer p && p.target() instanceof Type.Struct) {
+                diags.add(new Diagnostic(Code.E0406, "`" + m.base().span().text() + "` is a pointer: use `->`", m.span())
+                        .withFix(Fix.replace("use `->`", arrowSpan(m), "->")));
+                return Type.ERROR;
+            }
+        }
+        if (base instanceof Type.Error) return base;
+        if (st == null) {
+            diags.report(Code.E0406, m.span(), "`" + m.field() + "` needs a struct or union, but `" + m.base().span().text() + "` is " + describe(base));
+            return Type.ERROR;
+        }
+        if (!st.complete) {
+            diags.report(Code.E0416, m.span(), st + " is declared but never defined, so it has no fields");
+            return Type.ERROR;
+        }
+        Type.Field f = st.field(m.field());
+        if (f == null) {
+            List<String> names = st.fields.stream().map(Type.Field::name).toList();
+            diags.add(new Diagnostic(Code.E0310, st + " has no field `" + m.field() + "`" + hint(m.field(), names), m.fieldSpan()));
+            return Type.ERROR;
+        }
+        out.fields.put(m, f);
+        return f.type();
+    }
+
+    private static Span arrowSpan(Expr.Member m) {
+        int end = m.fieldSpan().start();
+        int start = m.base().span().end();
+        return new Span(m.span().file(), Math.min(start, end), end);
+    }
+
+    private Type cast(Expr.Cast c) {
+        Type to = resolve(c.type());
+        Type from = rvalue(c.operand());
+        if (to instanceof Type.Error || from instanceof Type.Error) return Type.ERROR;
+        if (to instanceof Type.Str) {
+            if (from instanceof Type.Str) return to;
+            if (from instanceof Type.Pointer p) guestRead(c.span(), p.model());
+            else usesVcpu(c.span(), "reading a guest string by linear address");
+            return Type.STRING;
+        }
+        if (from instanceof Type.Str) {
+            diags.report(Code.E0400, c.span(), "cannot cast a string to " + to);
+            return Type.ERROR;
+        }
+        if (to instanceof Type.Int || to instanceof Type.Pointer) return to;
+        diags.report(Code.E0400, c.span(), "cannot cast to " + to + "; cast to a pointer to it instead");
+        return Type.ERROR;
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    private Type call(Expr.Call c) {
+        BuiltinFunction bf = BuiltinFunction.byName(c.name());
+        Sym s = lookup(c.name());
+        if (bf != null && !(s instanceof Sym.Function)) {
+            out.builtinCalls.put(c, bf);
+            return BuiltinCalls.check(this, c, bf);
+        }
+        if (!(s instanceof Sym.Function f)) {
+            for (Expr a : c.args()) expr(a);
+            List<String> names = new ArrayList<>(out.functions.keySet());
+            for (BuiltinFunction b : BuiltinFunction.values()) names.add(b.spelling);
+            diags.add(new Diagnostic(Code.E0303, "unknown function `" + c.name() + "`" + hint(c.name(), names), c.nameSpan()));
+            return Type.ERROR;
+        }
+        out.refs.put(c, f);
+        callsFrom.computeIfAbsent(body, k -> new IdentityHashMap<>()).putIfAbsent(f, c.span());
+        if (c.args().size() != f.params.size()) {
+            for (Expr a : c.args()) expr(a);
+            diags.add(new Diagnostic(Code.E0411, "`" + f.name + "` takes " + f.params.size() + " argument" + (f.params.size() == 1 ? "" : "s")
+                    + ", but " + c.args().size() + (c.args().size() == 1 ? " was" : " were") + " given", c.span()).withLabel(f.span, "declared here"));
+            return f.returns;
+        }
+        for (int i = 0; i < c.args().size(); i++) assignable(f.params.get(i), c.args().get(i), c.args().get(i).span());
+        return f.returns;
+    }
+
+    // Accessors for BuiltinCalls, which checks the built-in functions' arguments.
+    Diagnostics diags() { return diags; }
+    Type exprType(Expr e) { return expr(e); }
+    Type rvalueType(Expr e) { return rvalue(e); }
+    boolean isStringish(Type t) { return stringish(t); }
+    Checked.ProbeInfo currentProbe() { return probe; }
+    void readsVcpu(Span span, String what) { usesVcpu(span, what); }
+    Sym lookupName(String name) { return lookup(name); }
+    void recordRef(Expr e, Sym s) { out.refs.put(e, s); out.types.put(e, Type.ERROR); }
+    boolean isGuestLocation(Expr e) { return isGuestLvalue(e); }
+
+    /** The name of an assignable script variable a built-in writes into (sprintf, getgueststr...). */
+    Type stringTarget(Expr e, String what) {
+        if (e instanceof Expr.Name n && lookup(n.name()) == null && Builtin.byName(n.name()) == null) {
+            if (!isReservedSpelling(n.name())) out.globals.put(n.name(), new Sym.Global(n.name(), Type.STRING, true, n.span(), true, null));
+        }
+        Type t = expr(e);
+        if (t instanceof Type.Error) return t;
+        Sym s = out.refs.get(e);
+        if (!(e instanceof Expr.Name) || !(s instanceof Sym.Global || s instanceof Sym.Local) || !(t instanceof Type.Str)) {
+            diags.report(Code.E0600, e.span(), what + " writes into a string variable; `" + e.span().text() + "` is not one");
+            return Type.ERROR;
+        }
+        return t;
+    }
+
+    // ---------------------------------------------------------------- probe specifications
+
+    private Checked.ProbeInfo probeSpec(Decl.Probe p) {
+        ProbeSpec spec = p.spec();
+        Domain domain = null;
+        String written = spec.domain();
+        if (written != null) {
+            String base = written.replaceAll("[0-9]+$", "");
+            try { domain = Domain.valueOf(base); } catch (IllegalArgumentException e) { domain = null; }
+            if (domain == null) {
+                diags.add(new Diagnostic(Code.E0507, "unknown domain `" + written + "`" + hint(base, List.of("GUEST", "VMM", "VMX")), spec.span()));
+            } else if (!base.equals(written) && !written.substring(base.length()).matches("0+")) {
+                diags.report(Code.E0508, spec.span(), "`" + written + "`: this monitor runs one VM, so the VM index must be 0");
+            }
+        }
+        if (spec.legacy() != null) legacy(spec);
+        String point = null, symbol = spec.symbol();
+        long address = 0, period = 0;
+        boolean exitProbe = false;
+        switch (spec.kind()) {
+            case STATIC -> {
+                Target.StaticProbe sp = target.staticProbe(spec.name());
+                if (sp == null && !target.acceptsAny()) {
+                    List<String> names = new ArrayList<>(target.staticProbeNames());
+                    String extra = spec.domain() == null && target.hasSymbols() && target.symbol(spec.name()) != null
+                            ? "; `" + spec.name() + "` is a guest symbol: write GUEST:ENTER:" + spec.name() : "";
+                    diags.add(new Diagnostic(Code.E0500, "unknown probe `" + spec.name() + "`" + hint(spec.name(), names) + extra, spec.span()));
+                } else if (sp != null) {
+                    if (domain != null && domain != sp.domain())
+                        diags.report(Code.E0507, spec.span(), "`" + sp.name() + "` is a " + sp.domain() + " probe, not " + domain);
+                    domain = sp.domain();
+                    exitProbe = sp.exitProbe();
+                } else if (domain == null) domain = Domain.VMM;
+                point = spec.name();
+            }
+            case TIMER, PROFILE -> {
+                if (domain == null) domain = Domain.VMM;
+                if (domain == Domain.GUEST || spec.kind() == ProbeSpec.Kind.PROFILE && domain == Domain.VMX) {
+                    diags.report(Code.E0507, spec.span(), spec.kind() + " probes run in the VMM" + (spec.kind() == ProbeSpec.Kind.TIMER ? " or VMX" : "") + " domain, not " + domain);
+                }
+                period = periodNs(spec);
+                if (period <= 0) diags.report(Code.E0505, spec.span(), "a period must be positive");
+                else if (period < target.minPeriodNs())
+                    diags.report(Code.E0505, spec.span(), "period " + spec.number() + spec.unit() + " is shorter than this target's minimum of "
+                            + (target.minPeriodNs() / 1000) + "usec");
+                point = spec.kind().name();
+            }
+            default -> {
+                if (domain != null && domain != Domain.GUEST)
+                    diags.report(Code.E0507, spec.span(), spec.kind() + " probes are GUEST probes, not " + domain);
+                domain = Domain.GUEST;
+                String why = target.unsupported(spec.kind());
+                if (why != null) diags.report(Code.E0502, spec.span(), "this target cannot arm " + spec.kind() + " probes: " + why);
+                point = "GUEST:" + spec.kind().name();
+                exitProbe = false;
+                if (symbol != null) {
+                    Long a = target.symbol(symbol);
+                    if (a == null && target.hasSymbols())
+                        diags.add(new Diagnostic(Code.E0501, "unknown guest symbol `" + symbol + "`" + hint(symbol, target.symbolNames()), spec.span()));
+                    else if (a != null) address = a + (spec.kind() == ProbeSpec.Kind.OFFSET ? spec.number() : 0);
+                } else {
+                    address = spec.number();
+                }
+                boolean execution = spec.kind() == ProbeSpec.Kind.ENTER || spec.kind() == ProbeSpec.Kind.ADDRESS
+                        || spec.kind() == ProbeSpec.Kind.SYMBOL || spec.kind() == ProbeSpec.Kind.OFFSET || spec.kind() == ProbeSpec.Kind.EXIT;
+                if (execution && why == null && target.hasSymbols() && (address != 0 || symbol == null) && !target.patchable(address))
+                    diags.report(Code.E0510, spec.span(), "cannot probe " + hex(address) + ": it is not a patchable site (this target arms execution probes only at function entries built with -fpatchable-function-entry)");
+            }
+        }
+        if (domain == null) domain = Domain.VMM;
+        List<Sym.Local> params = new ArrayList<>();
+        int max = spec.kind() == ProbeSpec.Kind.EXIT ? 1 : 10;
+        if (p.params().size() > max)
+            diags.report(Code.E0506, p.params().get(max).span(), (spec.kind() == ProbeSpec.Kind.EXIT ? "an EXIT probe takes at most one parameter (the return value)" : "a probe takes at most 10 parameters (ARG0..ARG9)"));
+        for (int i = 0; i < p.params().size(); i++) {
+            Decl.Param prm = p.params().get(i);
+            Type t = valueType(resolve(prm.type()), prm.type().span(), "a probe parameter");
+            if (t instanceof Type.Str) {
+                diags.report(Code.E0400, prm.type().span(), "probe parameters are integers or pointers (ARG0..ARG9)");
+                t = Type.ERROR;
+            }
+            Sym.Local l = new Sym.Local(prm.name(), t, prm.nameSpan(), Math.min(i, 9));
+            params.add(l);
+            out.params.put(prm, l);
+        }
+        return new Checked.ProbeInfo(p, spec.text(), domain, point, symbol, address, period, exitProbe, params);
+    }
+
+    private static long periodNs(ProbeSpec spec) {
+        long mult = switch (spec.unit() == null ? "" : spec.unit()) {
+            case "sec" -> 1_000_000_000L;
+            case "msec" -> 1_000_000L;
+            case "usec" -> 1_000L;
+            default -> 0;
+        };
+        return spec.number() > Long.MAX_VALUE / Math.max(1, mult) ? Long.MAX_VALUE : spec.number() * mult;
+    }
+
+    private void legacy(ProbeSpec spec) {
+        String modern = switch (spec.legacy()) {
+            case "USEC" -> "PROFILE:" + spec.number() + "usec";
+            case "GUEST_READ" -> "GUEST:READ:" + (spec.symbol() != null ? spec.symbol() : hex(spec.number()));
+            case "GUEST_WRITE" -> "GUEST:WRITE:" + (spec.symbol() != null ? spec.symbol() : hex(spec.number()));
+            default -> null;
+        };
+        if (modern == null) return;
+        diags.add(new Diagnostic(Code.W0500, "`" + spec.legacy() + ":` is a deprecated spelling; write `" + modern + "`", spec.span())
+                .withFix(Fix.replace("use `" + modern + "`", spec.span(), modern)));
+    }
+
+    /** After all bodies: a VMX clause must not reach a function that reads vCPU state. */
+    private void checkVmxReach() {
+        for (Checked.ProbeInfo p : out.probes) {
+            if (p.domain() != Domain.VMX) continue;
+            Map<Sym.Function, Span> direct = callsFrom.getOrDefault(p.decl(), Map.of());
+            for (Map.Entry<Sym.Function, Span> call : direct.entrySet()) {
+                Span use = reachVcpu(call.getKey(), new HashSet<>());
+                if (use != null)
+                    diags.add(new Diagnostic(Code.E0503, "`" + call.getKey().name + "` reads vCPU state, but " + p.spec()
+                            + " runs on the host without a vCPU", call.getValue()).withLabel(use, "vCPU state read here"));
+            }
+        }
+    }
+
+    private Span reachVcpu(Sym.Function f, Set<Sym.Function> seen) {
+        if (!seen.add(f)) return null;
+        Span s = vcpuUse.get(f);
+        if (s != null) return s;
+        for (Sym.Function g : callsFrom.getOrDefault(f, Map.of()).keySet()) {
+            Span t = reachVcpu(g, seen);
+            if (t != null) return t;
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Constant folding for initializers, array lengths, pinned offsets and enum values. */
+    Long constant(Expr e) {
+        return switch (e) {
+            case Expr.IntLit i -> i.value();
+            case Expr.Name n when enumConsts.containsKey(n.name()) -> enumConsts.get(n.name()).value();
+            case Expr.Unary u when u.op() == Expr.UnOp.NEG -> { Long v = constant(u.operand()); yield v == null ? null : -v; }
+            case Expr.Unary u when u.op() == Expr.UnOp.BITNOT -> { Long v = constant(u.operand()); yield v == null ? null : ~v; }
+            case Expr.Unary u when u.op() == Expr.UnOp.PLUS -> constant(u.operand());
+            case Expr.SizeofType s -> { Type t = resolve(s.type()); yield t.size(); }
+            case Expr.Binary b -> {
+                Long l = constant(b.left()), r = constant(b.right());
+                if (l == null || r == null) yield null;
+                yield switch (b.op()) {
+                    case ADD -> l + r; case SUB -> l - r; case MUL -> l * r;
+                    case DIV -> r == 0 ? null : Long.divideUnsigned(l, r);
+                    case MOD -> r == 0 ? null : Long.remainderUnsigned(l, r);
+                    case SHL -> l << r; case SHR -> l >>> r; case AND -> l & r; case OR -> l | r; case XOR -> l ^ r;
+                    default -> null;
+                };
+            }
+            default -> null;
+        };
+    }
+
+    private Collection<String> visibleNames() {
+        Set<String> names = new LinkedHashSet<>();
+        for (Map<String, Sym.Local> s : scopes) names.addAll(s.keySet());
+        names.addAll(out.globals.keySet());
+        names.addAll(enumConsts.keySet());
+        names.addAll(out.functions.keySet());
+        return names;
+    }
+
+    private Collection<String> builtinNames() {
+        List<String> names = new ArrayList<>();
+        for (Builtin b : Builtin.values()) if (target.provides(b)) names.add(b.name());
+        return names;
+    }
+
+    static String hint(String name, Collection<String> candidates) {
+        List<String> near = NearestNames.nearest(name, candidates);
+        if (near.isEmpty()) return "";
+        return near.size() == 1 ? "; did you mean `" + near.get(0) + "`?"
+                : "; did you mean " + String.join(", ", near.stream().map(s -> "`" + s + "`").toList()) + "?";
+    }
+
+    static String describe(Type t) {
+        return switch (t) {
+            case Type.Str s -> "a string";
+            case Type.Int i -> "an integer";
+            case Type.Pointer p -> "a pointer (" + p + ")";
+            case Type.Void v -> "void";
+            default -> t.toString();
+        };
+    }
+
+    static String hex(long v) { return "0x" + Long.toHexString(v); }
+
+    private static boolean same(Type a, Type b) { return String.valueOf(a).equals(String.valueOf(b)); }
+
+    private static boolean sameTypes(List<Type> a, List<Type> b) {
+        if (a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) if (!same(a.get(i), b.get(i))) return false;
+        return true;
+    }
+}
