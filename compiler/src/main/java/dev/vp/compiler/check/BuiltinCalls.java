@@ -90,6 +90,7 @@ final class BuiltinCalls {
     private static void length(Checker c, Expr e) {
         Long n = c.constant(e);
         c.exprType(e);
+        if (n != null) c.recordConstant(e, n);
         if (n == null || n < 1 || n > 255)
             c.diags().report(Code.E0600, e.span(), "the length must be a constant from 1 to 255 (a string holds at most 255 characters)");
     }

@@ -25,6 +25,8 @@ public final class Checked {
     public final Map<Expr.Member, Type.Field> fields = new IdentityHashMap<>();
     public final Map<Decl.Var, Sym.Local> locals = new IdentityHashMap<>();
     public final Map<Decl.Param, Sym.Local> params = new IdentityHashMap<>();
+    /** Values of the constant expressions lowering needs: global initializers, sizeof, string lengths. */
+    public final Map<Expr, Long> constants = new IdentityHashMap<>();
 
     /** A probe clause after checking its specification against the target. */
     public record ProbeInfo(Decl.Probe decl, String spec, Domain domain, String point, String symbol, long address,
@@ -33,6 +35,6 @@ public final class Checked {
     public Type type(Expr e) { return types.getOrDefault(e, Type.ERROR); }
 
     void clearPass() {
-        probes.clear(); types.clear(); refs.clear(); builtinCalls.clear(); fields.clear(); locals.clear(); params.clear();
+        probes.clear(); types.clear(); refs.clear(); builtinCalls.clear(); fields.clear(); constants.clear(); locals.clear(); params.clear();
     }
 }

@@ -40,6 +40,7 @@ public final class Checker {
     private final Map<String, Type.Struct> structs = new HashMap<>();
     private final Map<String, Type> typedefs = new HashMap<>();
     private final Map<String, Sym.EnumConst> enumConsts = new HashMap<>();
+    private final Map<Expr, Long> globalInits = new IdentityHashMap<>();
     private Type.MemModel model = Type.MemModel.GUEST64;
 
     // Per-body state.
@@ -64,6 +65,7 @@ public final class Checker {
             if (c.implicitSignature() == before && pass > 0) break;
         }
         c.bodies(scripts, diags);
+        c.out.constants.putAll(c.globalInits);
         c.checkVmxReach();
         return c.out;
     }
@@ -131,8 +133,10 @@ public final class Checker {
             if (t instanceof Type.Str) {
                 if (!(v.init() instanceof Expr.StrLit))
                     diags.report(Code.E0410, v.init().span(), "a global string can only start as a string literal");
-            } else if (constant(v.init()) == null) {
-                diags.report(Code.E0410, v.init().span(), "a global's initial value must be a constant");
+            } else {
+                Long value = constant(v.init());
+                if (value == null) diags.report(Code.E0410, v.init().span(), "a global's initial value must be a constant");
+                else globalInits.put(v.init(), value);
             }
         }
     }
@@ -527,6 +531,7 @@ public final class Checker {
                 Type t = resolve(s.type());
                 if (t.size() == 0 && !(t instanceof Type.Error))
                     diags.report(Code.E0400, s.span(), "sizeof needs a C type with a size, not " + t);
+                out.constants.put(s, t.size());
                 yield Type.U64;
             }
             case Expr.SizeofExpr s -> {
@@ -1062,7 +1067,7 @@ public final class Checker {
     void readsVcpu(Span span, String what) { usesVcpu(span, what); }
     Sym lookupName(String name) { return lookup(name); }
     void recordRef(Expr e, Sym s) { out.refs.put(e, s); out.types.put(e, Type.ERROR); }
-    boolean isGuestLocation(Expr e) { return isGuestLvalue(e); }
+    void recordConstant(Expr e, long v) { out.constants.put(e, v); }
 
     /** The name of an assignable script variable a built-in writes into (sprintf, getgueststr...). */
     Type stringTarget(Expr e, String what) {

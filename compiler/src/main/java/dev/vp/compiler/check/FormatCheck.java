@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Finds the conversions of a printf format for checking its arguments (TODO at merge: use output.FormatSpec). */
-final class FormatCheck {
+public final class FormatCheck {
     private FormatCheck() {}
 
-    record Result(List<Character> conversions, String error, int errorOffset) {}
+    public record Result(List<Character> conversions, String error, int errorOffset) {}
 
-    static Result parse(String f) {
+    public static Result parse(String f) {
         List<Character> out = new ArrayList<>();
         for (int i = 0; i < f.length(); i++) {
             if (f.charAt(i) != '%') continue;
