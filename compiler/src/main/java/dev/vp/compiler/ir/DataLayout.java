@@ -1,0 +1,36 @@
+package dev.vp.compiler.ir;
+
+/**
+ * The sizes of a program's data as every engine lays it out: the data budget, the runtime's arena and the
+ * native code all use these numbers. Per-vCPU storage is counted once per vCPU.
+ */
+public final class DataLayout {
+    private DataLayout() {}
+
+    public static final int STRING_BYTES = 256;
+    /** count, sum, min, max, latest, and a word of hash and state. */
+    public static final int AGGR_ENTRY_HEADER = 48;
+    /** key, value and a state word. */
+    public static final int BAG_ENTRY = 24;
+
+    public static long globalBytes(IrProgram.Global g) { return g.string() ? STRING_BYTES : 8; }
+
+    public static long aggrEntryBytes(IrProgram.Aggr a) {
+        return AGGR_ENTRY_HEADER + 8L * a.intKeys() + (long) STRING_BYTES * a.strKeys();
+    }
+
+    public static long aggrTableBytes(IrProgram.Aggr a) { return aggrEntryBytes(a) * a.capacity(); }
+
+    public static long bagBytes(IrProgram.Bag b) { return (long) BAG_ENTRY * b.capacity(); }
+
+    /** All data of a program for a target with this many vCPUs. */
+    public static long totalBytes(IrProgram p, int vcpus) {
+        long total = 0;
+        for (IrProgram.Global g : p.globals()) total += globalBytes(g) * (g.perVcpu() ? vcpus : 1);
+        for (IrProgram.Aggr a : p.aggrs()) total += aggrTableBytes(a) * vcpus;
+        for (IrProgram.Bag b : p.bags()) total += bagBytes(b);
+        for (String s : p.strings()) total += s.length() + 1;
+        for (IrProgram.Format f : p.formats()) total += f.text().length() + 1;
+        return total;
+    }
+}
