@@ -216,7 +216,7 @@ public final class IrParser {
             }
             l.end();
         }
-        throw c.error("function @" + name + " has no closing `}`");
+        throw c.at(0, "function @" + name + " has no closing `}`");
     }
 
     private Terminator terminator(Cursor c, IrFunction.ReturnKind returns) {
@@ -348,12 +348,12 @@ public final class IrParser {
     }
 
     private static int intDst(Cursor c, boolean string, int dst, String op) {
-        if (string) throw c.error("`" + op + "` produces an integer: its destination must be a register vN");
+        if (string) throw c.errorAtDestination("`" + op + "` produces an integer: its destination must be a register vN");
         return dst;
     }
 
     private static int strDst(Cursor c, boolean string, int dst, String op) {
-        if (!string) throw c.error("`" + op + "` produces a string: its destination must be a slot sN");
+        if (!string) throw c.errorAtDestination("`" + op + "` produces a string: its destination must be a slot sN");
         return dst;
     }
 
@@ -505,6 +505,9 @@ public final class IrParser {
         IrSyntaxException error(String message) {
             return at(pos < tokens.size() ? tokens.get(pos).column : end, message);
         }
+
+        /** An error at the first token: an instruction's destination. */
+        IrSyntaxException errorAtDestination(String message) { return at(tokens.getFirst().column, message); }
 
         /** An error at the token just read. */
         IrSyntaxException errorBefore(String message) {
