@@ -3,6 +3,8 @@ package dev.vp.compiler.check;
 import dev.vp.compiler.ast.Expr;
 import dev.vp.compiler.diag.Code;
 import dev.vp.compiler.diag.Diagnostic;
+import dev.vp.compiler.output.FormatError;
+import dev.vp.compiler.output.FormatSpec;
 import dev.vp.compiler.source.Span;
 import java.util.List;
 
@@ -109,28 +111,30 @@ final class BuiltinCalls {
         }
         c.exprType(fmt);
         List<Expr> rest = args.subList(at + 1, args.size());
-        FormatCheck.Result parsed = FormatCheck.parse(lit.value());
-        if (parsed.error() != null) {
-            for (Expr a : rest) c.exprType(a);
-            c.diags().report(Code.E0602, inside(lit, parsed.errorOffset(), 1), "bad format: " + parsed.error());
-            return;
-        }
-        List<Character> conv = parsed.conversions();
-        for (int i = 0; i < rest.size(); i++) {
-            Expr a = rest.get(i);
-            Type t = c.exprType(a);
-            if (i >= conv.size() || t instanceof Type.Error) continue;
-            char cv = conv.get(i);
-            if (cv == 's' && !c.isStringish(t))
-                c.diags().report(Code.E0604, a.span(), "`%s` expects a string, but this argument is " + Checker.describe(t));
-            else if (cv != 's' && t instanceof Type.Str)
-                c.diags().report(Code.E0604, a.span(), "`%" + cv + "` expects an integer, but this argument is a string; use `%s`");
-            else if (cv != 's') c.rvalueType(a);
-        }
-        if (rest.size() != conv.size()) {
-            Span where = rest.size() > conv.size() ? rest.get(conv.size()).span() : fmt.span();
-            c.diags().report(Code.E0603, where, "the format has " + conv.size() + " conversion" + (conv.size() == 1 ? "" : "s")
-                    + " but " + rest.size() + " argument" + (rest.size() == 1 ? " follows" : "s follow"));
+        switch (FormatSpec.parse(lit.value())) {
+            case FormatError err -> {
+                for (Expr a : rest) c.exprType(a);
+                c.diags().report(Code.E0602, inside(lit, err.offset(), 1), "bad format: " + err.message());
+            }
+            case FormatSpec spec -> {
+                List<FormatSpec.Conversion> conv = spec.conversions();
+                for (int i = 0; i < rest.size(); i++) {
+                    Expr a = rest.get(i);
+                    Type t = c.exprType(a);
+                    if (i >= conv.size() || t instanceof Type.Error) continue;
+                    FormatSpec.Conversion cv = conv.get(i);
+                    if (cv.takesString() && !c.isStringish(t))
+                        c.diags().report(Code.E0604, a.span(), "`%s` expects a string, but this argument is " + Checker.describe(t));
+                    else if (!cv.takesString() && t instanceof Type.Str)
+                        c.diags().report(Code.E0604, a.span(), "`%" + cv.conversion() + "` expects an integer, but this argument is a string; use `%s`");
+                    else if (!cv.takesString()) c.rvalueType(a);
+                }
+                if (rest.size() != conv.size()) {
+                    Span where = rest.size() > conv.size() ? rest.get(conv.size()).span() : fmt.span();
+                    c.diags().report(Code.E0603, where, "the format has " + conv.size() + " conversion" + (conv.size() == 1 ? "" : "s")
+                            + " but " + rest.size() + " argument" + (rest.size() == 1 ? " follows" : "s follow"));
+                }
+            }
         }
     }
 

@@ -5,7 +5,6 @@ import dev.vp.compiler.ast.Expr;
 import dev.vp.compiler.ast.Stmt;
 import dev.vp.compiler.check.BuiltinFunction;
 import dev.vp.compiler.check.Checked;
-import dev.vp.compiler.check.FormatCheck;
 import dev.vp.compiler.check.Sym;
 import dev.vp.compiler.check.Type;
 import dev.vp.compiler.ir.Block;
@@ -16,6 +15,7 @@ import dev.vp.compiler.ir.IrProgram;
 import dev.vp.compiler.ir.Loc;
 import dev.vp.compiler.ir.Terminator;
 import dev.vp.compiler.lang.Builtin;
+import dev.vp.compiler.output.FormatSpec;
 import dev.vp.compiler.source.Span;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -763,12 +763,12 @@ public final class Lowerer {
         /** The format is args[at]; each later argument is a string or an integer as its conversion says. */
         private Insn.Printf printf(List<Expr> args, int at) {
             String text = ((Expr.StrLit) args.get(at)).value();
-            List<Character> conversions = FormatCheck.parse(text).conversions();
+            List<FormatSpec.Conversion> conversions = ((FormatSpec) FormatSpec.parse(text)).conversions();
             List<Boolean> kinds = new ArrayList<>();
             List<Insn.Operand> ops = new ArrayList<>();
             for (int i = at + 1; i < args.size(); i++) {
                 Expr a = args.get(i);
-                boolean s = conversions.get(i - at - 1) == 's';
+                boolean s = conversions.get(i - at - 1).takesString();
                 kinds.add(s);
                 ops.add(s ? Insn.Operand.slot(str(a)) : Insn.Operand.reg(value(a)));
             }
