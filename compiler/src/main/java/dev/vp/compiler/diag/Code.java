@@ -9,6 +9,16 @@ public enum Code {
     // ---- E00xx: input and preprocessor ----
     E0001(Severity.ERROR, "file cannot be read"),
     E0002(Severity.ERROR, "input is not text"),
+    E0003(Severity.ERROR, "include file not found"),
+    E0004(Severity.ERROR, "include cycle"),
+    E0005(Severity.ERROR, "includes nested too deeply"),
+    E0006(Severity.ERROR, "malformed directive"),
+    E0007(Severity.ERROR, "unsupported preprocessor feature"),
+    E0008(Severity.ERROR, "unbalanced conditional directive"),
+    E0009(Severity.ERROR, "invalid #if expression"),
+    E0010(Severity.ERROR, "#error directive"),
+    E0011(Severity.ERROR, "macro expansion too large"),
+    E0012(Severity.ERROR, "invalid budget pragma"),
 
     // ---- E01xx: Emmett syntax ----
     E0100(Severity.ERROR, "syntax error"),
@@ -77,6 +87,9 @@ public enum Code {
 
     // ---- W0xxx: warnings (same section numbering as errors) ----
     W0001(Severity.WARNING, "deprecated spelling"),
+    W0002(Severity.WARNING, "unknown pragma"),
+    W0003(Severity.WARNING, "macro redefined"),
+    W0004(Severity.WARNING, "extra text after directive"),
     W0400(Severity.WARNING, "unsigned comparison with a negative number"),
     W0401(Severity.WARNING, "ordering comparison with strcmp"),
     W0500(Severity.WARNING, "deprecated probe spelling"),
