@@ -1,0 +1,96 @@
+/* minios entry code: boot, the CPL-0 timer stub (a dozen instructions), its CPL-3 continuation, and the task switch. */
+#include "minios.h"
+
+        .section .text.entry, "ax"
+        .globl _start
+/* The monitor starts every vCPU here at CPL 3 with RDI = vCPU index, IF = 0, IOPL = 3, GS.base = &cpus[index]. */
+_start:
+        mov     %rdi, %rax
+        inc     %rax
+        imul    $STACK_SIZE, %rax
+        lea     boot_stacks(%rax), %rsp
+        xor     %ebp, %ebp
+        call    kmain
+1:      jmp     1b
+
+        .text
+/*
+ * Timer interrupt, CPL 0, on TSS.RSP0 with the frame RIP, CS, RFLAGS, RSP, SS. Ring 0 is emulated on some
+ * hosts (~1-2 us per instruction), so this only pushes the interrupted RIP and RFLAGS onto the interrupted
+ * CPL-3 stack and iretq's to timer_user with IF = 0; timer_user returns with popfq; ret.
+ */
+        .globl isr_timer
+isr_timer:
+        push    %rax
+        push    %rcx
+        mov     16+24(%rsp), %rax               /* interrupted RSP */
+        mov     16+0(%rsp), %rcx                /* interrupted RIP */
+        mov     %rcx, -8(%rax)
+        mov     16+16(%rsp), %rcx               /* interrupted RFLAGS */
+        mov     %rcx, -16(%rax)
+        sub     $16, %rax
+        mov     %rax, 16+24(%rsp)
+        movq    $timer_user, 16+0(%rsp)
+        andq    $~0x200, 16+16(%rsp)
+        pop     %rcx
+        pop     %rax
+        iretq
+
+/* CPL 3, IF = 0, stack: RFLAGS, RIP of the interrupted code. Saves the caller-saved registers; the callee-saved
+   ones are kept by the C code and by switch_to. */
+        .globl timer_user
+timer_user:
+        push    %rax
+        push    %rcx
+        push    %rdx
+        push    %rsi
+        push    %rdi
+        push    %r8
+        push    %r9
+        push    %r10
+        push    %r11
+        push    %rbp
+        mov     %rsp, %rbp
+        and     $-16, %rsp
+        cld
+        call    timer_interrupt
+        mov     %rbp, %rsp
+        pop     %rbp
+        pop     %r11
+        pop     %r10
+        pop     %r9
+        pop     %r8
+        pop     %rdi
+        pop     %rsi
+        pop     %rdx
+        pop     %rcx
+        pop     %rax
+        popfq
+        ret
+
+/* void switch_to(u64 *save_sp, u64 new_sp): saves the callee-saved registers on this stack and resumes another. */
+        .globl switch_to
+switch_to:
+        push    %rbp
+        push    %rbx
+        push    %r12
+        push    %r13
+        push    %r14
+        push    %r15
+        mov     %rsp, (%rdi)
+        mov     %rsi, %rsp
+        pop     %r15
+        pop     %r14
+        pop     %r13
+        pop     %r12
+        pop     %rbx
+        pop     %rbp
+        ret
+
+        .bss
+        .balign 4096
+        .globl boot_stacks
+boot_stacks:
+        .skip   MAX_CPUS * STACK_SIZE
+
+        .section .note.GNU-stack, "", @progbits
