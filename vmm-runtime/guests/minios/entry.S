@@ -3,7 +3,9 @@
 
         .section .text.entry, "ax"
         .globl _start
-/* The monitor starts every vCPU here at CPL 3 with RDI = vCPU index, IF = 0, IOPL = 3, GS.base = &cpus[index]. */
+        .type   _start, @function
+/* The monitor starts every vCPU here at CPL 3 with RDI = vCPU index, IF = 1, GS.base = &cpus[index]; interrupts
+   stay deferred (struct cpu.irq_on = 0, zeroed memory) until kmain calls irq_enable. */
 _start:
         mov     %rdi, %rax
         inc     %rax
@@ -16,11 +18,18 @@ _start:
         .text
 /*
  * Timer interrupt, CPL 0, on TSS.RSP0 with the frame RIP, CS, RFLAGS, RSP, SS. Ring 0 is emulated on some
- * hosts (~1-2 us per instruction), so this only pushes the interrupted RIP and RFLAGS onto the interrupted
- * CPL-3 stack and iretq's to timer_user with IF = 0; timer_user returns with popfq; ret.
+ * hosts (~1-2 us per instruction), so this only defers the tick when interrupts are soft-disabled, or else
+ * pushes the interrupted RIP and RFLAGS onto the interrupted CPL-3 stack, soft-disables interrupts and
+ * iretq's to timer_user, which returns to the interrupted code with popfq; ret.
  */
         .globl isr_timer
+        .type   isr_timer, @function
 isr_timer:
+        cmpl    $0, %gs:CPU_IRQ_ON
+        jne     1f
+        movl    $1, %gs:CPU_IRQ_PENDING
+        iretq
+1:      movl    $0, %gs:CPU_IRQ_ON
         push    %rax
         push    %rcx
         mov     16+24(%rsp), %rax               /* interrupted RSP */
@@ -31,14 +40,14 @@ isr_timer:
         sub     $16, %rax
         mov     %rax, 16+24(%rsp)
         movq    $timer_user, 16+0(%rsp)
-        andq    $~0x200, 16+16(%rsp)
         pop     %rcx
         pop     %rax
         iretq
 
-/* CPL 3, IF = 0, stack: RFLAGS, RIP of the interrupted code. Saves the caller-saved registers; the callee-saved
-   ones are kept by the C code and by switch_to. */
+/* CPL 3, interrupts soft-disabled, stack: RFLAGS, RIP of the interrupted code. Saves the caller-saved registers;
+   the callee-saved ones are kept by the C code and by switch_to. */
         .globl timer_user
+        .type   timer_user, @function
 timer_user:
         push    %rax
         push    %rcx
@@ -54,6 +63,7 @@ timer_user:
         and     $-16, %rsp
         cld
         call    timer_interrupt
+        call    irq_enable
         mov     %rbp, %rsp
         pop     %rbp
         pop     %r11
@@ -70,6 +80,7 @@ timer_user:
 
 /* void switch_to(u64 *save_sp, u64 new_sp): saves the callee-saved registers on this stack and resumes another. */
         .globl switch_to
+        .type   switch_to, @function
 switch_to:
         push    %rbp
         push    %rbx
@@ -90,6 +101,8 @@ switch_to:
         .bss
         .balign 4096
         .globl boot_stacks
+        .type   boot_stacks, @object
+        .size   boot_stacks, MAX_CPUS * STACK_SIZE
 boot_stacks:
         .skip   MAX_CPUS * STACK_SIZE
 

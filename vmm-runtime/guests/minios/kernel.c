@@ -1,6 +1,11 @@
 /* minios kernel: per-CPU state, the task table, a preemptive round-robin scheduler, system calls and drivers. */
 #include "minios.h"
 #include <stdarg.h>
+#include <stddef.h>
+
+_Static_assert(offsetof(struct cpu, current) == 0, "probes read current at GS.base + 0");
+_Static_assert(offsetof(struct cpu, irq_on) == CPU_IRQ_ON, "entry.S reads irq_on");
+_Static_assert(offsetof(struct cpu, irq_pending) == CPU_IRQ_PENDING, "entry.S writes irq_pending");
 
 struct cpu cpus[MAX_CPUS];
 struct task tasks[MAX_TASKS];
@@ -83,7 +88,7 @@ int format(char *out, int cap, const char *fmt, ...) {
 
 /* One string OUT per call, under the console lock, so that lines from several vCPUs never interleave. */
 static void console_write(const char *buf, u64 len) {
-    u64 flags = irq_save();
+    u32 flags = irq_save();
     spin_lock(&console_lock);
     __asm__ volatile("rep outsb" : "+S"(buf), "+c"(len) : "d"(PORT_SERIAL) : "memory");
     spin_unlock(&console_lock);
@@ -143,17 +148,30 @@ static void schedule(void) {
     finish_switch();
 }
 
-/* Called by timer_user with IF = 0 on the interrupted task's stack. */
+/* A timer tick, with interrupts (soft-)disabled, on the interrupted task's stack. */
 void timer_interrupt(void) {
     struct cpu *c = this_cpu();
+    c->irq_pending = 0;
     c->ticks++;
     if (c->id == 0) jiffies++;
     schedule();
 }
 
+/* Turns interrupts back on, first running any tick that arrived while they were off. */
+void irq_enable(void) {
+    for (;;) {
+        __asm__ volatile("movl $1, %%gs:%c0" :: "i"(CPU_IRQ_ON) : "memory");
+        int pending;
+        __asm__ volatile("movl %%gs:%c1, %0" : "=r"(pending) : "i"(CPU_IRQ_PENDING) : "memory");
+        if (!pending) return;
+        __asm__ volatile("movl $0, %%gs:%c0" :: "i"(CPU_IRQ_ON) : "memory");
+        timer_interrupt();
+    }
+}
+
 static void task_entry(void) {
     finish_switch();
-    __asm__ volatile("sti");
+    irq_enable();
     this_cpu()->current->fn();
     panic("a task function returned");
 }
@@ -179,7 +197,7 @@ struct task *spawn(const char *comm, void (*fn)(void), struct task *parent) {
 }
 
 static void sleep_ticks(u64 ticks) {
-    u64 flags = irq_save();
+    u32 flags = irq_save();
     struct task *t = this_cpu()->current;
     t->wake_at = jiffies + ticks;
     t->state = TASK_SLEEPING;
@@ -188,7 +206,7 @@ static void sleep_ticks(u64 ticks) {
 }
 
 static void yield(void) {
-    u64 flags = irq_save();
+    u32 flags = irq_save();
     schedule();
     irq_restore(flags);
 }
@@ -233,6 +251,7 @@ __attribute__((noinline)) long do_syscall(long nr, long a0, long a1, long a2) {
 void kmain(long cpu) {
     struct cpu *c = &cpus[cpu];
     struct task *idle = &tasks[cpu];
+    c->self = c;
     if (this_cpu() != c) panic("GS.base does not point at this vCPU's struct cpu");
     c->id = (int) cpu;
     if (cpu == 0) {
@@ -251,7 +270,7 @@ void kmain(long cpu) {
     }
     idle->on_cpu = 1;
     c->current = idle;
-    __asm__ volatile("sti");
+    irq_enable();
     for (;;) {
         yield();
         c->idle_exits++;

@@ -12,6 +12,9 @@
 #define TIMER_VECTOR  0x20
 #define MAX_CPUS      4      /* the monitor sets GS.base = &cpus[i]: stride = sizeof(cpus) / MAX_CPUS */
 #define STACK_SIZE    8192
+/* Offsets in struct cpu that the CPL-0 timer stub reads through GS (checked by _Static_assert in kernel.c). */
+#define CPU_IRQ_ON      20
+#define CPU_IRQ_PENDING 24
 
 #ifndef __ASSEMBLER__
 
@@ -54,10 +57,17 @@ struct task {
     u64 syscalls;
 };
 
+/*
+ * Interrupt masking is done in software: CPL-3 code cannot clear IF on every KVM backend (cli/popfq fault or
+ * are ignored), so the timer stub looks at irq_on and, when it is 0, only sets irq_pending; irq_enable runs
+ * the deferred tick. All of it is per CPU through GS, so it holds even when a task migrates.
+ */
 struct cpu {
     struct task *current;
     struct cpu *self;
     int id;
+    volatile int irq_on;
+    volatile int irq_pending;
     struct task *prev;     /* the task being switched away from, released by finish_switch */
     u64 ticks;
     u64 idle_exits;
@@ -76,12 +86,14 @@ static inline struct cpu *this_cpu(void) {
 static inline void outb(u16 port, u8 v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outl(u16 port, u32 v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
 static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
-static inline u64 irq_save(void) {
-    u64 f;
-    __asm__ volatile("pushfq; pop %0; cli" : "=r"(f) :: "memory");
-    return f;
+/* Reading then clearing may straddle a migration, but only when irq_on was 1: the value is right either way. */
+static inline u32 irq_save(void) {
+    u32 old;
+    __asm__ volatile("movl %%gs:%c1, %0; movl $0, %%gs:%c1" : "=&r"(old) : "i"(CPU_IRQ_ON) : "memory");
+    return old;
 }
-static inline void irq_restore(u64 f) { __asm__ volatile("push %0; popfq" :: "r"(f) : "memory", "cc"); }
+void irq_enable(void);
+static inline void irq_restore(u32 old) { if (old) irq_enable(); }
 
 struct spinlock { volatile int v; };
 void spin_lock(struct spinlock *l);

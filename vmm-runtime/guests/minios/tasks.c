@@ -70,7 +70,7 @@ static void compute_task(void) {
             x ^= x << 17;
         }
         rounds++;
-        if (rounds % 8 == 0) say("%d rounds, state %x", (long) rounds, (long) (x & 0xffff), 0);
+        if (rounds % 64 == 0) say("%d rounds, state %x", (long) rounds, (long) (x & 0xffff), 0);
         if (rounds % 3 == 0) sys(SYS_YIELD, 0, 0, 0);
     }
 }
