@@ -102,8 +102,9 @@ void panic(const char *msg) {
 
 /* ---- scheduler ---- */
 
-/* The incoming side of a switch: the previous task may now run elsewhere, and the lock taken by schedule drops. */
-void finish_switch(void) {
+/* The incoming side of a switch: the previous task may now run elsewhere, and the lock taken by schedule drops.
+   Out of line so that an execution probe on it sees every switch. */
+__attribute__((noinline)) void finish_switch(void) {
     struct cpu *c = this_cpu();
     if (c->prev) c->prev->on_cpu = 0;
     c->prev = 0;
