@@ -2,6 +2,7 @@
 package dev.vp.vmm;
 
 import java.time.Duration;
+import java.util.Optional;
 
 public final class HarnessMain {
     private HarnessMain() {}
@@ -15,20 +16,23 @@ public final class HarnessMain {
         int vcpus = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         long start = System.nanoTime();
         long[] firstLine = {0};
+        Harness.Stats s;
+        Optional<GuestFault> fault;
+        double secs;
         try (Harness harness = Harness.boot(Harness.minios(), Harness.Config.of(vcpus, line -> {
             if (firstLine[0] == 0) firstLine[0] = System.nanoTime();
             System.out.println(line);
         }))) {
-            var fault = harness.awaitFault(Duration.ofSeconds(seconds));
-            Harness.Stats s = harness.stats();
-            double secs = (System.nanoTime() - start) / 1e9;
-            System.out.printf("--- %d vCPU(s), %.2f s: first console line after %.1f ms%n", vcpus, secs,
-                    firstLine[0] == 0 ? Double.NaN : (firstLine[0] - start) / 1e6);
-            System.out.printf("exits %d (%.0f/s), injected interrupts %d (%.0f/s), timer ticks %d, kicks %d, idle waits %d%n",
-                    s.exits(), s.exits() / secs, s.injectedInterrupts(), s.injectedInterrupts() / secs, s.timerTicks(), s.kicks(), s.idleWaits());
-            System.out.printf("disk requests %d, packets sent %d received %d, console lines %d%n",
-                    s.diskRequests(), s.packetsSent(), s.packetsReceived(), s.consoleLines());
-            fault.ifPresent(f -> System.out.println("guest fault: " + f));
+            fault = harness.awaitFault(Duration.ofSeconds(seconds));
+            s = harness.stats();
+            secs = (System.nanoTime() - start) / 1e9;
         }
+        System.out.printf("--- %d vCPU(s), %.2f s: first console line after %.1f ms%n", vcpus, secs,
+                firstLine[0] == 0 ? Double.NaN : (firstLine[0] - start) / 1e6);
+        System.out.printf("exits %d (%.0f/s), injected interrupts %d (%.0f/s), timer ticks %d, kicks %d, idle waits %d%n",
+                s.exits(), s.exits() / secs, s.injectedInterrupts(), s.injectedInterrupts() / secs, s.timerTicks(), s.kicks(), s.idleWaits());
+        System.out.printf("disk requests %d, packets sent %d received %d, console lines %d%n",
+                s.diskRequests(), s.packetsSent(), s.packetsReceived(), s.consoleLines());
+        fault.ifPresent(f -> System.out.println("guest fault: " + f));
     }
 }
