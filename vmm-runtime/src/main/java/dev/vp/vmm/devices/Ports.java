@@ -1,0 +1,17 @@
+// The port-I/O ABI between the harness and its guests (guests/minios/minios.h holds the same numbers).
+package dev.vp.vmm.devices;
+
+public final class Ports {
+    public static final int SERIAL = 0x3f8;
+    /** OUT: block this vCPU until its next interrupt (HLT faults at CPL 3). */
+    public static final int IDLE = 0x500;
+    /** OUT32: address of a NUL-terminated message; the guest gave up. */
+    public static final int PANIC = 0x501;
+    public static final int BLOCK = 0x510;
+    public static final int NET_TX = 0x520, NET_RX = 0x521;
+    /** The port armed execution probes write (an imm8 port: `out %al, $0xE0`). */
+    public static final int PROBE_ENTRY = 0xE0;
+    public static final int TIMER_VECTOR = 0x20;
+
+    private Ports() {}
+}

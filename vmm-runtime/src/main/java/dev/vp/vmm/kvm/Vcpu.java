@@ -1,0 +1,91 @@
+// One KVM vCPU: its fd, its mapped kvm_run page, the run/interrupt ioctls, and the kick from another thread.
+package dev.vp.vmm.kvm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * {@link #run()} and {@link #interrupt(int)} belong to the vCPU's own thread (bound once with
+ * {@link #bindToCurrentThread()}); {@link #kick()} may be called from any thread.
+ */
+public final class Vcpu implements AutoCloseable {
+    static final long KVM_RUN = 0xAE80, KVM_GET_REGS = 0x8090AE81L, KVM_SET_REGS = 0x4090AE82L;
+    static final long KVM_GET_SREGS = 0x8138AE83L, KVM_SET_SREGS = 0x4138AE84L, KVM_SET_CPUID2 = 0x4008AE90L;
+    static final long KVM_INTERRUPT = 0x4004AE86L;
+    public static final int REGS_SIZE = 144;
+
+    private final int id;
+    private final int fd;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment errno = Libc.errnoSlot(arena);
+    private final MemorySegment vector = arena.allocate(4, 4);
+    private final long mmapAddress;
+    private final long mmapSize;
+    private final KvmRun run;
+    private volatile long pthread;
+    private boolean closed;
+
+    Vcpu(int id, int fd, int mmapSize, MemorySegment cpuid) throws KvmException {
+        this.id = id;
+        this.fd = fd;
+        long address = Libc.mmap(errno, mmapSize, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd, 0);
+        if (address == -1) throw KvmException.of("mmap of the kvm_run page of vCPU " + id, Libc.errno(errno));
+        this.mmapAddress = address;
+        this.mmapSize = mmapSize;
+        this.run = new KvmRun(MemorySegment.ofAddress(address).reinterpret(mmapSize));
+        if (Libc.ioctl(errno, fd, KVM_SET_CPUID2, cpuid.address()) != 0) {
+            int e = Libc.errno(errno);
+            Libc.munmap(mmapAddress, mmapSize);
+            throw KvmException.of("KVM_SET_CPUID2 on vCPU " + id, e);
+        }
+        run.syncRegisters(KvmRun.SYNC_X86_REGS | KvmRun.SYNC_X86_SREGS);
+    }
+
+    public int id() { return id; }
+    public KvmRun kvmRun() { return run; }
+
+    /** Records the calling thread as the one that runs this vCPU, so that {@link #kick()} can signal it. */
+    public void bindToCurrentThread() {
+        VcpuKicker.install();
+        pthread = Libc.pthreadSelf();
+    }
+
+    /** One KVM_RUN: 0 on an exit to handle, else the errno (EINTR after a kick). Never throws. */
+    public int run() {
+        return Libc.ioctl(errno, fd, KVM_RUN, 0) == 0 ? 0 : Libc.errno(errno);
+    }
+
+    /** KVM_INTERRUPT (userspace irqchip): 0 or the errno. */
+    public int interrupt(int vectorNumber) {
+        vector.set(JAVA_INT, 0, vectorNumber);
+        return Libc.ioctl(errno, fd, KVM_INTERRUPT, vector.address()) == 0 ? 0 : Libc.errno(errno);
+    }
+
+    /** Makes the vCPU's thread leave KVM_RUN soon (or not enter it): immediate_exit, then a signal. */
+    public void kick() {
+        run.immediateExit(true);
+        long thread = pthread;
+        if (thread != 0) Libc.pthreadKill(thread, VcpuKicker.signal());
+    }
+
+    public void getRegs(MemorySegment regs) throws KvmException { call("KVM_GET_REGS", KVM_GET_REGS, regs); }
+    public void setRegs(MemorySegment regs) throws KvmException { call("KVM_SET_REGS", KVM_SET_REGS, regs); }
+    public void getSregs(MemorySegment sregs) throws KvmException { call("KVM_GET_SREGS", KVM_GET_SREGS, sregs); }
+    public void setSregs(MemorySegment sregs) throws KvmException { call("KVM_SET_SREGS", KVM_SET_SREGS, sregs); }
+
+    private void call(String name, long request, MemorySegment block) throws KvmException {
+        if (Libc.ioctl(errno, fd, request, block.address()) != 0) throw KvmException.of(name + " on vCPU " + id, Libc.errno(errno));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        pthread = 0;
+        Libc.munmap(mmapAddress, mmapSize);
+        Libc.close(fd);
+        arena.close();
+    }
+}
