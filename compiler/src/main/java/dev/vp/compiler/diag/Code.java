@@ -81,9 +81,13 @@ public enum Code {
 
     // ---- E07xx: budgets ----
     E0700(Severity.ERROR, "budget exceeded"),
+    E0701(Severity.ERROR, "stack budget exceeded by a call chain"),
 
     // ---- E08xx: project file, catalog file, symbol files ----
     E0800(Severity.ERROR, "project file is invalid"),
+
+    // ---- E09xx: the compiler itself ----
+    E0900(Severity.ERROR, "internal compiler error"),
 
     // ---- W0xxx: warnings (same section numbering as errors) ----
     W0001(Severity.WARNING, "deprecated spelling"),
