@@ -105,6 +105,6 @@ final class VpLiterals {
 
     /** An integer in the form VpPrinter writes: decimal when small, else hex (both read back to the same value). */
     static String integer(long value) {
-        return Long.compareUnsigned(value, 0xFFFFF) <= 0 ? Long.toString(value) : "0x" + Long.toHexString(value);
+        return Long.compareUnsigned(value, 0xFFFF) <= 0 ? Long.toString(value) : "0x" + Long.toHexString(value);
     }
 }

@@ -71,7 +71,7 @@ final class VpProbeSpecs {
                 if (n == null) yield fail(error, rest[0] + " takes a period with a unit (sec, msec or usec), as in " + rest[0] + ":10msec");
                 yield new ProbeSpec(span, domain, Kind.valueOf(rest[0]), null, null, n, m.group(2), null);
             }
-            default -> rest.length == 1 ? point(span, domain, rest[0], error) : fail(error, "too many ':' parts");
+            default -> rest.length == 1 ? point(span, domain, rest[0], error) : fail(error, "it has too many ':' parts; " + EXAMPLES);
         };
     }
 
@@ -86,7 +86,8 @@ final class VpProbeSpecs {
             return new ProbeSpec(span, domain, Kind.SYMBOL, null, p, 0, null, null);
         }
         if (IDENT.matcher(p).matches()) return new ProbeSpec(span, domain, Kind.STATIC, p, null, 0, null, null);
-        return fail(error, p.isEmpty() ? "the probe point is missing" : "`" + Reporter.clip(p) + "` is not a probe name, symbol or address");
+        return fail(error, (p.isEmpty() ? "the probe point is missing" : "`" + Reporter.clip(p) + "` is not a probe name, symbol or address")
+                + "; " + EXAMPLES);
     }
 
     /** SYM := identifier | module!identifier | integer (then symbol is null and number holds it). */
