@@ -30,8 +30,11 @@ import org.antlr.v4.runtime.tree.TerminalNode;
  * does not swallow the rest of the file.
  */
 public final class VpParser {
-    /** Deeper than any real script; keeps the recursive phases far from the thread's stack limit. */
-    public static final int MAX_DEPTH = 256;
+    /**
+     * Deeper than any real script, and shallow enough that the recursive phases (ANTLR, VpBuilder, VpPrinter)
+     * fit in half of a default 1 MB thread stack even with the large frames of JIT-compiled code.
+     */
+    public static final int MAX_DEPTH = 128;
 
     /** The forms that only appear at the top level, used to resynchronise after a missing ')'. */
     static final Set<String> TOP_LEVEL_FORMS = Set.of("version", "definteger", "defstring", "defvar", "defaggr",
