@@ -3,7 +3,6 @@ package dev.vp.compiler.parse.vp;
 
 import dev.vp.compiler.ast.Decl;
 import dev.vp.compiler.ast.Expr;
-import dev.vp.compiler.ast.ProbeSpec;
 import dev.vp.compiler.ast.Script;
 import dev.vp.compiler.ast.Stmt;
 import dev.vp.compiler.ast.TypeRef;
