@@ -25,6 +25,24 @@ public enum Code {
 
     // ---- E02xx: VP syntax ----
     E0200(Severity.ERROR, "VP syntax error"),
+    E0201(Severity.ERROR, "unclosed parenthesis"),
+    E0202(Severity.ERROR, "unmatched closing parenthesis"),
+    E0203(Severity.ERROR, "VP forms nested too deeply"),
+    E0204(Severity.ERROR, "unterminated string literal"),
+    E0205(Severity.ERROR, "invalid character"),
+    E0206(Severity.ERROR, "malformed integer literal"),
+    E0207(Severity.ERROR, "invalid atom"),
+    E0208(Severity.ERROR, "wrong number of arguments to a VP form"),
+    E0209(Severity.ERROR, "VP form argument of the wrong kind"),
+    E0210(Severity.ERROR, "not a top-level VP form"),
+    E0211(Severity.ERROR, "definition inside a body"),
+    E0212(Severity.ERROR, "statement used as a value"),
+    E0213(Severity.ERROR, "malformed probe specification"),
+    E0214(Severity.ERROR, "unsupported VP version"),
+    E0215(Severity.ERROR, "malformed VP version"),
+    E0216(Severity.ERROR, "malformed cond"),
+    E0217(Severity.ERROR, "malformed type"),
+    E0218(Severity.ERROR, "empty form"),
 
     // ---- E03xx: names and declarations ----
     E0300(Severity.ERROR, "unknown name"),
@@ -91,9 +109,12 @@ public enum Code {
 
     // ---- W0xxx: warnings (same section numbering as errors) ----
     W0001(Severity.WARNING, "deprecated spelling"),
+    // ---- W02xx: VP syntax warnings ----
     W0002(Severity.WARNING, "unknown pragma"),
     W0003(Severity.WARNING, "macro redefined"),
     W0004(Severity.WARNING, "extra text after directive"),
+    W0201(Severity.WARNING, "VP version differs"),
+    W0202(Severity.WARNING, "unknown escape in a string"),
     W0400(Severity.WARNING, "unsigned comparison with a negative number"),
     W0401(Severity.WARNING, "ordering comparison with strcmp"),
     W0500(Severity.WARNING, "deprecated probe spelling"),
