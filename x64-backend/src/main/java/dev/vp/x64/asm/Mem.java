@@ -28,17 +28,4 @@ public record Mem(Reg base, Reg index, int scale, int disp) implements Operand {
     public static Mem of(Reg base, Reg index, int scale, int disp) {
         return new Mem(base, index, scale, disp);
     }
-
-    /** Intel syntax, e.g. {@code [rdi+rsi*4+0x8]} or {@code [rbp-0x10]}. */
-    @Override
-    public String toString() {
-        var sb = new StringBuilder("[").append(base.name(Size.QWORD));
-        if (index != null) {
-            sb.append('+').append(index.name(Size.QWORD)).append('*').append(scale);
-        }
-        if (disp != 0) {
-            sb.append(disp < 0 ? "-0x" : "+0x").append(Long.toHexString(Math.abs((long) disp)));
-        }
-        return sb.append(']').toString();
-    }
 }
