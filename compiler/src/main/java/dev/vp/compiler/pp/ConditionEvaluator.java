@@ -51,7 +51,7 @@ final class ConditionEvaluator {
         List<Token> raw = tokenize(line.text(), from, -1, -1);
         tokens = new ArrayList<>();
         expand(raw, new HashSet<>(), 0);
-        int end = line.length();
+        int end = raw.isEmpty() ? from : raw.getLast().to;
         tokens.add(new Token(Kind.END, "", 0, end, end));
         pos = 0;
         nesting = 0;

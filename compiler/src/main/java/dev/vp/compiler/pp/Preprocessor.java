@@ -463,7 +463,9 @@ public final class Preprocessor {
         private void extraText(DirectiveLine line, int from, String directive) {
             int p = line.skipBlanks(from);
             if (p >= line.length()) return;
-            Span extra = line.span(p, line.length());
+            int end = line.length();
+            while (Character.isWhitespace(line.charAt(end - 1))) end--;
+            Span extra = line.span(p, end);
             report(new Diagnostic(Code.W0004, "extra text after #" + directive + " is ignored", extra)
                     .withFix(new Fix("make it a comment", List.of(new TextEdit(Span.at(extra.file(), extra.start()), "// ")))));
         }
@@ -602,7 +604,9 @@ public final class Preprocessor {
                 Path candidate = dir.resolve(relative).normalize();
                 switch (loads.computeIfAbsent(candidate, loader::load)) {
                     case SourceLoader.Missing ignored -> { continue; }
-                    case SourceLoader.Failed failed -> report(failed.diagnostic().withLabel(nameSpan, "included here"));
+                    case SourceLoader.Failed failed -> report(failed.code() == Code.E0002
+                            ? failed.diagnostic().withLabel(nameSpan, "included here")
+                            : new Diagnostic(failed.code(), failed.reason(), nameSpan));
                     case SourceLoader.Loaded loaded -> enter(loaded.file(), candidate, nameSpan);
                 }
                 return;
