@@ -267,6 +267,16 @@ class PreprocessorTest {
     }
 
     @Test
+    void aBinaryIncludeIsReportedInsideItWithTheDirectiveAsANote() {
+        files.open(Path.of("bin.h"), "int a;\n\u0000\u0007");
+        expand("#include \"bin.h\"\nint b;\n");
+        Diagnostic d = only(Code.E0002);
+        assertEquals("bin.h", d.span().file().path());
+        assertEquals(2, d.span().line());
+        assertEquals("\"bin.h\"", d.labels().getFirst().span().text());
+    }
+
+    @Test
     void anUnterminatedCommentInAnIncludeEndsWithThatFile() {
         files.open(Path.of("c.h"), "int a; /* never closed\n#define X 1\n");
         String out = expand("#include \"c.h\"\nX\n");
