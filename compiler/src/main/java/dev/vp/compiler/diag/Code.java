@@ -74,6 +74,10 @@ public enum Code {
 
     // ---- E08xx: project file, catalog file, symbol files ----
     E0800(Severity.ERROR, "project file is invalid"),
+    E0801(Severity.ERROR, "malformed JSON"),
+    E0802(Severity.ERROR, "catalog file is invalid"),
+    E0803(Severity.ERROR, "catalog format version not supported"),
+    E0804(Severity.ERROR, "bad symbol file"),
 
     // ---- W0xxx: warnings (same section numbering as errors) ----
     W0001(Severity.WARNING, "deprecated spelling"),
@@ -81,6 +85,8 @@ public enum Code {
     W0401(Severity.WARNING, "ordering comparison with strcmp"),
     W0500(Severity.WARNING, "deprecated probe spelling"),
     W0700(Severity.WARNING, "budget nearly used"),
+    W0800(Severity.WARNING, "unknown key or name in a project or catalog file"),
+    W0801(Severity.WARNING, "newer catalog format"),
     ;
 
     private final Severity severity;
