@@ -112,7 +112,7 @@ public sealed interface Json {
             while (true) {
                 skipSpace();
                 if (peek() != '"')
-                    throw new SyntaxError(pos, peek() == '}' ? "trailing comma before `}`" : "expected a key in double quotes");
+                    throw new SyntaxError(pos, peek() == '}' ? "trailing comma before `}`" : atEnd() + "expected a key in double quotes");
                 int keyStart = pos;
                 String key = string();
                 Span keySpan = span(keyStart);
@@ -124,7 +124,7 @@ public sealed interface Json {
                 char c = peek();
                 pos++;
                 if (c == '}') return new Obj(span(start), members);
-                if (c != ',') { pos--; throw new SyntaxError(pos, "expected `,` or `}` after the value of \"" + key + "\""); }
+                if (c != ',') { pos--; throw new SyntaxError(pos, atEnd() + "expected `,` or `}` after the value of \"" + key + "\""); }
             }
         }
 
@@ -141,7 +141,7 @@ public sealed interface Json {
                 char c = peek();
                 pos++;
                 if (c == ']') return new Arr(span(start), items);
-                if (c != ',') { pos--; throw new SyntaxError(pos, "expected `,` or `]` after an array element"); }
+                if (c != ',') { pos--; throw new SyntaxError(pos, atEnd() + "expected `,` or `]` after an array element"); }
             }
         }
 
@@ -214,9 +214,11 @@ public sealed interface Json {
         }
 
         private void expect(char c, String where) throws SyntaxError {
-            if (peek() != c) throw new SyntaxError(pos, "expected `" + c + "` " + where);
+            if (peek() != c) throw new SyntaxError(pos, atEnd() + "expected `" + c + "` " + where);
             pos++;
         }
+
+        private String atEnd() { return pos >= s.length() ? "unexpected end of file; " : ""; }
 
         private char peek() { return pos < s.length() ? s.charAt(pos) : '\0'; }
 
