@@ -141,16 +141,17 @@ public record TargetCatalog(String formatVersion, String name, String descriptio
 
     /** Reads a catalog file. Empty when it has errors; every problem is a diagnostic, nothing throws. */
     public static Optional<TargetCatalog> load(Path file, Diagnostics diags) {
-        byte[] bytes;
+        String text;
         try {
-            bytes = Files.readAllBytes(file);
+            text = Files.readString(file);
         } catch (IOException | SecurityException e) {
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof java.nio.charset.CharacterCodingException ? "it is not UTF-8 text" : e.getMessage();
             diags.report(Code.E0001, Span.at(new SourceFile(file.toString(), ""), 0), "cannot read the target catalog " + file + ": "
-                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage())
-                    + "; give a catalog written by `vp probes --json`, or `--target any`");
+                    + why + "; give a catalog written by `vp probes --json`, or `--target any`");
             return Optional.empty();
         }
-        return parse(new SourceFile(file.toString(), new String(bytes, StandardCharsets.UTF_8)), new Location.File(file), diags);
+        return parse(new SourceFile(file.toString(), text), new Location.File(file), diags);
     }
 
     /** Checks the text of a catalog; relative paths in it resolve against origin. */

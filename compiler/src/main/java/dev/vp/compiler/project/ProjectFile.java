@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +30,7 @@ public record ProjectFile(Path path, TargetRef target, List<Path> preloads, List
         preloads = List.copyOf(preloads);
         symbols = List.copyOf(symbols);
         include = List.copyOf(include);
-        budgets = budgets.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(budgets));
+        budgets = Map.copyOf(budgets);
     }
 
     /** The nearest vp.json in the script's directory or any directory above it, as .editorconfig is found. */
