@@ -103,6 +103,10 @@ public enum Code {
 
     // ---- E08xx: project file, catalog file, symbol files ----
     E0800(Severity.ERROR, "project file is invalid"),
+    E0801(Severity.ERROR, "malformed JSON"),
+    E0802(Severity.ERROR, "catalog file is invalid"),
+    E0803(Severity.ERROR, "catalog format version not supported"),
+    E0804(Severity.ERROR, "bad symbol file"),
 
     // ---- E09xx: the compiler itself ----
     E0900(Severity.ERROR, "internal compiler error"),
@@ -119,6 +123,8 @@ public enum Code {
     W0401(Severity.WARNING, "ordering comparison with strcmp"),
     W0500(Severity.WARNING, "deprecated probe spelling"),
     W0700(Severity.WARNING, "budget nearly used"),
+    W0800(Severity.WARNING, "unknown key or name in a project or catalog file"),
+    W0801(Severity.WARNING, "newer catalog format"),
     ;
 
     private final Severity severity;
