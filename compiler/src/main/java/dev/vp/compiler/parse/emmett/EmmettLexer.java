@@ -56,6 +56,7 @@ final class EmmettLexer {
     private int pos;
     private int line = 1;
     private int lineStart;
+    private boolean afterGarbage;
 
     private EmmettLexer(String text, Reporter report) {
         this.text = text;
@@ -150,6 +151,7 @@ final class EmmettLexer {
         String what = end - start == 1 ? "unexpected character " + shown
                 : "unexpected characters starting with " + shown + " (" + (end - start) + " characters)";
         report.error(Code.E0106, start, end, what + ": Emmett source is ASCII outside strings and comments");
+        afterGarbage = true;
     }
 
     private void emit(int type, int start, long value, String decoded) {
@@ -158,7 +160,8 @@ final class EmmettLexer {
 
     private void emit(int type, int start, long value, String decoded, boolean unterminated) {
         tokens.add(new EmmettToken(type, text.substring(start, pos), start, pos - 1, line, start - lineStart,
-                value, decoded, unterminated));
+                value, decoded, unterminated || afterGarbage));
+        afterGarbage = false;
     }
 
     private void blockComment() {

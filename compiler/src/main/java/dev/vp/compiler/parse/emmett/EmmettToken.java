@@ -8,11 +8,14 @@ final class EmmettToken extends CommonToken {
     final long value;
     /** The decoded text of a STRING_LIT (escapes applied), else null. */
     final String decoded;
-    /** An unterminated string: it was reported, and what it swallowed must not be reported again. */
-    final boolean unterminated;
+    /**
+     * A lexical error touches this token (an unterminated string that swallowed its line, or stray characters
+     * right before it): it was reported, so a syntax error at or just after this token is only its echo.
+     */
+    final boolean echo;
 
     EmmettToken(int type, String text, int start, int stop, int line, int column, long value, String decoded,
-                boolean unterminated) {
+                boolean echo) {
         super(type, text);
         setStartIndex(start);
         setStopIndex(stop);
@@ -20,6 +23,6 @@ final class EmmettToken extends CommonToken {
         setCharPositionInLine(column);
         this.value = value;
         this.decoded = decoded;
-        this.unterminated = unterminated;
+        this.echo = echo;
     }
 }

@@ -101,7 +101,7 @@ final class SyntaxErrorStrategy extends DefaultErrorStrategy {
             return;
         }
         Token previous = recognizer.getInputStream().LT(-1);
-        if (afterUnterminatedString(found)) return;
+        if (echoOfLexicalError(found)) return;
         int missing = insertable(getExpectedTokens(recognizer));
         // The caret goes right after the last good token: that is where the `;` or `)` belongs.
         Token at = previous != null ? previous : found;
@@ -128,13 +128,14 @@ final class SyntaxErrorStrategy extends DefaultErrorStrategy {
         int type = insertable(getExpectedTokens(recognizer));
         Token previous = recognizer.getInputStream().LT(-1);
         int at = previous != null ? previous.getStopIndex() + 1 : recognizer.getCurrentToken().getStartIndex();
-        return new EmmettToken(type, EmmettLexer.describe(type), at, at - 1, 0, 0, 0, null);
+        return new EmmettToken(type, EmmettLexer.describe(type), at, at - 1, 0, 0, 0, null, false);
     }
 
-    /** The lexer reported the string, which swallowed the rest of its line: what is missing now is no news. */
-    private boolean afterUnterminatedString(Token found) {
+    /** The lexer already reported the problem at or right before this token. */
+    private boolean echoOfLexicalError(Token found) {
         int before = found.getTokenIndex() - 1;
-        return before >= 0 && tokens.get(before) instanceof EmmettToken t && t.unterminated;
+        return (found instanceof EmmettToken t && t.echo)
+                || (before >= 0 && tokens.get(before) instanceof EmmettToken p && p.echo);
     }
 
     private static int insertable(IntervalSet expected) {
@@ -190,7 +191,7 @@ final class SyntaxErrorStrategy extends DefaultErrorStrategy {
     }
 
     private void syntaxError(Token at, Token found, IntervalSet expected) {
-        if (afterUnterminatedString(found)) return;
+        if (echoOfLexicalError(found)) return;
         if (found.getType() == Token.EOF) {
             if (reportedAtEof) return;
             reportedAtEof = true;
