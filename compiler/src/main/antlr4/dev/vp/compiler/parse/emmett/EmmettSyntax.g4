@@ -29,12 +29,12 @@ item
 
 probeClause : probeSpec (LPAREN paramList? RPAREN)? statement ;
 
-probeSpec : specSegment (COLON specSegment)* ;
+// A clause starts with a name (an address needs its `GUEST:` domain), so that numbers never start an item.
+probeSpec : namedSegment (COLON specSegment)* ;
 
-specSegment
-    : IDENT (BANG IDENT)?
-    | INT_LIT UNIT?
-    ;
+specSegment : namedSegment | INT_LIT UNIT? ;
+
+namedSegment : IDENT (BANG IDENT)? ;
 
 typedefDecl : TYPEDEF declSpecifiers declarator (COMMA declarator)* SEMI ;
 

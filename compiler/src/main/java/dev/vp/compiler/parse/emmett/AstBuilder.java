@@ -86,12 +86,13 @@ final class AstBuilder {
         if (spec != null) out.add(new Decl.Probe(span(c), spec, params, body));
     }
 
-    private record Segment(SpecSegmentContext ctx, String name, long number, String unit) {
+    private record Segment(ParserRuleContext ctx, String name, long number, String unit) {
         boolean isName() { return name != null; }
     }
 
     private ProbeSpec spec(ProbeSpecContext c) {
         List<Segment> segs = new ArrayList<>();
+        segs.add(new Segment(c.namedSegment(), c.namedSegment().getText(), 0, null));
         for (SpecSegmentContext s : c.specSegment()) {
             if (s.INT_LIT() != null) {
                 segs.add(new Segment(s, null, ((EmmettToken) s.INT_LIT().getSymbol()).value,
