@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
@@ -29,11 +30,15 @@ import org.antlr.v4.runtime.tree.TerminalNode;
  */
 final class AstBuilder {
     /** Longer operator chains only come from generated or hostile input, and later phases recurse on them. */
-    static final int MAX_CHAIN = 1000;
+    static final int MAX_CHAIN = 500;
+    /** Every phase after this one walks the AST recursively: its depth stays small enough for any thread's stack. */
+    static final int MAX_DEPTH = 1000;
     private static final Pattern DOMAIN = Pattern.compile("(GUEST|VMM|VMX)[0-9]*");
 
     private final Reporter report;
     private int switchDepth;
+    private int depth;
+    private boolean tooDeepReported;
 
     AstBuilder(Reporter report) { this.report = report; }
 
@@ -63,10 +68,29 @@ final class AstBuilder {
         report.error(code, where.getStartIndex(), where.getStopIndex() + 1, message);
     }
 
+    /** Builds a nested node one level deeper, or reports (once per item) that the nesting is too deep. */
+    private <T> T nested(ParserRuleContext where, int levels, Supplier<T> build, Supplier<T> tooDeep) {
+        if (depth + levels > MAX_DEPTH) {
+            if (!tooDeepReported) {
+                tooDeepReported = true;
+                error(Code.E0109, where, "nesting too deep: more than " + MAX_DEPTH + " levels of nested statements"
+                        + " and expressions; split it up");
+            }
+            return tooDeep.get();
+        }
+        depth += levels;
+        try {
+            return build.get();
+        } finally {
+            depth -= levels;
+        }
+    }
+
     // ---- top level ----
 
     void item(ItemContext c, List<Decl> out) {
         if (c.exception != null) return;
+        tooDeepReported = false;
         if (c.probeClause() != null) probe(c.probeClause(), out);
         else if (c.typedefDecl() != null) typedef(c.typedefDecl(), out);
         else if (c.memmodelDecl() != null) {
@@ -477,6 +501,13 @@ final class AstBuilder {
     }
 
     private void stmtInto(StatementContext c, List<Stmt> out) {
+        nested(c, 1, () -> {
+            stmtIntoAtDepth(c, out);
+            return null;
+        }, () -> out.add(errorStmt(c)));
+    }
+
+    private void stmtIntoAtDepth(StatementContext c, List<Stmt> out) {
         if (c.exception != null) {
             out.add(errorStmt(c));
             return;
@@ -596,6 +627,10 @@ final class AstBuilder {
     }
 
     private Expr assign(AssignExprContext c) {
+        return nested(c, 1, () -> assignAtDepth(c), () -> new Expr.Error(span(c)));
+    }
+
+    private Expr assignAtDepth(AssignExprContext c) {
         Expr target = conditional(c.conditionalExpr());
         if (c.assignOp() == null) return target;
         Expr value = assign(c.assignExpr());
@@ -616,6 +651,10 @@ final class AstBuilder {
     }
 
     private Expr conditional(ConditionalExprContext c) {
+        return nested(c, 1, () -> conditionalAtDepth(c), () -> new Expr.Error(span(c)));
+    }
+
+    private Expr conditionalAtDepth(ConditionalExprContext c) {
         Expr cond = binary(c.binaryExpr());
         if (c.QUESTION() == null) return cond;
         return new Expr.Conditional(span(c), cond, expr(c.expr()), conditional(c.conditionalExpr()));
@@ -628,19 +667,22 @@ final class AstBuilder {
             spine.push(c);
             c = c.binaryExpr(0);
         }
+        BinaryExprContext whole = spine.isEmpty() ? c : spine.getLast();
         if (spine.size() > MAX_CHAIN) {
-            BinaryExprContext whole = spine.getLast();
             error(Code.E0128, whole, "this expression chains " + spine.size() + " operators (at most " + MAX_CHAIN
                     + "); split it into several statements");
             return new Expr.Error(span(whole));
         }
-        Expr acc = cast(c.castExpr());
-        while (!spine.isEmpty()) {
-            BinaryExprContext b = spine.pop();
-            Expr right = binary(b.binaryExpr(1));
-            acc = new Expr.Binary(span(b), binop(b.op.getType()), acc, right);
-        }
-        return acc;
+        BinaryExprContext leaf = c;
+        return nested(whole, spine.size(), () -> {
+            Expr acc = cast(leaf.castExpr());
+            while (!spine.isEmpty()) {
+                BinaryExprContext b = spine.pop();
+                Expr right = binary(b.binaryExpr(1));
+                acc = new Expr.Binary(span(b), binop(b.op.getType()), acc, right);
+            }
+            return acc;
+        }, () -> new Expr.Error(span(whole)));
     }
 
     private static Expr.BinOp binop(int type) {
@@ -667,6 +709,10 @@ final class AstBuilder {
     }
 
     private Expr cast(CastExprContext c) {
+        return nested(c, 1, () -> castAtDepth(c), () -> new Expr.Error(span(c)));
+    }
+
+    private Expr castAtDepth(CastExprContext c) {
         if (c.unaryExpr() != null) return unary(c.unaryExpr());
         TypeRef type = typeName(c.typeName());
         Expr operand = cast(c.castExpr());
