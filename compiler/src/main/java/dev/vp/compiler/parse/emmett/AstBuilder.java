@@ -483,7 +483,7 @@ final class AstBuilder {
 
     // ---- statements ----
 
-    Stmt.Block block(BlockContext c) {
+    private Stmt.Block block(BlockContext c) {
         List<Stmt> out = new ArrayList<>();
         for (StatementContext s : c.statement()) stmtInto(s, out);
         return new Stmt.Block(span(c), out);

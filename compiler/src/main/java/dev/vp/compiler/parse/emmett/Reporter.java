@@ -18,7 +18,6 @@ final class Reporter {
 
     private final SpanMap map;
     private final List<Entry> entries = new ArrayList<>();
-    private int dropped;
 
     Reporter(SpanMap map) { this.map = map; }
 
@@ -30,11 +29,9 @@ final class Reporter {
 
     Diagnostic add(int offset, Diagnostic d) {
         // Garbage input can produce millions of errors; more than the sink keeps would only cost memory.
-        if (entries.size() <= Diagnostics.LIMIT) entries.add(new Entry(offset, d)); else dropped++;
+        if (entries.size() <= Diagnostics.LIMIT) entries.add(new Entry(offset, d));
         return d;
     }
-
-    int count() { return entries.size() + dropped; }
 
     void flushTo(Diagnostics out) {
         entries.sort(Comparator.comparingInt(Entry::offset));
