@@ -10,6 +10,7 @@
 #define PORT_NET_TX   0x520  /* OUT32: address of a struct net_desc to send */
 #define PORT_NET_RX   0x521  /* OUT32: address of a struct net_desc to fill; status 1 = a packet arrived */
 #define TIMER_VECTOR  0x20
+#define MMIO_CLOCK    0x3FE00000ul  /* MMIO: +0 read host microseconds, +8 write a measured latency */
 #define MAX_CPUS      4      /* the monitor sets GS.base = &cpus[i]: stride = sizeof(cpus) / MAX_CPUS */
 #define STACK_SIZE    8192
 /* Offsets in struct cpu that the CPL-0 timer stub reads through GS (checked by _Static_assert in kernel.c). */
@@ -85,6 +86,8 @@ static inline struct cpu *this_cpu(void) {
 
 static inline void outb(u16 port, u8 v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outl(u16 port, u32 v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
+static inline u64 clock_us(void) { return *(volatile u64 *) MMIO_CLOCK; }
+static inline void clock_report(u64 v) { *(volatile u64 *) (MMIO_CLOCK + 8) = v; }
 static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 /* Reading then clearing may straddle a migration, but only when irq_on was 1: the value is right either way. */
 static inline u32 irq_save(void) {

@@ -11,6 +11,8 @@ public final class Ports {
     public static final int NET_TX = 0x520, NET_RX = 0x521;
     /** The port armed execution probes write (an imm8 port: `out %al, $0xE0`). */
     public static final int PROBE_ENTRY = 0xE0;
+    /** The port the return trampoline writes (GUEST:EXIT probes). */
+    public static final int PROBE_RETURN = 0xE1;
     public static final int TIMER_VECTOR = 0x20;
 
     private Ports() {}
