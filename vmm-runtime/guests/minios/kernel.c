@@ -98,6 +98,7 @@ int format(char *out, int cap, const char *fmt, ...) {
 static void console_write(const char *buf, u64 len) {
     u32 flags = irq_save();
     spin_lock(&console_lock);
+    while (!(inb(PORT_SERIAL_LSR) & 0x20)) cpu_relax();
     __asm__ volatile("rep outsb" : "+S"(buf), "+c"(len) : "d"(PORT_SERIAL) : "memory");
     spin_unlock(&console_lock);
     irq_restore(flags);

@@ -4,6 +4,7 @@
 
 /* The monitor ABI (dev.vp.vmm.devices.Ports mirrors these numbers). */
 #define PORT_SERIAL   0x3f8  /* OUT bytes (rep outsb): console text, the monitor prints whole lines */
+#define PORT_SERIAL_LSR 0x3fd /* IN: line status; bit 5 = ready for text */
 #define PORT_IDLE     0x500  /* OUT: block this vCPU until its next interrupt */
 #define PORT_PANIC    0x501  /* OUT32: address of a NUL-terminated message; the monitor stops the guest */
 #define PORT_BLOCK    0x510  /* OUT32: address of a struct blk_req; completed before the OUT returns */
@@ -85,6 +86,7 @@ static inline struct cpu *this_cpu(void) {
 }
 
 static inline void outb(u16 port, u8 v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
+static inline u8 inb(u16 port) { u8 v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
 static inline void outl(u16 port, u32 v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
 static inline u64 clock_us(void) { return *(volatile u64 *) MMIO_CLOCK; }
 static inline void clock_report(u64 v) { *(volatile u64 *) (MMIO_CLOCK + 8) = v; }

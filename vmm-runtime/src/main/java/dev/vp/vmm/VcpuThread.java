@@ -185,7 +185,8 @@ final class VcpuThread {
             return true;
         }
         if (direction == KvmRun.IO_IN) {
-            page.asSlice(data, length).fill((byte) 0xff); // no device answers reads: an open bus
+            // Only the serial line status answers; other ports read as an open bus.
+            page.asSlice(data, length).fill((byte) (port == Ports.SERIAL_LSR ? Ports.SERIAL_READY : 0xff));
             return true;
         }
         long value = 0;

@@ -3,6 +3,8 @@ package dev.vp.vmm.devices;
 
 public final class Ports {
     public static final int SERIAL = 0x3f8;
+    /** IN: the 16550 line status register; always "transmitter empty" ({@link #SERIAL_READY}). */
+    public static final int SERIAL_LSR = 0x3fd, SERIAL_READY = 0x60;
     /** OUT: block this vCPU until its next interrupt (HLT faults at CPL 3). */
     public static final int IDLE = 0x500;
     /** OUT32: address of a NUL-terminated message; the guest gave up. */
