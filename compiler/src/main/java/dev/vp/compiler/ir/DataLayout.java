@@ -12,6 +12,8 @@ public final class DataLayout {
     public static final int AGGR_ENTRY_HEADER = 48;
     /** key, value and a state word. */
     public static final int BAG_ENTRY = 24;
+    /** Table headers: an aggregate's used/dropped/generation words, a bag's dropped word (see x64 Abi). */
+    public static final int AGGR_TABLE_HEADER = 24, BAG_HEADER = 8;
 
     public static long globalBytes(IrProgram.Global g) { return g.string() ? STRING_BYTES : 8; }
 
@@ -19,9 +21,9 @@ public final class DataLayout {
         return AGGR_ENTRY_HEADER + 8L * a.intKeys() + (long) STRING_BYTES * a.strKeys();
     }
 
-    public static long aggrTableBytes(IrProgram.Aggr a) { return aggrEntryBytes(a) * a.capacity(); }
+    public static long aggrTableBytes(IrProgram.Aggr a) { return AGGR_TABLE_HEADER + aggrEntryBytes(a) * a.capacity(); }
 
-    public static long bagBytes(IrProgram.Bag b) { return (long) BAG_ENTRY * b.capacity(); }
+    public static long bagBytes(IrProgram.Bag b) { return BAG_HEADER + (long) BAG_ENTRY * b.capacity(); }
 
     /** All data of a program for a target with this many vCPUs. */
     public static long totalBytes(IrProgram p, int vcpus) {

@@ -31,10 +31,6 @@ final class ConditionEvaluator {
     /** A token; tokens that came from a macro carry the position of the macro's use. */
     private record Token(Kind kind, String text, long value, int from, int to) {}
 
-    private static final String[] OPERATORS = {
-        "<<", ">>", "<=", ">=", "==", "!=", "&&", "||",
-        "+", "-", "*", "/", "%", "<", ">", "&", "|", "^", "~", "!", "?", ":", "(", ")",
-    };
     /** Bounds macro recursion inside an #if the same way text expansion is bounded. */
     private static final int MAX_DEPTH = 128;
     private static final int MAX_NESTING = 256;
@@ -51,7 +47,7 @@ final class ConditionEvaluator {
         List<Token> raw = tokenize(line.text(), from, -1, -1);
         tokens = new ArrayList<>();
         expand(raw, new HashSet<>(), 0);
-        int end = line.length();
+        int end = raw.isEmpty() ? from : raw.getLast().to;
         tokens.add(new Token(Kind.END, "", 0, end, end));
         pos = 0;
         nesting = 0;
@@ -88,18 +84,29 @@ final class ConditionEvaluator {
                 kind = Kind.NUMBER;
                 value = character(s.substring(start, i), pos(useFrom, start), pos(useTo, i));
             } else {
-                String op = null;
-                for (String o : OPERATORS) if (s.startsWith(o, i)) { op = o; break; }
-                if (op == null) {
+                int length = operatorLength(c, i + 1 < n ? s.charAt(i + 1) : 0);
+                if (length == 0) {
                     String what = c == '"' ? "a string" : "`" + c + "`";
                     throw new Failure(what + " cannot appear in an #if expression", pos(useFrom, i), pos(useTo, i + 1));
                 }
-                i += op.length();
+                i += length;
                 kind = Kind.OPERATOR;
             }
             out.add(new Token(kind, s.substring(start, i), value, pos(useFrom, start), pos(useTo, i)));
         }
         return out;
+    }
+
+    /** Length of the C operator starting with {@code c} then {@code d}, or 0 if there is none. */
+    private static int operatorLength(char c, char d) {
+        return switch (c) {
+            case '<', '>' -> d == c || d == '=' ? 2 : 1;
+            case '=' -> d == '=' ? 2 : 0;
+            case '!' -> d == '=' ? 2 : 1;
+            case '&', '|' -> d == c ? 2 : 1;
+            case '+', '-', '*', '/', '%', '^', '~', '?', ':', '(', ')' -> 1;
+            default -> 0;
+        };
     }
 
     private static int pos(int use, int own) { return use >= 0 ? use : own; }
@@ -213,24 +220,38 @@ final class ConditionEvaluator {
         return c != 0 ? a : b;
     }
 
-    /** C's binary operators from loosest to tightest. */
-    private static final List<List<String>> LEVELS = List.of(
-            List.of("||"), List.of("&&"), List.of("|"), List.of("^"), List.of("&"), List.of("==", "!="),
-            List.of("<", ">", "<=", ">="), List.of("<<", ">>"), List.of("+", "-"), List.of("*", "/", "%"));
+    /** C's binary operators, loosest first; -1 for anything else. */
+    private static int precedence(Token t) {
+        if (t.kind != Kind.OPERATOR) return -1;
+        return switch (t.text) {
+            case "||" -> 0;
+            case "&&" -> 1;
+            case "|" -> 2;
+            case "^" -> 3;
+            case "&" -> 4;
+            case "==", "!=" -> 5;
+            case "<", ">", "<=", ">=" -> 6;
+            case "<<", ">>" -> 7;
+            case "+", "-" -> 8;
+            case "*", "/", "%" -> 9;
+            default -> -1;
+        };
+    }
 
-    private long binary(int level, boolean live) throws Failure {
-        if (level == LEVELS.size()) return unary(live);
-        long left = binary(level + 1, live);
+    /** Precedence climbing: operators of at least {@code min}, left-associative. */
+    private long binary(int min, boolean live) throws Failure {
+        long left = unary(live);
         while (true) {
             Token op = peek();
-            if (op.kind != Kind.OPERATOR || !LEVELS.get(level).contains(op.text)) return left;
+            int p = precedence(op);
+            if (p < min) return left;
             pos++;
             boolean rightLive = live && switch (op.text) {
                 case "||" -> left == 0;
                 case "&&" -> left != 0;
                 default -> true;
             };
-            long right = binary(level + 1, rightLive);
+            long right = binary(p + 1, rightLive);
             left = apply(op, left, right, live);
         }
     }

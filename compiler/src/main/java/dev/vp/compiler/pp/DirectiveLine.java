@@ -19,7 +19,9 @@ final class DirectiveLine {
     private int newlineCount;
     /** Offset just past the directive (after its final newline, or the end of the file). */
     final int end;
-    /** Offset where the content ends on the directive's first line: diagnostics underline up to here. */
+    /** Offset just after the directive's name, where its content starts. */
+    private final int from;
+    /** Offset after the last content character on the directive's first line: diagnostics underline up to here. */
     private final int firstLineEnd;
 
     /** Reads from {@code from} (just after the directive name) to the end of the directive. */
@@ -59,9 +61,16 @@ final class DirectiveLine {
             }
         }
         this.end = i;
-        int firstLine = firstEnd >= 0 ? firstEnd : (newlineCount > 0 ? newlines[newlineCount - 1] : i);
-        while (firstLine > from && Character.isWhitespace(s.charAt(firstLine - 1))) firstLine--;
-        this.firstLineEnd = Math.max(from, firstLine);
+        this.from = from;
+        int firstBreak = firstEnd >= 0 ? firstEnd : i;
+        int last = from;
+        for (int k = text.length() - 1; k >= 0; k--) {
+            if (offsets[k] < firstBreak && !Character.isWhitespace(text.charAt(k))) {
+                last = offsets[k] + 1;
+                break;
+            }
+        }
+        this.firstLineEnd = last;
     }
 
     /** Length of a line break at {@code i} ("\n" or "\r\n"), or 0. */
@@ -93,11 +102,11 @@ final class DirectiveLine {
     Span span(int from, int to) {
         if (to > from) return new Span(file, offsets[from], offsets[to - 1] + 1);
         if (from < text.length()) return Span.at(file, offsets[from]);
-        return Span.at(file, text.isEmpty() ? firstLineEnd : offsets[text.length() - 1] + 1);
+        return Span.at(file, text.isEmpty() ? this.from : offsets[text.length() - 1] + 1);
     }
 
     /** From {@code start} (the '#') to the end of the directive's content on its first line. */
-    Span directiveSpan(int start) { return new Span(file, start, Math.max(start + 1, firstLineEnd)); }
+    Span directiveSpan(int start) { return new Span(file, start, Math.max(from, firstLineEnd)); }
 
     /** Index of the first non-blank content character at or after {@code i}. */
     int skipBlanks(int i) {

@@ -463,7 +463,9 @@ public final class Preprocessor {
         private void extraText(DirectiveLine line, int from, String directive) {
             int p = line.skipBlanks(from);
             if (p >= line.length()) return;
-            Span extra = line.span(p, line.length());
+            int end = line.length();
+            while (Character.isWhitespace(line.charAt(end - 1))) end--;
+            Span extra = line.span(p, end);
             report(new Diagnostic(Code.W0004, "extra text after #" + directive + " is ignored", extra)
                     .withFix(new Fix("make it a comment", List.of(new TextEdit(Span.at(extra.file(), extra.start()), "// ")))));
         }
@@ -600,9 +602,18 @@ public final class Preprocessor {
             if (relative.isAbsolute()) dirs = List.of(Path.of(""));
             for (Path dir : dirs) {
                 Path candidate = dir.resolve(relative).normalize();
+                if (once.contains(candidate)) return;
+                int cycle = stackKeys.indexOf(candidate);
+                if (cycle >= 0) {
+                    String chain = stack.subList(cycle, stack.size()).stream().map(SourceFile::path).collect(Collectors.joining(" -> "));
+                    report(Code.E0004, nameSpan, "include cycle: " + chain + " -> " + stack.get(cycle).path() + "; use #pragma once or an #ifndef guard");
+                    return;
+                }
                 switch (loads.computeIfAbsent(candidate, loader::load)) {
                     case SourceLoader.Missing ignored -> { continue; }
-                    case SourceLoader.Failed failed -> report(failed.diagnostic().withLabel(nameSpan, "included here"));
+                    case SourceLoader.Failed failed -> report(failed.code() == Code.E0002
+                            ? failed.diagnostic().withLabel(nameSpan, "included here")
+                            : new Diagnostic(failed.code(), failed.reason(), nameSpan));
                     case SourceLoader.Loaded loaded -> enter(loaded.file(), candidate, nameSpan);
                 }
                 return;
@@ -613,12 +624,6 @@ public final class Preprocessor {
         }
 
         private void enter(SourceFile g, Path key, Span site) {
-            if (once.contains(key)) return;
-            if (stackKeys.contains(key)) {
-                String chain = stack.subList(stackKeys.indexOf(key), stack.size()).stream().map(SourceFile::path).collect(Collectors.joining(" -> "));
-                report(Code.E0004, site, "include cycle: " + chain + " -> " + g.path() + "; use #pragma once or an #ifndef guard");
-                return;
-            }
             if (stack.size() > MAX_INCLUDE_DEPTH) {
                 String chain = stack.stream().map(SourceFile::path).collect(Collectors.joining(" -> "));
                 report(Code.E0005, site, "includes nest more than " + MAX_INCLUDE_DEPTH + " deep: " + chain + " -> " + g.path());

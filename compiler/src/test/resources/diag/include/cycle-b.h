@@ -1,0 +1,2 @@
+// The other half of an include cycle.
+#include "cycle-a.h"

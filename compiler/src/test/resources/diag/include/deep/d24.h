@@ -1,0 +1,2 @@
+// Level 24 of a chain of 33 nested includes.
+#include "d25.h"
