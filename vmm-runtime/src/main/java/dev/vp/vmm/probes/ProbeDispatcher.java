@@ -207,8 +207,7 @@ public final class ProbeDispatcher implements ProbeEvents {
                         enter.computeIfAbsent(executionSite(p, where), k -> new ArrayList<>()).add(i);
                 case "GUEST:EXIT" -> exit.computeIfAbsent(executionSite(p, where), k -> new ArrayList<>()).add(i);
                 case "GUEST:WRITE" -> watch.computeIfAbsent(watchedAddress(p, where), k -> new ArrayList<>()).add(i);
-                case "GUEST:READ" -> throw new LoadException(where + ": the KVM harness cannot watch reads (debug-register "
-                        + "watchpoints do not work under this KVM, and read-only slots trap only writes); use GUEST:WRITE");
+                case "GUEST:READ" -> throw new LoadException(where + ": " + HarnessCatalog.NO_READ_WATCHPOINTS);
                 default -> {
                     StaticProbe sp = StaticProbe.named(p.point());
                     if (sp == null)

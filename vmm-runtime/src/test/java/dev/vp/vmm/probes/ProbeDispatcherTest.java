@@ -148,7 +148,7 @@ class ProbeDispatcherTest {
             }
             // SYS_WRITE returns its length (ARG3). Interrupts are off inside the write, so on one vCPU its EXIT is
             // the next enter-or-exit event, unless a tick preempted the task before it turned them off (rare).
-            List<OutputRecord> order = rig.output.stream().filter(r -> r.text().startsWith("0 ") || r.text().startsWith("1 ")).toList();
+            List<OutputRecord> order = rig.snapshot().stream().filter(r -> r.text().startsWith("0 ") || r.text().startsWith("1 ")).toList();
             int writesPaired = 0, matched = 0;
             for (int i = 0; i + 1 < order.size(); i++) {
                 String[] e = order.get(i).text().strip().split(" "), x = order.get(i + 1).text().strip().split(" ");

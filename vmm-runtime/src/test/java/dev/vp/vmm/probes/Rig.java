@@ -53,6 +53,11 @@ final class Rig implements AutoCloseable {
         return rows;
     }
 
+    /** A copy of the output so far (the list grows on vCPU threads meanwhile). */
+    List<OutputRecord> snapshot() {
+        synchronized (output) { return List.copyOf(output); }
+    }
+
     List<OutputRecord> records(int clause) {
         synchronized (output) {
             return output.stream().filter(r -> r.text().startsWith(clause + " ") || r.text().equals(clause + "\n")).toList();
