@@ -63,7 +63,7 @@ public final class ProbeDispatcher implements ProbeEvents {
 
     /** The loaded program's dispatch tables. Sites and watch addresses are sorted, with clauses at the same index. */
     private record Tables(int[][] byPoint, long[] enterSites, int[][] enterClauses, long[] exitSites, int[][] exitClauses,
-                          long[] watchAddresses, int[][] watchClauses, long[] watchPages, Group[] groups) {}
+                          long[] watchAddresses, int[][] watchClauses, long[] watchPages, Group[] groups, boolean exitFields) {}
 
     public ProbeDispatcher(ProbeEngine engine) { this.engine = engine; }
 
@@ -229,8 +229,10 @@ public final class ProbeDispatcher implements ProbeEvents {
         Group[] groups = groupShape.entrySet().stream().map(e -> new Group(e.getValue().point, e.getValue().periodNs, e.getValue().host,
                 ints(groupClauses.get(e.getKey())))).toArray(Group[]::new);
         long[] pages = watch.keySet().stream().mapToLong(a -> a & -4096L).distinct().toArray();
+        boolean exitFields = false;
+        for (StaticProbe sp : StaticProbe.values()) exitFields |= sp.exitProbe() && !byPoint.get(sp.ordinal()).isEmpty();
         return new Tables(byPoint.stream().map(ProbeDispatcher::ints).toArray(int[][]::new),
-                keys(enter), values(enter), keys(exit), values(exit), keys(watch), values(watch), pages, groups);
+                keys(enter), values(enter), keys(exit), values(exit), keys(watch), values(watch), pages, groups, exitFields);
     }
 
     private static void group(Map<String, List<Integer>> clauses, Map<String, Group> shape, String point, long period, boolean host, int clause) {
@@ -294,13 +296,13 @@ public final class ProbeDispatcher implements ProbeEvents {
         for (int clause : clauses) engine.fire(clause, vcpu, c);
     }
 
+    /** Sets the exit fields only when a loaded exit probe can read them. */
     @Override
     public void exit(int vcpu, int kvmExitReason) {
         Tables t = tables;
-        if (t == null) return;
+        if (t == null || !t.exitFields) return;
         FiringContext c = contexts[vcpu];
         setExitFields(c, harness.kvmRun(vcpu), kvmExitReason);
-        c.clearArgs();
         fire(t.byPoint[StaticProbe.HV_Exit.ordinal()], vcpu, c);
     }
 
