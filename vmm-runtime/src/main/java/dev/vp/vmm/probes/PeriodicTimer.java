@@ -7,14 +7,13 @@ import java.util.function.IntConsumer;
 /**
  * One platform thread for all periods of a loaded program. Deadlines advance by whole periods, so the long-run
  * rate is exact even though each wake-up is late by the host's timer slack; a group more than 10 periods behind
- * (the host was starved) skips ahead instead of firing a burst, and the skipped periods are counted.
+ * (the host was starved) skips ahead instead of firing a burst.
  */
 final class PeriodicTimer implements AutoCloseable {
     private final long[] periods;
     private final IntConsumer due;
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile long skipped;
 
     PeriodicTimer(long[] periodsNs, IntConsumer due) {
         this.periods = periodsNs.clone();
@@ -23,8 +22,6 @@ final class PeriodicTimer implements AutoCloseable {
     }
 
     void start() { thread.start(); }
-
-    long skipped() { return skipped; }
 
     private void loop() {
         long start = System.nanoTime();
@@ -41,10 +38,7 @@ final class PeriodicTimer implements AutoCloseable {
                 if (next[g] - now > 0) continue;
                 due.accept(g);
                 next[g] += periods[g];
-                if (now - next[g] > 10 * periods[g]) {
-                    skipped += (now - next[g]) / periods[g];
-                    next[g] = now + periods[g];
-                }
+                if (now - next[g] > 10 * periods[g]) next[g] = now + periods[g];
             }
         }
     }
