@@ -5,6 +5,8 @@ import dev.vp.compiler.interp.Interpreter;
 import dev.vp.compiler.interp.ProbeCounters;
 import dev.vp.compiler.ir.IrProgram;
 import dev.vp.compiler.output.OutputSink;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The interpreter is the oracle the native runtime is tested against; it is not thread-safe, so firings from
@@ -60,6 +62,27 @@ public final class InterpreterEngine implements ProbeEngine {
         if (last == null) throw new IllegalStateException("no program has been loaded");
         ProbeCounters c = last.counters(clause);
         return new ClauseCounts(c.firings(), c.exits(), c.cancellations());
+    }
+
+    @Override
+    public synchronized RunReport report() {
+        if (last == null) return new RunReport(List.of(), List.of(), List.of());
+        IrProgram p = last.program();
+        List<RunReport.Clause> clauses = new ArrayList<>();
+        for (int i = 0; i < p.probes().size(); i++) {
+            ProbeCounters c = last.counters(i);
+            List<RunReport.Cancel> cancels = c.sites().stream()
+                    .map(s -> new RunReport.Cancel(s.cause().shortName, s.loc(), s.count(), s.description())).toList();
+            clauses.add(new RunReport.Clause(p.probes().get(i).spec(), p.probes().get(i).loc(), c.firings(), c.exits(), cancels));
+        }
+        List<RunReport.Drop> drops = new ArrayList<>();
+        List<String> pending = new ArrayList<>();
+        for (int a = 0; a < p.aggrs().size(); a++) {
+            drops.add(new RunReport.Drop("updates of aggregate " + p.aggrs().get(a).name(), last.aggregateDrops(a)));
+            if (last.updatedSinceLog(a)) pending.add(last.printAggregate(a));
+        }
+        for (int b = 0; b < p.bags().size(); b++) drops.add(new RunReport.Drop("inserts into bag " + p.bags().get(b).name(), last.bagDrops(b)));
+        return new RunReport(clauses, drops, pending);
     }
 
     /** The interpreter of the loaded (or last unloaded) program: its globals and aggregates, for reports and tests. */

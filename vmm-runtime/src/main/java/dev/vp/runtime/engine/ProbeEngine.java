@@ -36,6 +36,9 @@ public interface ProbeEngine {
     /** Counts for one clause of the loaded program, or of the last one unloaded when none is loaded. */
     ClauseCounts lastCounts(int clause);
 
+    /** The loaded (or last unloaded) program's report: per-clause counts, drops, aggregates pending a logaggr. */
+    RunReport report();
+
     /** Firings of a clause: completed + exited + cancelled = firings. */
     record ClauseCounts(long firings, long exits, long cancellations) {}
 }
