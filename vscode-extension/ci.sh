@@ -31,6 +31,6 @@ echo "e2e setup took $(elapsed "$t")" >&2
 t=$(date +%s)
 step "e2e run"
 status=0
-"${VP_E2E_CACHE:-$HOME/.cache/vp-e2e}/node-24.21.0/bin/node" e2e/run.mjs || status=$?
+"${VP_E2E_CACHE:-$HOME/.cache/vp-e2e}/node/bin/node" e2e/run.mjs || status=$?
 echo "e2e run took $(elapsed "$t")" >&2
 exit "$status"

@@ -36,6 +36,8 @@ if [ ! -x "$node_dir/bin/node" ] || [ "$("$node_dir/bin/node" --version)" != "v$
   mv "$node_dir.tmp/package" "$node_dir"
   rm -rf "$node_dir.tmp"
 fi
+# A stable name for whichever Node this script installed: run.mjs and ci.sh use $cache/node.
+ln -sfn "node-$node_version" "$cache/node"
 export PATH="$node_dir/bin:$PATH"
 
 # code-server and playwright-core, pinned by the committed lock file; the stamp records what the cache was built from.

@@ -102,7 +102,7 @@ async function startServer(): Promise<void> {
         (SHARED_COMMANDS as readonly string[]).includes(id) ? runShared(id, args, (a) => next(id, a)) : next(id, args),
     },
   };
-  const c = new LanguageClient('vp', 'vp language server', serverOptions, clientOptions);
+  const c = new LanguageClient('vp', 'vp', serverOptions, clientOptions);
   c.onNotification('vp/output', (params: unknown) => probeOutput.receive(params));
   c.onNotification('vp/budget', (params: unknown) => {
     const b = parseBudget(params);
