@@ -61,7 +61,7 @@ public final class Lowerer {
                 if (g.decl.init() instanceof Expr.StrLit s) initStr = truncate(s.value());
                 else init = checked.constants.get(g.decl.init());
             }
-            globals.add(new IrProgram.Global(g.name, str, g.perVcpu, init, initStr));
+            globals.add(new IrProgram.Global(g.name, str, g.perVcpu, init, str ? initStr : null));
         }
         for (Sym.Aggr a : checked.aggrs.values()) {
             a.index = aggrs.size();
@@ -467,17 +467,30 @@ public final class Lowerer {
             int l = value(b.left()), rr = value(b.right());
             long lscale = scale(lt), rscale = scale(rt);
             if (b.op() == Expr.BinOp.ADD || b.op() == Expr.BinOp.SUB) {
-                if (lscale > 0 && rscale > 0 && b.op() == Expr.BinOp.SUB) {
-                    int diff = reg(), r = reg();
-                    emit(new Insn.Bin(here, Insn.BinOp.SUB, diff, l, rr));
-                    emit(new Insn.Bin(here, Insn.BinOp.UDIV, r, diff, constant(lscale)));
-                    return r;
-                }
+                if (lscale > 0 && rscale > 0 && b.op() == Expr.BinOp.SUB) return pointerDifference(l, rr, lscale);
                 if (lscale > 1 && rscale == 0) rr = scaled(rr, lscale);
                 if (rscale > 1 && lscale == 0) l = scaled(l, rscale);
             }
             int r = reg();
             emit(new Insn.Bin(here, binOp(b.op()), r, l, rr));
+            return r;
+        }
+
+        /**
+         * (p - q) / size as C defines it: a signed element count, so q above p gives a negative count. The IR
+         * divides unsigned only, so the magnitude is divided and the sign put back.
+         */
+        private int pointerDifference(int p, int q, long size) {
+            int diff = reg();
+            emit(new Insn.Bin(here, Insn.BinOp.SUB, diff, p, q));
+            if (size == 1) return diff;
+            int sign = reg(), flipped = reg(), magnitude = reg(), quotient = reg(), back = reg(), r = reg();
+            emit(new Insn.Bin(here, Insn.BinOp.SAR, sign, diff, constant(63)));
+            emit(new Insn.Bin(here, Insn.BinOp.XOR, flipped, diff, sign));
+            emit(new Insn.Bin(here, Insn.BinOp.SUB, magnitude, flipped, sign));
+            emit(new Insn.Bin(here, Insn.BinOp.UDIV, quotient, magnitude, constant(size)));
+            emit(new Insn.Bin(here, Insn.BinOp.XOR, back, quotient, sign));
+            emit(new Insn.Bin(here, Insn.BinOp.SUB, r, back, sign));
             return r;
         }
 
