@@ -105,7 +105,8 @@ public final class Lowerer {
     /** Builds one IrFunction: registers, slots, blocks, and the statement/expression lowering. */
     private final class Body {
         private final String name;
-        private int registers, slots;
+        /** High-water marks (what the frame needs) and the next free register and slot. */
+        private int registers, slots, nextReg, nextSlot;
         private final List<List<Insn>> blockInsns = new ArrayList<>();
         private final List<Terminator> terminators = new ArrayList<>();
         private int current;
@@ -126,7 +127,7 @@ public final class Lowerer {
                 Sym.Local l = checked.params.get(p);
                 boolean str = f.params.get(i) instanceof Type.Str;
                 params.add(new IrFunction.Param(p.name(), str));
-                int home = str ? slots++ : registers++;
+                int home = str ? slot() : reg();
                 if (l != null) localHome.put(l, home);
             }
             stringResult = f.returns instanceof Type.Str;
@@ -149,7 +150,7 @@ public final class Lowerer {
             current = newBlock();
             here = loc(p.decl().span());
             for (Sym.Local l : p.params()) {
-                int r = registers++;
+                int r = reg();
                 localHome.put(l, r);
                 Builtin arg = Builtin.valueOf("ARG" + l.argIndex);
                 emit(new Insn.ReadBuiltin(here, r, arg));
@@ -196,16 +197,29 @@ public final class Lowerer {
 
         private void branch(int cond, int t, int f) { terminate(new Terminator.Branch(here, cond, t, f)); }
 
-        private int reg() { return registers++; }
-        private int slot() { return slots++; }
+        private int reg() {
+            registers = Math.max(registers, ++nextReg);
+            return nextReg - 1;
+        }
+
+        private int slot() {
+            slots = Math.max(slots, ++nextSlot);
+            return nextSlot - 1;
+        }
 
         private int constant(long v) { int r = reg(); emit(new Insn.Const(here, r, v)); return r; }
 
         // ------------------------------------------------------------ statements
 
+        /**
+         * Temporaries live only within their statement: registers and slots allocated while lowering a
+         * statement are free again after it, except a declaration's home, which lives to the end of the
+         * enclosing block. This keeps frames (charged to the stack budget) small.
+         */
         private void stmt(Stmt s) {
             Loc saved = here;
             here = loc(s.span());
+            int regMark = nextReg, slotMark = nextSlot;
             switch (s) {
                 case Stmt.Block b -> { for (Stmt x : b.stmts()) stmt(x); }
                 case Stmt.Local l -> local(l.var());
@@ -226,6 +240,10 @@ public final class Lowerer {
                 case Stmt.Try t -> tryCatch(t);
                 case Stmt.Insert i -> insert(i);
                 case Stmt.Empty e -> { }
+            }
+            if (!(s instanceof Stmt.Local)) {
+                nextReg = regMark;
+                nextSlot = slotMark;
             }
             here = saved;
         }
