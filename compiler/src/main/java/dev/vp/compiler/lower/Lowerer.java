@@ -78,14 +78,63 @@ public final class Lowerer {
             defined.add(f);
         }
         for (Sym.Function f : defined) functions.add(new Body(f.name).function(f));
-        for (Checked.ProbeInfo p : checked.probes) {
-            int index = functions.size();
-            Body body = new Body("probe" + probes.size());
-            functions.add(body.probe(p));
+        List<Checked.ProbeInfo> clauses = checked.probes;
+        for (Checked.ProbeInfo p : clauses) functions.add(new Body("probe" + (functions.size() - defined.size())).probe(p));
+        StateNeeds needs = new StateNeeds(functions);
+        for (int i = 0; i < clauses.size(); i++) {
+            Checked.ProbeInfo p = clauses.get(i);
+            int index = defined.size() + i;
             probes.add(new IrProgram.Probe(p.spec(), p.domain(), p.point(), p.symbol(), p.address(), p.periodNs(), index,
-                    body.readsVcpu, body.needsIoctl, loc(p.decl().span())));
+                    needs.readsVcpu(index), needs.needsIoctl(index), loc(p.decl().span())));
         }
         return new IrProgram(globals, aggrs, bags, strings, formats, functions, probes, limits);
+    }
+
+    /**
+     * What each function touches of its vCPU, including through the functions it calls: registers and other
+     * vCPU values, guest reads by linear address (they walk the vCPU's page tables) and the guest stack; and
+     * whether it reads state that costs the runtime an ioctl. Read off the IR so nothing can be missed.
+     */
+    private static final class StateNeeds {
+        private final List<IrFunction> functions;
+        private final boolean[] vcpu, ioctl;
+
+        StateNeeds(List<IrFunction> functions) {
+            this.functions = functions;
+            int n = functions.size();
+            vcpu = new boolean[n];
+            ioctl = new boolean[n];
+            for (int f = 0; f < n; f++) {
+                for (Block b : functions.get(f).blocks()) {
+                    for (Insn insn : b.insns()) {
+                        switch (insn) {
+                            case Insn.ReadBuiltin r -> { vcpu[f] |= r.var().needsVcpu(); ioctl[f] |= r.var().needsIoctl(); }
+                            case Insn.LoadGuest l -> vcpu[f] |= l.space() == Insn.Space.LINEAR;
+                            case Insn.LoadGuestStr l -> vcpu[f] |= l.space() == Insn.Space.LINEAR;
+                            case Insn.GuestStack g -> vcpu[f] = true;
+                            default -> { }
+                        }
+                    }
+                }
+            }
+            boolean changed = true;
+            while (changed) {           // propagate from callees to callers until nothing changes (recursion allowed)
+                changed = false;
+                for (int f = 0; f < n; f++) {
+                    for (Block b : functions.get(f).blocks()) {
+                        for (Insn insn : b.insns()) {
+                            if (!(insn instanceof Insn.Call c)) continue;
+                            if (vcpu[c.function()] && !vcpu[f]) { vcpu[f] = true; changed = true; }
+                            if (ioctl[c.function()] && !ioctl[f]) { ioctl[f] = true; changed = true; }
+                        }
+                    }
+                }
+            }
+        }
+
+        boolean readsVcpu(int f) { return vcpu[f]; }
+
+        boolean needsIoctl(int f) { return ioctl[f]; }
     }
 
     private int string(String s) {
@@ -115,7 +164,6 @@ public final class Lowerer {
         private int tryDepth;
         private Loc here = Loc.NONE;
         private boolean stringResult;
-        boolean readsVcpu, needsIoctl;
 
         Body(String name) { this.name = name; }
 
@@ -438,11 +486,7 @@ public final class Lowerer {
                 case Sym.EnumConst c -> emit(new Insn.Const(here, r, c.value()));
                 case Sym.GuestSymbol g -> emit(new Insn.Const(here, r, g.address()));
                 case Sym.BuiltinVar b when b.builtin() == null -> emit(new Insn.Const(here, r, 0));
-                case Sym.BuiltinVar b -> {
-                    emit(new Insn.ReadBuiltin(here, r, b.builtin()));
-                    if (b.builtin().needsVcpu()) readsVcpu = true;
-                    if (b.builtin().needsIoctl()) needsIoctl = true;
-                }
+                case Sym.BuiltinVar b -> emit(new Insn.ReadBuiltin(here, r, b.builtin()));
                 default -> throw new IllegalStateException("name " + n.name() + " lowered as a value");
             }
             return r;
@@ -641,7 +685,6 @@ public final class Lowerer {
             boolean signed = t instanceof Type.Int i && i.signed();
             if (t instanceof Type.Struct) signed = false;
             int r = reg();
-            if (a.space == Insn.Space.LINEAR) readsVcpu = true;
             emit(new Insn.LoadGuest(here, r, a.reg, size, signed, a.space));
             return r;
         }
@@ -664,7 +707,6 @@ public final class Lowerer {
             if (t instanceof Type.Array arr) {
                 Address a = address(e);
                 int s = slot();
-                if (a.space == Insn.Space.LINEAR) readsVcpu = true;
                 emit(new Insn.LoadGuestStr(here, s, a.reg, (int) Math.min(255, Math.max(1, arr.length())), a.space));
                 return s;
             }
@@ -702,7 +744,6 @@ public final class Lowerer {
                     int addr = value(c.operand());
                     int s = slot();
                     Insn.Space sp = space(checked.type(c.operand()));
-                    if (sp == Insn.Space.LINEAR) readsVcpu = true;
                     emit(new Insn.LoadGuestStr(here, s, addr, 255, sp));
                     return s;
                 }
@@ -748,7 +789,6 @@ public final class Lowerer {
                 case GETGUEST, GETGUESTPHYS -> {
                     int a = value(args.get(0)), r = reg();
                     boolean lin = f == BuiltinFunction.GETGUEST;
-                    if (lin) readsVcpu = true;
                     emit(new Insn.LoadGuest(here, r, a, 8, false, lin ? Insn.Space.LINEAR : Insn.Space.PHYSICAL));
                     return r;
                 }
@@ -756,14 +796,12 @@ public final class Lowerer {
                     int len = args.size() == 3 ? checked.constants.get(args.get(1)).intValue() : 255;
                     int a = value(args.get(args.size() - 1)), s = slot();
                     boolean lin = f == BuiltinFunction.GETGUESTSTR;
-                    if (lin) readsVcpu = true;
                     emit(new Insn.LoadGuestStr(here, s, a, Math.max(1, Math.min(255, len)), lin ? Insn.Space.LINEAR : Insn.Space.PHYSICAL));
                     writeString(checked.refs.get(args.get(0)), s);
                     return -1;
                 }
                 case GUESTSTACK -> {
                     int s = slot();
-                    readsVcpu = true;
                     emit(new Insn.GuestStack(here, s));
                     writeString(checked.refs.get(args.get(0)), s);
                     return -1;
