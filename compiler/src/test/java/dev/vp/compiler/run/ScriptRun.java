@@ -31,8 +31,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A script with its test directives. Directives sit in comment lines that start with `//@` (Emmett) or `;@`
- * (VP); expected transcript lines start with `//>` or `;>`. Before compiling:
+ * A script with its test directives. A cookbook script's header may say `// target: any` (compile as for
+ * another monitor) and `// warnings: CODE...` (the warnings it is known to produce); in VP with `;`.
+ * Directives sit in comment lines that start with `//@` (Emmett) or `;@` (VP); expected transcript lines
+ * start with `//>` or `;>`. Before compiling:
  * <pre>
  * sym NAME ADDR [SIZE]            a guest symbol in the test symbol table (functions; SIZE > 0: an object)
  * target any                      compile as with --target any
@@ -70,7 +72,11 @@ final class ScriptRun {
         for (int n = 0; n < lines.length; n++) {
             String line = lines[n].strip();
             String where = file.path() + ":" + (n + 1);
-            if (line.startsWith(prefix + ">")) {
+            if (line.startsWith(prefix + " target:")) {
+                anyTarget = line.substring(prefix.length() + 8).strip().equals("any");
+            } else if (line.startsWith(prefix + " warnings:")) {
+                for (String code : line.substring(prefix.length() + 10).strip().split("\\s+")) expectedWarnings.add(code);
+            } else if (line.startsWith(prefix + ">")) {
                 String rest = line.substring(prefix.length() + 1);
                 expected.append(rest.startsWith(" ") ? rest.substring(1) : rest).append('\n');
             } else if (line.startsWith(prefix + "@")) {
@@ -90,20 +96,12 @@ final class ScriptRun {
 
     boolean hasRunDirectives() { return !directives.isEmpty(); }
 
-    CompileOptions options() {
-        TargetCatalog catalog = anyTarget ? TargetCatalog.any() : TargetCatalog.defaultCatalog();
-        return new CompileOptions(List.of(), List.of(), new CatalogTarget(catalog, SymbolTable.of(symbols)), catalog.budgets(),
-                catalog.numVcpus());
-    }
-
+    /** Compiles with the default catalog (or `any`), the script's own test symbols plus extra ones, no preloads. */
     Compilation compile(SymbolTable extra) {
-        CompileOptions o = options();
-        if (extra != null) {
-            TargetCatalog catalog = anyTarget ? TargetCatalog.any() : TargetCatalog.defaultCatalog();
-            o = new CompileOptions(List.of(), List.of(), new CatalogTarget(catalog, SymbolTable.merge(List.of(SymbolTable.of(symbols), extra))),
-                    o.budgets(), o.vcpus());
-        }
-        return Compiler.compile(file, o, path -> new SourceLoader.Missing(path.toString()));
+        TargetCatalog catalog = anyTarget ? TargetCatalog.any() : TargetCatalog.defaultCatalog();
+        SymbolTable table = extra == null ? SymbolTable.of(symbols) : SymbolTable.merge(List.of(SymbolTable.of(symbols), extra));
+        var options = new CompileOptions(List.of(), List.of(), new CatalogTarget(catalog, table), catalog.budgets(), catalog.numVcpus());
+        return Compiler.compile(file, options, path -> new SourceLoader.Missing(path.toString()));
     }
 
     /** Errors and warnings that the header did not announce, rendered; empty when the compilation is as declared. */
