@@ -61,7 +61,7 @@ public final class Lowerer {
                 if (g.decl.init() instanceof Expr.StrLit s) initStr = truncate(s.value());
                 else init = checked.constants.get(g.decl.init());
             }
-            globals.add(new IrProgram.Global(g.name, str, g.perVcpu, init, initStr));
+            globals.add(new IrProgram.Global(g.name, str, g.perVcpu, init, str ? initStr : null));
         }
         for (Sym.Aggr a : checked.aggrs.values()) {
             a.index = aggrs.size();
@@ -78,14 +78,63 @@ public final class Lowerer {
             defined.add(f);
         }
         for (Sym.Function f : defined) functions.add(new Body(f.name).function(f));
-        for (Checked.ProbeInfo p : checked.probes) {
-            int index = functions.size();
-            Body body = new Body("probe" + probes.size());
-            functions.add(body.probe(p));
+        List<Checked.ProbeInfo> clauses = checked.probes;
+        for (Checked.ProbeInfo p : clauses) functions.add(new Body("probe" + (functions.size() - defined.size())).probe(p));
+        StateNeeds needs = new StateNeeds(functions);
+        for (int i = 0; i < clauses.size(); i++) {
+            Checked.ProbeInfo p = clauses.get(i);
+            int index = defined.size() + i;
             probes.add(new IrProgram.Probe(p.spec(), p.domain(), p.point(), p.symbol(), p.address(), p.periodNs(), index,
-                    body.readsVcpu, body.needsIoctl, loc(p.decl().span())));
+                    needs.readsVcpu(index), needs.needsIoctl(index), loc(p.decl().span())));
         }
         return new IrProgram(globals, aggrs, bags, strings, formats, functions, probes, limits);
+    }
+
+    /**
+     * What each function touches of its vCPU, including through the functions it calls: registers and other
+     * vCPU values, guest reads by linear address (they walk the vCPU's page tables) and the guest stack; and
+     * whether it reads state that costs the runtime an ioctl. Read off the IR so nothing can be missed.
+     */
+    private static final class StateNeeds {
+        private final List<IrFunction> functions;
+        private final boolean[] vcpu, ioctl;
+
+        StateNeeds(List<IrFunction> functions) {
+            this.functions = functions;
+            int n = functions.size();
+            vcpu = new boolean[n];
+            ioctl = new boolean[n];
+            for (int f = 0; f < n; f++) {
+                for (Block b : functions.get(f).blocks()) {
+                    for (Insn insn : b.insns()) {
+                        switch (insn) {
+                            case Insn.ReadBuiltin r -> { vcpu[f] |= r.var().needsVcpu(); ioctl[f] |= r.var().needsIoctl(); }
+                            case Insn.LoadGuest l -> vcpu[f] |= l.space() == Insn.Space.LINEAR;
+                            case Insn.LoadGuestStr l -> vcpu[f] |= l.space() == Insn.Space.LINEAR;
+                            case Insn.GuestStack g -> vcpu[f] = true;
+                            default -> { }
+                        }
+                    }
+                }
+            }
+            boolean changed = true;
+            while (changed) {           // propagate from callees to callers until nothing changes (recursion allowed)
+                changed = false;
+                for (int f = 0; f < n; f++) {
+                    for (Block b : functions.get(f).blocks()) {
+                        for (Insn insn : b.insns()) {
+                            if (!(insn instanceof Insn.Call c)) continue;
+                            if (vcpu[c.function()] && !vcpu[f]) { vcpu[f] = true; changed = true; }
+                            if (ioctl[c.function()] && !ioctl[f]) { ioctl[f] = true; changed = true; }
+                        }
+                    }
+                }
+            }
+        }
+
+        boolean readsVcpu(int f) { return vcpu[f]; }
+
+        boolean needsIoctl(int f) { return ioctl[f]; }
     }
 
     private int string(String s) {
@@ -105,9 +154,8 @@ public final class Lowerer {
     /** Builds one IrFunction: registers, slots, blocks, and the statement/expression lowering. */
     private final class Body {
         private final String name;
-        // Temporaries die at the end of their statement, so their numbers are reused: the frame (and the stack
-        // budget the IR charges for it) holds the most any one statement needs, not the sum over the body.
-        private int registers, slots, maxRegisters, maxSlots;
+        /** High-water marks (what the frame needs) and the next free register and slot. */
+        private int registers, slots, nextReg, nextSlot;
         private final List<List<Insn>> blockInsns = new ArrayList<>();
         private final List<Terminator> terminators = new ArrayList<>();
         private int current;
@@ -116,7 +164,6 @@ public final class Lowerer {
         private int tryDepth;
         private Loc here = Loc.NONE;
         private boolean stringResult;
-        boolean readsVcpu, needsIoctl;
 
         Body(String name) { this.name = name; }
 
@@ -128,7 +175,7 @@ public final class Lowerer {
                 Sym.Local l = checked.params.get(p);
                 boolean str = f.params.get(i) instanceof Type.Str;
                 params.add(new IrFunction.Param(p.name(), str));
-                int home = str ? slots++ : registers++;
+                int home = str ? slot() : reg();
                 if (l != null) localHome.put(l, home);
             }
             stringResult = f.returns instanceof Type.Str;
@@ -151,7 +198,7 @@ public final class Lowerer {
             current = newBlock();
             here = loc(p.decl().span());
             for (Sym.Local l : p.params()) {
-                int r = registers++;
+                int r = reg();
                 localHome.put(l, r);
                 Builtin arg = Builtin.valueOf("ARG" + l.argIndex);
                 emit(new Insn.ReadBuiltin(here, r, arg));
@@ -171,7 +218,7 @@ public final class Lowerer {
                 if (t == null) t = new Terminator.Return(here, -1);   // unreachable block left open
                 blocks.add(new Block(i, blockInsns.get(i), t));
             }
-            return new IrFunction(name, kind, params, Math.max(registers, maxRegisters), Math.max(slots, maxSlots), blocks);
+            return new IrFunction(name, kind, params, registers, slots, blocks);
         }
 
         // ------------------------------------------------------------ blocks
@@ -198,17 +245,29 @@ public final class Lowerer {
 
         private void branch(int cond, int t, int f) { terminate(new Terminator.Branch(here, cond, t, f)); }
 
-        private int reg() { maxRegisters = Math.max(maxRegisters, registers + 1); return registers++; }
-        private int slot() { maxSlots = Math.max(maxSlots, slots + 1); return slots++; }
+        private int reg() {
+            registers = Math.max(registers, ++nextReg);
+            return nextReg - 1;
+        }
+
+        private int slot() {
+            slots = Math.max(slots, ++nextSlot);
+            return nextSlot - 1;
+        }
 
         private int constant(long v) { int r = reg(); emit(new Insn.Const(here, r, v)); return r; }
 
         // ------------------------------------------------------------ statements
 
+        /**
+         * Temporaries live only within their statement: registers and slots allocated while lowering a
+         * statement are free again after it, except a declaration's home, which lives to the end of the
+         * enclosing block. This keeps frames (charged to the stack budget) small.
+         */
         private void stmt(Stmt s) {
             Loc saved = here;
-            int regMark = registers, slotMark = slots;
             here = loc(s.span());
+            int regMark = nextReg, slotMark = nextSlot;
             switch (s) {
                 case Stmt.Block b -> { for (Stmt x : b.stmts()) stmt(x); }
                 case Stmt.Local l -> local(l.var());
@@ -230,8 +289,11 @@ public final class Lowerer {
                 case Stmt.Insert i -> insert(i);
                 case Stmt.Empty e -> { }
             }
+            if (!(s instanceof Stmt.Local)) {
+                nextReg = regMark;
+                nextSlot = slotMark;
+            }
             here = saved;
-            if (!(s instanceof Stmt.Local)) { registers = regMark; slots = slotMark; }
         }
 
         private void closeTries(int depth) { for (int d = tryDepth; d > depth; d--) emit(new Insn.TryEnd(here)); }
@@ -240,14 +302,11 @@ public final class Lowerer {
             Sym.Local l = checked.locals.get(v);
             boolean str = l.type instanceof Type.Str;
             int home = str ? slot() : reg();
-            int regMark = registers, slotMark = slots;
             if (v.init() != null) {
                 if (str) emit(new Insn.StrMove(here, home, str(v.init())));
                 else emit(new Insn.Move(here, home, value(v.init())));
             } else if (str) emit(new Insn.StrConst(here, home, string("")));
             else emit(new Insn.Const(here, home, 0));
-            registers = regMark;
-            slots = slotMark;
             localHome.put(l, home);
         }
 
@@ -427,11 +486,7 @@ public final class Lowerer {
                 case Sym.EnumConst c -> emit(new Insn.Const(here, r, c.value()));
                 case Sym.GuestSymbol g -> emit(new Insn.Const(here, r, g.address()));
                 case Sym.BuiltinVar b when b.builtin() == null -> emit(new Insn.Const(here, r, 0));
-                case Sym.BuiltinVar b -> {
-                    emit(new Insn.ReadBuiltin(here, r, b.builtin()));
-                    if (b.builtin().needsVcpu()) readsVcpu = true;
-                    if (b.builtin().needsIoctl()) needsIoctl = true;
-                }
+                case Sym.BuiltinVar b -> emit(new Insn.ReadBuiltin(here, r, b.builtin()));
                 default -> throw new IllegalStateException("name " + n.name() + " lowered as a value");
             }
             return r;
@@ -474,17 +529,30 @@ public final class Lowerer {
             int l = value(b.left()), rr = value(b.right());
             long lscale = scale(lt), rscale = scale(rt);
             if (b.op() == Expr.BinOp.ADD || b.op() == Expr.BinOp.SUB) {
-                if (lscale > 0 && rscale > 0 && b.op() == Expr.BinOp.SUB) {
-                    int diff = reg(), r = reg();
-                    emit(new Insn.Bin(here, Insn.BinOp.SUB, diff, l, rr));
-                    emit(new Insn.Bin(here, Insn.BinOp.UDIV, r, diff, constant(lscale)));
-                    return r;
-                }
+                if (lscale > 0 && rscale > 0 && b.op() == Expr.BinOp.SUB) return pointerDifference(l, rr, lscale);
                 if (lscale > 1 && rscale == 0) rr = scaled(rr, lscale);
                 if (rscale > 1 && lscale == 0) l = scaled(l, rscale);
             }
             int r = reg();
             emit(new Insn.Bin(here, binOp(b.op()), r, l, rr));
+            return r;
+        }
+
+        /**
+         * (p - q) / size as C defines it: a signed element count, so q above p gives a negative count. The IR
+         * divides unsigned only, so the magnitude is divided and the sign put back.
+         */
+        private int pointerDifference(int p, int q, long size) {
+            int diff = reg();
+            emit(new Insn.Bin(here, Insn.BinOp.SUB, diff, p, q));
+            if (size == 1) return diff;
+            int sign = reg(), flipped = reg(), magnitude = reg(), quotient = reg(), back = reg(), r = reg();
+            emit(new Insn.Bin(here, Insn.BinOp.SAR, sign, diff, constant(63)));
+            emit(new Insn.Bin(here, Insn.BinOp.XOR, flipped, diff, sign));
+            emit(new Insn.Bin(here, Insn.BinOp.SUB, magnitude, flipped, sign));
+            emit(new Insn.Bin(here, Insn.BinOp.UDIV, quotient, magnitude, constant(size)));
+            emit(new Insn.Bin(here, Insn.BinOp.XOR, back, quotient, sign));
+            emit(new Insn.Bin(here, Insn.BinOp.SUB, r, back, sign));
             return r;
         }
 
@@ -617,7 +685,6 @@ public final class Lowerer {
             boolean signed = t instanceof Type.Int i && i.signed();
             if (t instanceof Type.Struct) signed = false;
             int r = reg();
-            if (a.space == Insn.Space.LINEAR) readsVcpu = true;
             emit(new Insn.LoadGuest(here, r, a.reg, size, signed, a.space));
             return r;
         }
@@ -640,7 +707,6 @@ public final class Lowerer {
             if (t instanceof Type.Array arr) {
                 Address a = address(e);
                 int s = slot();
-                if (a.space == Insn.Space.LINEAR) readsVcpu = true;
                 emit(new Insn.LoadGuestStr(here, s, a.reg, (int) Math.min(255, Math.max(1, arr.length())), a.space));
                 return s;
             }
@@ -678,7 +744,6 @@ public final class Lowerer {
                     int addr = value(c.operand());
                     int s = slot();
                     Insn.Space sp = space(checked.type(c.operand()));
-                    if (sp == Insn.Space.LINEAR) readsVcpu = true;
                     emit(new Insn.LoadGuestStr(here, s, addr, 255, sp));
                     return s;
                 }
@@ -724,7 +789,6 @@ public final class Lowerer {
                 case GETGUEST, GETGUESTPHYS -> {
                     int a = value(args.get(0)), r = reg();
                     boolean lin = f == BuiltinFunction.GETGUEST;
-                    if (lin) readsVcpu = true;
                     emit(new Insn.LoadGuest(here, r, a, 8, false, lin ? Insn.Space.LINEAR : Insn.Space.PHYSICAL));
                     return r;
                 }
@@ -732,14 +796,12 @@ public final class Lowerer {
                     int len = args.size() == 3 ? checked.constants.get(args.get(1)).intValue() : 255;
                     int a = value(args.get(args.size() - 1)), s = slot();
                     boolean lin = f == BuiltinFunction.GETGUESTSTR;
-                    if (lin) readsVcpu = true;
                     emit(new Insn.LoadGuestStr(here, s, a, Math.max(1, Math.min(255, len)), lin ? Insn.Space.LINEAR : Insn.Space.PHYSICAL));
                     writeString(checked.refs.get(args.get(0)), s);
                     return -1;
                 }
                 case GUESTSTACK -> {
                     int s = slot();
-                    readsVcpu = true;
                     emit(new Insn.GuestStack(here, s));
                     writeString(checked.refs.get(args.get(0)), s);
                     return -1;

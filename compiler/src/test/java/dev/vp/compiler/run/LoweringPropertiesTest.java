@@ -1,0 +1,70 @@
+// Properties of lowered programs that transcripts cannot show: the runtime's per-clause flags and frame sizes.
+package dev.vp.compiler.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vp.compiler.Compilation;
+import dev.vp.compiler.ir.IrFunction;
+import dev.vp.compiler.ir.IrProgram;
+import dev.vp.compiler.source.SourceFile;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LoweringPropertiesTest {
+    private static IrProgram lower(String text) {
+        ScriptRun script = new ScriptRun(new SourceFile("t.emt", text));
+        Compilation c = script.compile(null);
+        assertEquals("", script.unexpectedDiagnostics(c));
+        assertNotNull(c.ir());
+        return c.ir();
+    }
+
+    @Test
+    void vcpuStateAndIoctlFlagsFollowCalls() {
+        IrProgram p = lower("""
+                int pc() { return RIP; }
+                int debug() { return DR7; }
+                int deeper() { return debug() + 1; }
+                int pure(int x) { return x * 2; }
+                int walk(int n) { if (n == 0) return getguest(0x1000); return walk(n - 1); }
+                VMM1Hz printf("%d\\n", pc());
+                VMM10Hz printf("%d\\n", deeper());
+                VMX1Hz printf("%d\\n", pure(3));
+                HV_Exit printf("%d\\n", walk(3));
+                VMXLoad printf("%d\\n", getguestphys(0x1000));
+                """);
+        List<Boolean> vcpu = p.probes().stream().map(IrProgram.Probe::readsVcpuState).toList();
+        List<Boolean> ioctl = p.probes().stream().map(IrProgram.Probe::needsIoctl).toList();
+        assertEquals(List.of(true, true, false, true, false), vcpu);
+        assertEquals(List.of(false, true, false, false, false), ioctl);
+    }
+
+    @Test
+    void temporariesAreReusedAcrossStatements() {
+        var body = new StringBuilder("string s;\nVMMLoad {\n");
+        for (int i = 0; i < 200; i++) body.append("    s = s + \"x\" + \"y\"; printf(\"%s %d\\n\", s, ").append(i).append(");\n");
+        body.append("}\n");
+        IrProgram p = lower(body.toString());
+        IrFunction probe = p.functions().get(p.probes().getFirst().function());
+        assertTrue(probe.slots() <= 6 && probe.registers() <= 4, "frame of " + probe.frameBytes() + " bytes: " + probe.registers()
+                + " registers, " + probe.slots() + " slots");
+    }
+
+    @Test
+    void blockLocalsKeepTheirHomesWhileTemporariesComeAndGo() {
+        IrProgram p = lower("""
+                VMMLoad {
+                    int a;
+                    string s;
+                    a = 1 + 2 * 3;
+                    s = "p" + "q";
+                    { int b; b = a + 1; printf("%d %s\\n", b, s + s); }
+                    { int c; c = a + 2; printf("%d %s\\n", c, s); }
+                }
+                """);
+        IrFunction probe = p.functions().get(p.probes().getFirst().function());
+        assertTrue(probe.slots() <= 4, probe.slots() + " slots");
+    }
+}

@@ -1,0 +1,315 @@
+// Compiles a script with the full front end and runs the directives in its comments on the interpreter.
+package dev.vp.compiler.run;
+
+import dev.vp.compiler.CompileOptions;
+import dev.vp.compiler.Compilation;
+import dev.vp.compiler.Compiler;
+import dev.vp.compiler.catalog.CatalogTarget;
+import dev.vp.compiler.catalog.TargetCatalog;
+import dev.vp.compiler.diag.Diagnostic;
+import dev.vp.compiler.diag.render.DiagnosticRenderer;
+import dev.vp.compiler.interp.FiringResult;
+import dev.vp.compiler.interp.GuestMemory;
+import dev.vp.compiler.interp.GuestState;
+import dev.vp.compiler.interp.Interpreter;
+import dev.vp.compiler.interp.PageTableBuilder;
+import dev.vp.compiler.interp.ProbeCounters;
+import dev.vp.compiler.ir.IrProgram;
+import dev.vp.compiler.ir.IrVerifier;
+import dev.vp.compiler.ir.text.IrParser;
+import dev.vp.compiler.ir.text.IrPrinter;
+import dev.vp.compiler.lang.Builtin;
+import dev.vp.compiler.pp.SourceLoader;
+import dev.vp.compiler.project.Budgets;
+import dev.vp.compiler.source.SourceFile;
+import dev.vp.compiler.symbols.Symbol;
+import dev.vp.compiler.symbols.SymbolTable;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A script with its test directives. A cookbook script's header may say `// target: any` (compile as for
+ * another monitor) and `// warnings: CODE...` (the warnings it is known to produce); in VP with `;`.
+ * Directives sit in comment lines that start with `//@` (Emmett) or `;@` (VP); expected transcript lines
+ * start with `//>` or `;>`. Before compiling:
+ * <pre>
+ * sym NAME ADDR [SIZE]            a guest symbol in the test symbol table (functions; SIZE > 0: an object)
+ * target any                      compile as with --target any
+ * warning CODE                    the script must produce exactly these warnings (one directive per warning)
+ * </pre>
+ * then, in order, the fake guest and the firings (IrFileTest's vocabulary, with probes named by their spec):
+ * <pre>
+ * vcpus N | ram SIZE | map 4k|2m|1g LINEAR PHYS LEN | poke PHYS "text" | poke64 PHYS V | poke32 PHYS V
+ * set BUILTIN VALUE | time MICROS
+ * fire SPEC [vcpu N|host] [times K]   every clause written SPEC (in source order) runs, once per time
+ * global NAME [vcpu N|host]           transcript line "= NAME VALUE" (integers signed decimal, strings quoted)
+ * logaggr NAME                        the aggregate's logaggr text, as the unload summary prints it
+ * report                              per clause: firings, exits, cancellations by site; bag drops
+ * </pre>
+ * A firing that ends by exit() adds "! exited", a cancelled one "! cancelled CAUSE at FILE:LINE: TEXT".
+ */
+final class ScriptRun {
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** One directive line: its text and where it is (for messages). */
+    record Directive(String text, String where) {}
+
+    final SourceFile file;
+    final List<Directive> directives = new ArrayList<>();
+    final StringBuilder expected = new StringBuilder();
+    final List<String> expectedWarnings = new ArrayList<>();
+    final List<Symbol> symbols = new ArrayList<>();
+    boolean anyTarget;
+
+    ScriptRun(SourceFile file) {
+        this.file = file;
+        String prefix = file.path().endsWith(".vp") ? ";" : "//";
+        String[] lines = file.text().split("\r?\n", -1);
+        for (int n = 0; n < lines.length; n++) {
+            String line = lines[n].strip();
+            String where = file.path() + ":" + (n + 1);
+            if (line.startsWith(prefix + " target:")) {
+                anyTarget = line.substring(prefix.length() + 8).strip().equals("any");
+            } else if (line.startsWith(prefix + " warnings:")) {
+                for (String code : line.substring(prefix.length() + 10).strip().split("\\s+")) expectedWarnings.add(code);
+            } else if (line.startsWith(prefix + ">")) {
+                String rest = line.substring(prefix.length() + 1);
+                expected.append(rest.startsWith(" ") ? rest.substring(1) : rest).append('\n');
+            } else if (line.startsWith(prefix + "@")) {
+                String d = line.substring(prefix.length() + 1).strip();
+                List<String> w = words(d, where);
+                switch (w.getFirst()) {
+                    case "sym" -> symbols.add(new Symbol(w.get(1), number(w.get(2), where),
+                            w.size() > 3 ? number(w.get(3), where) : 0,
+                            w.size() > 3 ? Symbol.Kind.OBJECT : Symbol.Kind.FUNC));
+                    case "target" -> anyTarget = w.get(1).equals("any");
+                    case "warning" -> expectedWarnings.add(w.get(1));
+                    default -> directives.add(new Directive(d, where));
+                }
+            }
+        }
+    }
+
+    boolean hasRunDirectives() { return !directives.isEmpty(); }
+
+    /** Compiles with the default catalog (or `any`), the script's own test symbols plus extra ones, no preloads. */
+    Compilation compile(SymbolTable extra) {
+        TargetCatalog catalog = anyTarget ? TargetCatalog.any() : TargetCatalog.defaultCatalog();
+        SymbolTable table = extra == null ? SymbolTable.of(symbols) : SymbolTable.merge(List.of(SymbolTable.of(symbols), extra));
+        var options = new CompileOptions(List.of(), List.of(), new CatalogTarget(catalog, table), catalog.budgets(), catalog.numVcpus());
+        return Compiler.compile(file, options, path -> new SourceLoader.Missing(path.toString()));
+    }
+
+    /** Errors and warnings that the header did not announce, rendered; empty when the compilation is as declared. */
+    String unexpectedDiagnostics(Compilation c) {
+        var out = new StringBuilder();
+        List<String> warnings = new ArrayList<>();
+        for (Diagnostic d : c.diagnostics()) {
+            if (!d.isError()) warnings.add(d.code().name());
+        }
+        List<String> declared = new ArrayList<>(expectedWarnings);
+        boolean asDeclared = !c.hasErrors() && warnings.stream().sorted().toList().equals(declared.stream().sorted().toList());
+        if (!asDeclared) {
+            out.append("declared warnings ").append(declared).append(", got:\n");
+            for (Diagnostic d : c.diagnostics()) out.append(DiagnosticRenderer.render(d));
+        }
+        return out.toString();
+    }
+
+    /** Runs the directives on a fresh interpreter and returns the transcript. */
+    String run(IrProgram program) {
+        List<String> problems = IrVerifier.verify(program);
+        if (!problems.isEmpty()) throw new AssertionError(file.path() + ": IR verifier: " + problems);
+        String printed = IrPrinter.print(program);
+        IrProgram reparsed = IrParser.parse(printed, file.path());
+        if (!program.equals(reparsed)) {
+            throw new AssertionError(file.path() + ": the IR text form does not round-trip: " + firstDifference(program, reparsed));
+        }
+        return new Runner(program).runAll();
+    }
+
+    /** Carries out the run directives against one fake guest. */
+    private final class Runner {
+        private final IrProgram program;
+        private final StringBuilder transcript = new StringBuilder();
+        private int vcpus = 1;
+        private MemorySegment ram = MemorySegment.ofArray(new byte[4 << 20]);
+        private PageTableBuilder tables;
+        private GuestState guest = new GuestState(new GuestMemory(ram));
+        private Interpreter interp;
+
+        Runner(IrProgram program) { this.program = program; }
+
+        String runAll() {
+            for (Directive d : directives) directive(d);
+            return transcript.toString();
+        }
+
+        private Interpreter interp() {
+            if (interp == null) interp = new Interpreter(program, vcpus, r -> transcript.append(r.text()));
+            return interp;
+        }
+
+        private void directive(Directive d) {
+            String where = d.where();
+            List<String> w = words(d.text(), where);
+            switch (w.getFirst()) {
+                case "vcpus" -> vcpus = Integer.parseInt(w.get(1));
+                case "ram" -> {
+                    ram = MemorySegment.ofArray(new byte[(int) number(w.get(1), where)]);
+                    guest = new GuestState(new GuestMemory(ram));
+                    tables = null;
+                }
+                case "map" -> {
+                    if (tables == null) tables = new PageTableBuilder(ram, ram.byteSize() - (256 << 10), ram.byteSize());
+                    var size = switch (w.get(1)) {
+                        case "4k" -> PageTableBuilder.PageSize.K4;
+                        case "2m" -> PageTableBuilder.PageSize.M2;
+                        case "1g" -> PageTableBuilder.PageSize.G1;
+                        default -> throw new IllegalArgumentException(where + ": page size must be 4k, 2m or 1g");
+                    };
+                    tables.map(number(w.get(2), where), number(w.get(3), where), number(w.get(4), where), size);
+                    guest.set(Builtin.CR3, tables.cr3());
+                }
+                case "poke" -> {
+                    String s = w.get(2);
+                    long at = number(w.get(1), where);
+                    for (int i = 0; i < s.length(); i++) ram.set(ValueLayout.JAVA_BYTE, at + i, (byte) s.charAt(i));
+                }
+                case "poke64" -> ram.set(LONG, number(w.get(1), where), number(w.get(2), where));
+                case "poke32" -> ram.set(INT, number(w.get(1), where), (int) number(w.get(2), where));
+                case "set" -> {
+                    Builtin b = Builtin.byName(w.get(1));
+                    if (b == null) throw new IllegalArgumentException(where + ": no built-in " + w.get(1));
+                    guest.set(b, number(w.get(2), where));
+                }
+                case "time" -> guest.setHostMicros(number(w.get(1), where));
+                case "fire" -> fire(w, where);
+                case "global" -> global(w, where);
+                case "logaggr" -> {
+                    int a = indexOf(program.aggrs().stream().map(IrProgram.Aggr::name).toList(), w.get(1), "aggregate", where);
+                    transcript.append(interp().printAggregate(a));
+                }
+                case "report" -> report();
+                default -> throw new IllegalArgumentException(where + ": unknown directive " + w.getFirst());
+            }
+        }
+
+        private void fire(List<String> w, String where) {
+            String spec = w.get(1);
+            int vcpu = 0;
+            long times = 1;
+            for (int i = 2; i + 1 < w.size(); i += 2) {
+                switch (w.get(i)) {
+                    case "vcpu" -> vcpu = w.get(i + 1).equals("host") ? Interpreter.HOST : Integer.parseInt(w.get(i + 1));
+                    case "times" -> times = number(w.get(i + 1), where);
+                    default -> throw new IllegalArgumentException(where + ": unknown fire option " + w.get(i));
+                }
+            }
+            List<Integer> clauses = new ArrayList<>();
+            for (int p = 0; p < program.probes().size(); p++) if (program.probes().get(p).spec().equals(spec)) clauses.add(p);
+            if (clauses.isEmpty()) {
+                throw new IllegalArgumentException(where + ": no clause is written `" + spec + "`; the clauses are "
+                        + program.probes().stream().map(IrProgram.Probe::spec).toList());
+            }
+            Interpreter in = interp();
+            for (long t = 0; t < times; t++) {
+                for (int p : clauses) {
+                    FiringResult r = in.fire(p, vcpu, guest);
+                    if (r.outcome() != FiringResult.Outcome.COMPLETED) transcript.append("! ").append(r).append('\n');
+                }
+            }
+        }
+
+        private void global(List<String> w, String where) {
+            int g = indexOf(program.globals().stream().map(IrProgram.Global::name).toList(), w.get(1), "global", where);
+            int vcpu = 0;
+            if (w.size() > 3 && w.get(2).equals("vcpu")) vcpu = w.get(3).equals("host") ? Interpreter.HOST : Integer.parseInt(w.get(3));
+            transcript.append("= ").append(w.get(1)).append(' ');
+            if (program.globals().get(g).string()) transcript.append('"').append(interp().stringGlobal(g, vcpu)).append('"');
+            else transcript.append(interp().intGlobal(g, vcpu));
+            transcript.append('\n');
+        }
+
+        private void report() {
+            Interpreter in = interp();
+            for (int p = 0; p < program.probes().size(); p++) {
+                ProbeCounters c = in.counters(p);
+                transcript.append("# ").append(program.probes().get(p).spec()).append(": firings ").append(c.firings())
+                          .append(" exits ").append(c.exits()).append(" cancellations ").append(c.cancellations()).append('\n');
+                for (ProbeCounters.CancelSite s : c.sites()) {
+                    transcript.append("#   ").append(s.cause().shortName).append(" at ").append(s.loc())
+                              .append(" x").append(s.count()).append(": ").append(s.description()).append('\n');
+                }
+            }
+            for (int b = 0; b < program.bags().size(); b++) {
+                transcript.append("# bag ").append(program.bags().get(b).name()).append(": ").append(in.bagDrops(b)).append(" dropped\n");
+            }
+        }
+    }
+
+    private static String firstDifference(IrProgram a, IrProgram b) {
+        if (!a.globals().equals(b.globals())) return a.globals() + " vs " + b.globals();
+        if (!a.strings().equals(b.strings())) return a.strings() + " vs " + b.strings();
+        if (!a.formats().equals(b.formats())) return a.formats() + " vs " + b.formats();
+        if (!a.probes().equals(b.probes())) return a.probes() + " vs " + b.probes();
+        for (int f = 0; f < a.functions().size(); f++) {
+            var fa = a.functions().get(f);
+            var fb = b.functions().get(f);
+            if (fa.equals(fb)) continue;
+            for (int k = 0; k < fa.blocks().size(); k++) {
+                if (!fa.blocks().get(k).equals(fb.blocks().get(k))) return fa.blocks().get(k) + "\n vs " + fb.blocks().get(k);
+            }
+            return fa + " vs " + fb;
+        }
+        return "the aggregates, bags or limits";
+    }
+
+    private static int indexOf(List<String> names, String name, String what, String where) {
+        int i = names.indexOf(name);
+        if (i < 0) throw new IllegalArgumentException(where + ": no " + what + " `" + name + "`; there are " + names);
+        return i;
+    }
+
+    static long number(String s, String where) {
+        try {
+            if (s.startsWith("0x")) return Long.parseUnsignedLong(s.substring(2), 16);
+            if (s.startsWith("-0x")) return -Long.parseUnsignedLong(s.substring(3), 16);
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(where + ": `" + s + "` is not a number");
+        }
+    }
+
+    /** Splits on blanks; a double-quoted word may hold blanks and the escapes \n \0 \\ \". */
+    static List<String> words(String d, String where) {
+        var out = new ArrayList<String>();
+        int i = 0;
+        while (i < d.length()) {
+            char c = d.charAt(i);
+            if (c == ' ' || c == '\t') { i++; continue; }
+            var w = new StringBuilder();
+            if (c == '"') {
+                for (i++; i < d.length() && d.charAt(i) != '"'; i++) {
+                    char ch = d.charAt(i);
+                    if (ch == '\\' && i + 1 < d.length()) {
+                        ch = d.charAt(++i);
+                        ch = switch (ch) { case 'n' -> '\n'; case '0' -> '\0'; default -> ch; };
+                    }
+                    w.append(ch);
+                }
+                if (i >= d.length()) throw new IllegalArgumentException(where + ": unterminated quoted word");
+                i++;
+            } else {
+                while (i < d.length() && d.charAt(i) != ' ' && d.charAt(i) != '\t') w.append(d.charAt(i++));
+            }
+            out.add(w.toString());
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException(where + ": empty directive");
+        return out;
+    }
+}
