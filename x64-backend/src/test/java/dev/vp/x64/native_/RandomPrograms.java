@@ -204,7 +204,8 @@ final class RandomPrograms {
             }
             case 16 -> current.add(rnd.nextInt(3) == 0 ? new Insn.ClearAggr(l, rnd.nextInt(3)) : new Insn.LogAggr(l, rnd.nextInt(3)));
             case 17 -> {
-                int key = reg(), value = reg(), c = reg();
+                int key = reg(), value = (key + 1 + rnd.nextInt(REGS - 2)) % REGS, c = value;
+                while (c == key || c == value) c = reg();
                 current.add(new Insn.Const(l, c, 0x5A5A));
                 current.add(new Insn.Bin(loc(), Insn.BinOp.XOR, value, key, c));
                 current.add(new Insn.BagInsert(loc(), 0, key, value));
