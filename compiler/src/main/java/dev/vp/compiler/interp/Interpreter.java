@@ -312,7 +312,7 @@ public final class Interpreter {
                     case Insn.BagRemove i -> r[i.dst()] = bags[i.bag()].remove(r[i.key()]);
                     case Insn.GuestStack i -> s[i.dst()] = guest.memory().guestStack(guest.read(Builtin.CR3),
                             guest.read(Builtin.RIP), guest.read(Builtin.RBP), maxString);
-                    case Insn.ExcInfo i -> s[i.dst()] = i.description() ? excDesc : excName;
+                    case Insn.ExcInfo i -> s[i.dst()] = truncate(i.description() ? excDesc : excName);
                     case Insn.Call i -> {
                         f.callDst = i.dst();
                         Frame callee = enter(i.function(), i.loc());
