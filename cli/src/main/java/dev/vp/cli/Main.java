@@ -49,6 +49,8 @@ public final class Main {
             return switch (args.get(0)) {
                 case "check" -> new CheckCommand(out, err).run(rest);
                 case "build" -> new BuildCommand(out, err).run(rest);
+                case "fmt" -> new FmtCommand(out, err).run(rest);
+                case "lsp" -> dev.vp.lsp.LspMain.command(rest, System.in, out, err);
                 default -> {
                     err.println("vp: unknown command `" + args.get(0) + "`; `vp --help` lists the commands");
                     yield USAGE;
