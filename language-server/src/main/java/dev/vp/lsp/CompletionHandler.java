@@ -68,17 +68,17 @@ final class CompletionHandler {
     static CompletionList complete(String text, boolean vp, int offset, Snapshot latest, Snapshot clean) {
         offset = Math.max(0, Math.min(offset, text.length()));
         SourceTokens.Token at = null;
-        SourceTokens.Token previous = null;
+        List<SourceTokens.Token> before = new ArrayList<>();
         int braces = 0;
         for (SourceTokens.Token t : SourceTokens.scan(text, vp)) {
             if (t.start() >= offset) break;
-            if (t.end() >= offset && t.start() < offset) { at = t; break; }
+            if (t.end() >= offset) { at = t; break; }
             if (t.kind() == SourceTokens.Kind.PUNCT && !vp) {
                 char c = text.charAt(t.start());
                 if (c == '{') braces++;
                 else if (c == '}') braces = Math.max(0, braces - 1);
             }
-            if (t.kind() != SourceTokens.Kind.COMMENT && t.kind() != SourceTokens.Kind.DIRECTIVE) previous = t;
+            if (t.kind() != SourceTokens.Kind.COMMENT && t.kind() != SourceTokens.Kind.DIRECTIVE) before.add(t);
         }
         List<CompletionItem> items = new ArrayList<>();
         boolean incomplete = false;
@@ -97,16 +97,18 @@ final class CompletionHandler {
         int wordStart = offset;
         while (wordStart > 0 && isWordChar(text.charAt(wordStart - 1))) wordStart--;
         Snapshot names = usable(latest, clean);
-        int before = wordStart;
-        while (before > 0 && (text.charAt(before - 1) == ' ' || text.charAt(before - 1) == '\t')) before--;
-        if (!vp && (text.startsWith("->", before - 2) || before > 0 && text.charAt(before - 1) == '.')) {
-            if (names != null) fields(text, before - (text.charAt(before - 1) == '.' ? 1 : 2), offset, names, items);
+        int op = wordStart;
+        while (op > 0 && (text.charAt(op - 1) == ' ' || text.charAt(op - 1) == '\t')) op--;
+        if (!vp && (text.startsWith("->", op - 2) || op > 0 && text.charAt(op - 1) == '.')) {
+            if (names != null) fields(text, op - (text.charAt(op - 1) == '.' ? 1 : 2), offset, names, items);
             return new CompletionList(false, items);
         }
         int specStart = offset;
         while (specStart > 0 && (isWordChar(text.charAt(specStart - 1)) || text.charAt(specStart - 1) == ':' || text.charAt(specStart - 1) == '!')) specStart--;
         String spec = text.substring(specStart, offset);
-        boolean topLevel = !vp && braces == 0 && (previous == null || previous.end() <= specStart && isClauseBoundary(text, previous));
+        SourceTokens.Token previous = null;
+        for (int k = before.size() - 1; k >= 0 && previous == null; k--) if (before.get(k).end() <= specStart) previous = before.get(k);
+        boolean topLevel = !vp && braces == 0 && (previous == null || isClauseBoundary(text, previous));
         if (vp && text.substring(Math.max(0, specStart - 8), specStart).matches("(?s).*\\(vprobe\\s+$")) topLevel = true;
         Snapshot any = latest != null ? latest : clean;
         if (topLevel && spec.contains(":") || vp && topLevel) {
