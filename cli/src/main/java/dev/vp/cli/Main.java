@@ -51,6 +51,8 @@ public final class Main {
                 case "build" -> new BuildCommand(out, err).run(rest);
                 case "run" -> new RunCommand(out, err).run(rest);
                 case "probes" -> new ProbesCommand(out, err).run(rest);
+                case "fmt" -> new FmtCommand(out, err).run(rest);
+                case "lsp" -> dev.vp.lsp.LspMain.command(rest, System.in, out, err);
                 default -> {
                     err.println("vp: unknown command `" + args.get(0) + "`; `vp --help` lists the commands");
                     yield USAGE;

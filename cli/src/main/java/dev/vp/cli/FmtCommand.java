@@ -1,0 +1,62 @@
+package dev.vp.cli;
+
+import dev.vp.compiler.format.ScriptFormatter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/** `vp fmt`: formats scripts with the formatter the language server uses (print, rewrite in place, or check). */
+final class FmtCommand {
+    static final String HELP = """
+            usage: vp fmt [-w | --check] FILE...
+
+            Re-indents Emmett (.emt) and VP (.vp) scripts: nesting decides indentation, directives start at
+            column 0, trailing blanks and repeated blank lines go. Tokens within a line are never changed.
+            Without options the formatted text of each file is printed.
+
+              -w         rewrite the files in place
+              --check    print the names of files that are not formatted; exit 1 when there are any
+              --help     this text
+            """;
+
+    private final PrintStream out, err;
+
+    FmtCommand(PrintStream out, PrintStream err) { this.out = out; this.err = err; }
+
+    int run(List<String> argv) throws Args.UsageException {
+        Args args = Args.parse(argv, Set.of(), Set.of("-w", "--check", "--help"));
+        if (args.has("--help")) { out.print(HELP); return Main.OK; }
+        if (args.has("-w") && args.has("--check")) throw new Args.UsageException("give -w or --check, not both");
+        if (args.positional.isEmpty()) throw new Args.UsageException("no file given");
+        boolean unformatted = false;
+        for (String name : args.positional) {
+            Path p = Path.of(name);
+            String text;
+            try {
+                text = Files.readString(p, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("vp fmt: cannot read " + name + ": " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+                return Main.RUNTIME;
+            }
+            String formatted = ScriptFormatter.format(text, name.endsWith(".vp"));
+            if (args.has("--check")) {
+                if (!formatted.equals(text)) { out.println(name); unformatted = true; }
+            } else if (args.has("-w")) {
+                if (formatted.equals(text)) continue;
+                try {
+                    Files.writeString(p, formatted, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    err.println("vp fmt: cannot write " + name + ": " + e.getMessage());
+                    return Main.RUNTIME;
+                }
+            } else {
+                out.print(formatted);
+            }
+        }
+        return unformatted ? Main.SCRIPT_ERRORS : Main.OK;
+    }
+}

@@ -1,0 +1,77 @@
+// The one formatter of Emmett and VP scripts, shared by `vp fmt` and the language server's formatting request.
+package dev.vp.compiler.format;
+
+import java.util.List;
+
+/**
+ * Re-lays out a script without touching what it says: each line is re-indented by its nesting (four spaces
+ * per `{` in Emmett, plus one level inside open parentheses; two spaces per `(` in VP), directives start at
+ * column 0, trailing blanks go, runs of blank lines shrink to one, and the text ends with one newline.
+ * Comments keep their content and lines inside a block comment or a continued directive stay as written.
+ * Tokens within a line are never respaced, so the result always means what the input meant; formatting is
+ * idempotent. Any text formats, including text with syntax errors (unbalanced braces clamp at depth 0).
+ */
+public final class ScriptFormatter {
+    private ScriptFormatter() {}
+
+    /** The formatted text of a script; vp selects VP's layout rules, else Emmett's. */
+    public static String format(String text, boolean vp) {
+        List<SourceTokens.Token> tokens = SourceTokens.scan(text, vp);
+        StringBuilder out = new StringBuilder(text.length() + 64);
+        int t = 0, braces = 0, parens = 0, blankRun = 0;
+        boolean any = false;
+        int pos = 0, n = text.length();
+        while (pos <= n) {
+            int nl = text.indexOf('\n', pos);
+            int end = nl < 0 ? n : nl;
+            // Tokens that started before this line decide its depth; one still open here is a multi-line token.
+            SourceTokens.Token spanning = null;
+            while (t < tokens.size() && tokens.get(t).start() < pos) {
+                SourceTokens.Token tok = tokens.get(t);
+                if (tok.end() > pos) spanning = tok;
+                if (tok.kind() == SourceTokens.Kind.PUNCT) {
+                    switch (text.charAt(tok.start())) {
+                        case '{' -> braces++;
+                        case '}' -> braces = Math.max(0, braces - 1);
+                        case '(', '[' -> parens++;
+                        case ')', ']' -> parens = Math.max(0, parens - 1);
+                        default -> { }
+                    }
+                }
+                t++;
+            }
+            String line = stripTrailing(text.substring(pos, end));
+            if (spanning != null) {
+                out.append(spanning.kind() == SourceTokens.Kind.DIRECTIVE ? text.substring(pos, end).replace("\r", "") : line).append('\n');
+                any = true;
+                blankRun = 0;
+            } else if (line.isBlank()) {
+                blankRun++;
+            } else {
+                if (any && blankRun > 0) out.append('\n');
+                blankRun = 0;
+                String body = line.stripLeading();
+                out.append(" ".repeat(indent(body, vp, braces, parens))).append(body).append('\n');
+                any = true;
+            }
+            if (nl < 0) break;
+            pos = nl + 1;
+        }
+        return out.toString();
+    }
+
+    private static int indent(String body, boolean vp, int braces, int parens) {
+        char first = body.charAt(0);
+        if (vp) return 2 * Math.max(0, first == ')' ? parens - 1 : parens);
+        if (first == '#') return 0;
+        int level = Math.max(0, first == '}' ? braces - 1 : braces);
+        int open = first == ')' || first == ']' ? parens - 1 : parens;
+        return 4 * level + (open > 0 ? 4 : 0);
+    }
+
+    private static String stripTrailing(String s) {
+        int e = s.length();
+        while (e > 0 && Character.isWhitespace(s.charAt(e - 1))) e--;
+        return s.substring(0, e);
+    }
+}

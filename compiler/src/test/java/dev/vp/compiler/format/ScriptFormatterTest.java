@@ -1,0 +1,45 @@
+// The shared formatter: layout only, idempotent, comments and directives kept.
+package dev.vp.compiler.format;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class ScriptFormatterTest {
+    @Test void reindentsByNestingAndKeepsTokens() {
+        String in = "\n\n  #include \"x.emt\"\nint f(int a)\n{\nif (a) {\n  return a;   \n}\n\n\n\nreturn g(a,\nb);\n}\n/* keep\n      this */\n# legacy comment\n";
+        String want = "#include \"x.emt\"\nint f(int a)\n{\n    if (a) {\n        return a;\n    }\n\n    return g(a,\n        b);\n}\n/* keep\n      this */\n# legacy comment\n";
+        assertEquals(want, ScriptFormatter.format(in, false));
+    }
+
+    @Test void bracesInStringsAndCommentsDoNotCount() {
+        String in = "VMM1Hz {\nprintf(\"{{ %d\\n\", 1); // {\n/* } */ logint(1);\n}\n";
+        assertEquals("VMM1Hz {\n    printf(\"{{ %d\\n\", 1); // {\n    /* } */ logint(1);\n}\n", ScriptFormatter.format(in, false));
+    }
+
+    @Test void vpIndentsByParentheses() {
+        assertEquals("(vprobe VMM1Hz\n  (setint n\n    (+ n 1)))\n; done\n", ScriptFormatter.format("(vprobe VMM1Hz\n(setint n\n(+ n 1)))\n; done", true));
+    }
+
+    @Test void idempotentOnScriptsAndGarbage() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("src/test/resources/scripts"))) {
+            for (Path p : files.toList()) {
+                String once = ScriptFormatter.format(Files.readString(p), p.toString().endsWith(".vp"));
+                assertEquals(once, ScriptFormatter.format(once, p.toString().endsWith(".vp")), p.toString());
+            }
+        }
+        Random r = new Random(3);
+        String alphabet = "{}()[]\"'/*#\n \t;abc\\";
+        for (int i = 0; i < 2000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = r.nextInt(80); k > 0; k--) b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            String once = ScriptFormatter.format(b.toString(), i % 2 == 0);
+            assertEquals(once, ScriptFormatter.format(once, i % 2 == 0), "input: " + b);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+// textDocument/prepareRename and rename: renames a script's own variable, function, aggregate, bag, field or type.
+package dev.vp.lsp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.lsp4j.Range;
+import org.eclipse.lsp4j.TextEdit;
+import org.eclipse.lsp4j.WorkspaceEdit;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
+
+/**
+ * Built-in names, guest symbols and names declared in preloads (not the user's files) cannot be renamed. A new
+ * name must be an identifier that is not a keyword, not all capitals (reserved for built-ins) and not already
+ * declared: the refusal says which.
+ */
+final class RenameHandler {
+    private RenameHandler() {}
+
+    private static final Set<SymbolIndex.Kind> RENAMABLE = Set.of(SymbolIndex.Kind.GLOBAL, SymbolIndex.Kind.LOCAL, SymbolIndex.Kind.PARAMETER,
+            SymbolIndex.Kind.FUNCTION, SymbolIndex.Kind.AGGREGATE, SymbolIndex.Kind.BAG, SymbolIndex.Kind.FIELD, SymbolIndex.Kind.TYPE,
+            SymbolIndex.Kind.ENUM_CONSTANT);
+
+    /** The range of the renamable name under the cursor, or null. */
+    static Range prepare(Snapshot s, int offset) {
+        SymbolIndex.Occurrence o = s.index().at(s.main, offset);
+        return o == null || why(s, o) != null ? null : Lsp.range(o.span());
+    }
+
+    static WorkspaceEdit rename(Snapshot s, int offset, String newName) {
+        SymbolIndex.Occurrence o = s.index().at(s.main, offset);
+        if (o == null) throw refuse("there is no name to rename here");
+        String why = why(s, o);
+        if (why != null) throw refuse(why);
+        if (!newName.matches("[A-Za-z_][A-Za-z0-9_]*")) throw refuse("`" + newName + "` is not a name: use letters, digits and `_`, not starting with a digit");
+        if (newName.equals(newName.toUpperCase(java.util.Locale.ROOT)) && newName.chars().anyMatch(Character::isLetter))
+            throw refuse("`" + newName + "` is all capitals, which is reserved for built-in names");
+        if (CompletionHandler.STATEMENT_KEYWORDS.contains(newName) || CompletionHandler.DECLARATION_KEYWORDS.contains(newName) || CompletionHandler.TYPES.contains(newName))
+            throw refuse("`" + newName + "` is a keyword");
+        for (SymbolIndex.Occurrence x : s.index().occurrences)
+            if (x.declaration() && x.name().equals(newName) && x.kind() == o.kind() && !x.key().equals(o.key()) && o.kind() != SymbolIndex.Kind.LOCAL && o.kind() != SymbolIndex.Kind.PARAMETER)
+                throw refuse("`" + newName + "` is already declared at " + x.span());
+        Map<String, List<TextEdit>> changes = new LinkedHashMap<>();
+        for (SymbolIndex.Occurrence x : s.index().sameAs(o))
+            changes.computeIfAbsent(s.uriOf(x.span().file()), k -> new ArrayList<>()).add(new TextEdit(Lsp.range(x.span()), newName));
+        return new WorkspaceEdit(changes);
+    }
+
+    private static String why(Snapshot s, SymbolIndex.Occurrence o) {
+        if (!RENAMABLE.contains(o.kind())) return "`" + o.name() + "` is a built-in or guest name, not the script's own";
+        if (!o.span().text().equals(o.name())) return "`" + o.name() + "` is written through a macro here; rename it where it is defined";
+        for (SymbolIndex.Occurrence x : s.index().sameAs(o))
+            if (x.span().file().path().startsWith("classpath:") || s.options != null && s.options.preloads().contains(x.span().file()))
+                return "`" + o.name() + "` is declared in a preload (" + x.span().file().path() + "), not in the workspace";
+        return null;
+    }
+
+    private static ResponseErrorException refuse(String message) {
+        return new ResponseErrorException(new ResponseError(ResponseErrorCode.InvalidRequest, "cannot rename: " + message, null));
+    }
+}

@@ -1,0 +1,413 @@
+// Every feature of `vp lsp`, driven through LSP4J's client side over JSON-RPC streams.
+package dev.vp.lsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.vp.compiler.Compilation;
+import dev.vp.compiler.CompileOptions;
+import dev.vp.compiler.Compiler;
+import dev.vp.compiler.ScriptSetup;
+import dev.vp.compiler.catalog.CatalogTarget;
+import dev.vp.compiler.diag.Diagnostics;
+import dev.vp.compiler.format.ScriptFormatter;
+import dev.vp.compiler.pp.FileSystemSourceLoader;
+import dev.vp.compiler.source.SourceFile;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.CodeAction;
+import org.eclipse.lsp4j.CodeActionContext;
+import org.eclipse.lsp4j.CodeActionParams;
+import org.eclipse.lsp4j.CodeLens;
+import org.eclipse.lsp4j.CodeLensParams;
+import org.eclipse.lsp4j.CompletionItem;
+import org.eclipse.lsp4j.CompletionParams;
+import org.eclipse.lsp4j.DefinitionParams;
+import org.eclipse.lsp4j.Diagnostic;
+import org.eclipse.lsp4j.DidChangeConfigurationParams;
+import org.eclipse.lsp4j.DocumentFormattingParams;
+import org.eclipse.lsp4j.DocumentSymbol;
+import org.eclipse.lsp4j.DocumentSymbolParams;
+import org.eclipse.lsp4j.ExecuteCommandParams;
+import org.eclipse.lsp4j.FoldingRange;
+import org.eclipse.lsp4j.FoldingRangeRequestParams;
+import org.eclipse.lsp4j.FormattingOptions;
+import org.eclipse.lsp4j.Hover;
+import org.eclipse.lsp4j.HoverParams;
+import org.eclipse.lsp4j.Location;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.PrepareRenameParams;
+import org.eclipse.lsp4j.PublishDiagnosticsParams;
+import org.eclipse.lsp4j.Range;
+import org.eclipse.lsp4j.ReferenceContext;
+import org.eclipse.lsp4j.ReferenceParams;
+import org.eclipse.lsp4j.RenameParams;
+import org.eclipse.lsp4j.SemanticTokens;
+import org.eclipse.lsp4j.SemanticTokensParams;
+import org.eclipse.lsp4j.SignatureHelp;
+import org.eclipse.lsp4j.SignatureHelpParams;
+import org.eclipse.lsp4j.TextEdit;
+import org.eclipse.lsp4j.WorkspaceEdit;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LanguageServerProtocolTest {
+    static final String SCRIPT = """
+            struct pair {
+                int a;
+                long b;
+            };
+            typedef struct pair pair_t;
+            pair_t *pp;
+            int count;
+            aggr exits[1][0];
+
+            int bump(int by)
+            {
+                count = count + by;
+                return count;
+            }
+
+            HV_Exit {
+                exits[VMCS_EXIT_REASON]++;
+                bump(1);
+                printf("exit %d %d\\n", count, pp->b);
+            }
+
+            VMM1Hz {
+                if (VCPUID == 0) {
+                    logaggr(exits);
+                }
+            }
+            """;
+
+    ServerHarness h;
+
+    @BeforeEach void start() throws Exception { h = new ServerHarness(JsonParser.parseString("{\"vp\":{\"vmm\":{\"address\":\"127.0.0.1:7070\"}}}")); }
+
+    @AfterEach void stop() {
+        assertEquals(List.of(), h.client.errors(), "the server logged internal errors");
+        h.close();
+    }
+
+    /** What `vp check` computes for a file: the same setup and compiler, on the disk. */
+    static List<String> checkOutput(Path file) throws Exception {
+        var loader = new FileSystemSourceLoader();
+        Diagnostics problems = new Diagnostics();
+        CompileOptions o = ScriptSetup.resolve(file, ScriptSetup.Flags.NONE, loader, problems);
+        Compilation c = Compiler.compile(loader.loadReporting(file, problems).orElseThrow(), o, loader);
+        return c.diagnostics().stream().map(d -> d.code().name() + " " + d.span().line() + ":" + d.span().column() + " " + d.message()).toList();
+    }
+
+    static List<String> published(PublishDiagnosticsParams p) {
+        return p.getDiagnostics().stream().map(d -> d.getCode().getLeft() + " " + (d.getRange().getStart().getLine() + 1) + ":"
+                + (d.getRange().getStart().getCharacter() + 1) + " " + d.getMessage()).toList();
+    }
+
+    @Test void diagnosticsMatchVpCheckAndBudgetIsReported() throws Exception {
+        String bad = SCRIPT.replace("bump(1);", "bump(1);\n    countt = 2;\n    #legacy comment") + "VMMUnload prinf(\"x\");\n";
+        h.write("bad.emt", bad);
+        PublishDiagnosticsParams p = h.open("bad.emt", bad);
+        List<String> expected = checkOutput(h.dir.resolve("bad.emt"));
+        assertFalse(expected.isEmpty());
+        assertEquals(expected, published(p));
+        assertTrue(p.getDiagnostics().stream().allMatch(d -> "vp".equals(d.getSource())));
+
+        PublishDiagnosticsParams good = h.open("good.emt", SCRIPT);
+        assertEquals(List.of(), published(good));
+        VpLanguageClient.BudgetReport r = waitBudget(h.uri("good.emt"));
+        assertNull(r.codeBytes(), "no backend in this build: code bytes are unknown, not invented");
+        assertEquals(65536, r.codeLimit());
+        assertTrue(r.dataBytes() > 0 && r.dataLimit() == 1048576, r.toString());
+    }
+
+    VpLanguageClient.BudgetReport waitBudget(String uri) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end) {
+            var r = h.client.budgets.poll(100, TimeUnit.MILLISECONDS);
+            if (r != null && r.uri().equals(uri) && r.dataBytes() != null) return r;
+        }
+        throw new AssertionError("no vp/budget for " + uri);
+    }
+
+    @Test void budgetWarningsAsTheCompilerReportsThem() {
+        String script = "#pragma budget data 100\nint a; int b; int c; string s;\nVMM1Hz { a = b + c; s = \"x\"; }\n";
+        PublishDiagnosticsParams p = h.open("budget.emt", script);
+        assertTrue(published(p).stream().anyMatch(s -> s.startsWith("E0700 ")), published(p).toString());
+    }
+
+    @Test void includesSeeOpenBuffersAndEditsRecompileTheIncluder() throws Exception {
+        h.write("lib/defs.emt", "int shared;\n");
+        String main = "#include \"lib/defs.emt\"\nVMM1Hz { shared = helper_value; }\n";
+        h.write("main.emt", main);
+        PublishDiagnosticsParams first = h.open("main.emt", main);
+        assertTrue(published(first).stream().anyMatch(s -> s.contains("helper_value")), published(first).toString());
+        // The include's unsaved buffer declares the name: the includer recompiles clean.
+        h.open("lib/defs.emt", "int shared;\nint helper_value;\n");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!h.client.lastDiagnostics.get(h.uri("main.emt")).getDiagnostics().isEmpty()) {
+            assertTrue(System.nanoTime() < end, "the includer was not recompiled");
+            Thread.sleep(20);
+        }
+        // Definition of a name declared in the include goes to the include.
+        List<? extends Location> def = ServerHarness.get(h.remote.getTextDocumentService().definition(
+                new DefinitionParams(h.doc("main.emt"), h.at("main.emt", "shared =", 1)))).getLeft();
+        assertEquals(h.uri("lib/defs.emt"), def.get(0).getUri());
+    }
+
+    @Test void rapidEditsCoalesceAndOnlyTheNewestVersionIsPublishedLast() {
+        h.open("burst.emt", SCRIPT);
+        int before = h.client.diagnostics.size();
+        int v = 0;
+        for (int i = 0; i < 30; i++) v = h.edit("burst.emt", 0, 0, "\n");
+        PublishDiagnosticsParams p = h.awaitDiagnostics(h.uri("burst.emt"), v);
+        assertEquals(v, (int) p.getVersion());
+        long published = h.client.diagnostics.stream().skip(before).filter(d -> d.getUri().equals(h.uri("burst.emt"))).count();
+        assertTrue(published < 30, "30 edits in a burst compiled " + published + " times");
+    }
+
+    List<CompletionItem> complete(String name, Position at) {
+        return ServerHarness.get(h.remote.getTextDocumentService().completion(new CompletionParams(h.doc(name), at))).getRight().getItems();
+    }
+
+    static List<String> labels(List<CompletionItem> items) { return items.stream().map(CompletionItem::getLabel).toList(); }
+
+    @Test void completionOffersKeywordsNamesBuiltinsProbesSymbolsFieldsAndFormats() throws Exception {
+        h.open("c.emt", SCRIPT);
+        List<CompletionItem> body = complete("c.emt", h.at("c.emt", "bump(1);", 0));
+        List<String> l = labels(body);
+        for (String want : List.of("if", "while", "int", "count", "bump", "exits", "pp", "VCPUID", "printf", "logaggr"))
+            assertTrue(l.contains(want), want + " missing from " + l);
+        CompletionItem printf = body.stream().filter(i -> i.getLabel().equals("printf")).findFirst().orElseThrow();
+        assertEquals("void printf(string fmt, ...)", printf.getDetail());
+        assertNotNull(printf.getDocumentation());
+        CompletionItem rip = body.stream().filter(i -> i.getLabel().equals("RIP")).findFirst().orElseThrow();
+        assertTrue(rip.getDocumentation().getRight().getValue().contains("instruction pointer"));
+
+        // Top level: probe points with their arguments.
+        h.replace("c.emt", SCRIPT + "\nHV_");
+        List<CompletionItem> top = complete("c.emt", Lsp.position(h.text("c.emt"), h.text("c.emt").length()));
+        assertTrue(labels(top).contains("HV_Exit") && labels(top).contains("GUEST:"), labels(top).toString());
+
+        // After GUEST:ENTER: the guest's symbols.
+        var target = (CatalogTarget) ScriptSetup.resolve(h.dir.resolve("c.emt"), ScriptSetup.Flags.NONE, new FileSystemSourceLoader(), new Diagnostics()).target();
+        String symbol = target.symbols().names().iterator().next();
+        h.replace("c.emt", SCRIPT + "\nGUEST:ENTER:" + symbol.substring(0, 1));
+        List<String> syms = labels(complete("c.emt", Lsp.position(h.text("c.emt"), h.text("c.emt").length())));
+        assertTrue(syms.contains(symbol), symbol + " missing from " + syms);
+        assertFalse(syms.contains("if"));
+
+        // Struct fields after -> while the document has a syntax error (falls back to the last clean snapshot).
+        h.awaitDiagnostics(h.uri("c.emt"), 1);
+        String broken = SCRIPT.replace("bump(1);", "bump(1);\n    pp->");
+        int v = h.replace("c.emt", broken);
+        h.awaitDiagnostics(h.uri("c.emt"), v);
+        List<CompletionItem> fields = complete("c.emt", h.at("c.emt", "pp->\n", 4));
+        assertEquals(List.of("a", "b"), labels(fields));
+        assertTrue(fields.get(1).getDetail().contains("offset 8"), fields.get(1).getDetail());
+
+        // printf conversions inside a format string.
+        String fmt = SCRIPT.replace("printf(\"exit %d", "printf(\"exit %");
+        h.replace("c.emt", fmt);
+        List<String> conv = labels(complete("c.emt", h.at("c.emt", "exit %", 6)));
+        assertTrue(conv.contains("%d") && conv.contains("%s") && conv.contains("%x"), conv.toString());
+
+        // Nothing inside a comment.
+        h.replace("c.emt", "// a comment\n" + SCRIPT);
+        assertEquals(List.of(), complete("c.emt", new Position(0, 5)));
+    }
+
+    Hover hover(String name, Position at) {
+        return ServerHarness.get(h.remote.getTextDocumentService().hover(new HoverParams(h.doc(name), at)));
+    }
+
+    @Test void hoverShowsTypesLayoutsBuiltinDocsAndProbeArguments() {
+        h.open("h.emt", SCRIPT + "Out logint(ARG0);\n");
+        String field = hover("h.emt", h.at("h.emt", "pp->b", 4)).getContents().getRight().getValue();
+        assertTrue(field.contains("long b") && field.contains("offset 8") && field.contains("struct pair"), field);
+        assertTrue(field.contains("0x0008"), "layout with offsets: " + field);
+        String global = hover("h.emt", h.at("h.emt", "count = count", 0)).getContents().getRight().getValue();
+        assertTrue(global.contains("int count") && global.contains("global"), global);
+        String builtin = hover("h.emt", h.at("h.emt", "VCPUID", 1)).getContents().getRight().getValue();
+        assertTrue(builtin.contains("VCPUID"), builtin);
+        String fn = hover("h.emt", h.at("h.emt", "logaggr(", 1)).getContents().getRight().getValue();
+        assertTrue(fn.contains("void logaggr(aggr a)") && fn.contains("Prints an aggregate"), fn);
+        String probe = hover("h.emt", h.at("h.emt", "HV_Exit", 2)).getContents().getRight().getValue();
+        assertTrue(probe.contains("HV_Exit") && probe.contains("VMCS_EXIT_"), probe);
+        assertTrue(probe.contains("code: pending backend"), probe);
+        String out = hover("h.emt", h.at("h.emt", "Out logint", 1)).getContents().getRight().getValue();
+        assertTrue(out.contains("`ARG0` port: the I/O port"), out);
+        assertNull(hover("h.emt", new Position(8, 0)));
+    }
+
+    @Test void signatureHelpForBuiltinsAndScriptFunctions() {
+        String s = SCRIPT.replace("bump(1);", "printf(\"%d\", ");
+        h.open("s.emt", s);
+        SignatureHelp help = ServerHarness.get(h.remote.getTextDocumentService().signatureHelp(new SignatureHelpParams(h.doc("s.emt"), h.at("s.emt", "\"%d\", ", 6))));
+        assertEquals("void printf(string fmt, ...)", help.getSignatures().get(0).getLabel());
+        assertEquals(1, (int) help.getActiveParameter());
+        h.replace("s.emt", SCRIPT.replace("bump(1);", "bump("));
+        help = ServerHarness.get(h.remote.getTextDocumentService().signatureHelp(new SignatureHelpParams(h.doc("s.emt"), h.at("s.emt", "bump(\n", 5))));
+        assertEquals("int bump(int by)", help.getSignatures().get(0).getLabel());
+    }
+
+    @Test void definitionReferencesAndRename() {
+        h.open("n.emt", SCRIPT);
+        var td = h.remote.getTextDocumentService();
+        List<? extends Location> def = ServerHarness.get(td.definition(new DefinitionParams(h.doc("n.emt"), h.at("n.emt", "bump(1)", 1)))).getLeft();
+        assertEquals(h.at("n.emt", "bump(int", 0), def.get(0).getRange().getStart());
+        List<? extends Location> refs = ServerHarness.get(td.references(new ReferenceParams(h.doc("n.emt"), h.at("n.emt", "int count", 5), new ReferenceContext(true))));
+        assertEquals(5, refs.size(), refs.toString());
+        List<? extends Location> fieldRefs = ServerHarness.get(td.references(new ReferenceParams(h.doc("n.emt"), h.at("n.emt", "long b", 5), new ReferenceContext(true))));
+        assertEquals(2, fieldRefs.size(), fieldRefs.toString());
+
+        assertNotNull(ServerHarness.get(td.prepareRename(new PrepareRenameParams(h.doc("n.emt"), h.at("n.emt", "count;", 0)))));
+        assertNull(ServerHarness.get(td.prepareRename(new PrepareRenameParams(h.doc("n.emt"), h.at("n.emt", "VCPUID", 0)))));
+        WorkspaceEdit edit = ServerHarness.get(td.rename(new RenameParams(h.doc("n.emt"), h.at("n.emt", "count;", 0), "hits")));
+        List<TextEdit> edits = edit.getChanges().get(h.uri("n.emt"));
+        assertEquals(5, edits.size());
+        String renamed = apply(h.text("n.emt"), edits);
+        assertFalse(renamed.contains("count"));
+        int v = h.replace("n.emt", renamed);
+        assertEquals(List.of(), published(h.awaitDiagnostics(h.uri("n.emt"), v)));
+
+        ExecutionException bad = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> td.rename(new RenameParams(h.doc("n.emt"), h.at("n.emt", "hits;", 0), "HITS")).get(10, TimeUnit.SECONDS));
+        assertTrue(bad.getCause() instanceof ResponseErrorException e && e.getMessage().contains("capitals"), bad.getCause().toString());
+    }
+
+    static String apply(String text, List<TextEdit> edits) {
+        List<TextEdit> sorted = new java.util.ArrayList<>(edits);
+        sorted.sort((a, b) -> Integer.compare(Lsp.offset(text, b.getRange().getStart()), Lsp.offset(text, a.getRange().getStart())));
+        String out = text;
+        for (TextEdit e : sorted) out = out.substring(0, Lsp.offset(out, e.getRange().getStart())) + e.getNewText() + out.substring(Lsp.offset(out, e.getRange().getEnd()));
+        return out;
+    }
+
+    @Test void documentSymbolsFoldingSemanticTokensAndFormatting() {
+        String messy = SCRIPT.replace("    count = count + by;", "count = count + by;   ").replace("/*", "") + "\n\n\n/* a\n   comment */\n";
+        h.open("d.emt", messy);
+        var td = h.remote.getTextDocumentService();
+        List<String> names = ServerHarness.get(td.documentSymbol(new DocumentSymbolParams(h.doc("d.emt")))).stream().map(e -> e.getRight().getName()).toList();
+        assertEquals(List.of("struct pair", "pair_t", "pp", "count", "exits", "bump", "HV_Exit", "VMM1Hz"), names);
+        DocumentSymbol struct = ServerHarness.get(td.documentSymbol(new DocumentSymbolParams(h.doc("d.emt")))).get(0).getRight();
+        assertEquals(List.of("a", "b"), struct.getChildren().stream().map(DocumentSymbol::getName).toList());
+
+        List<FoldingRange> folds = ServerHarness.get(td.foldingRange(new FoldingRangeRequestParams(h.doc("d.emt"))));
+        assertTrue(folds.stream().anyMatch(f -> f.getStartLine() == 15), "HV_Exit's body folds: " + folds);
+        assertTrue(folds.stream().anyMatch(f -> "comment".equals(f.getKind())), folds.toString());
+
+        SemanticTokens tokens = ServerHarness.get(td.semanticTokensFull(new SemanticTokensParams(h.doc("d.emt"))));
+        List<Integer> data = tokens.getData();
+        assertEquals(0, data.size() % 5);
+        // The first token is `struct` (a keyword) at 0:0; find `bump`'s declaration as a function with the declaration modifier.
+        assertEquals(List.of(0, 0, 6, SemanticTokensHandler.TYPES.indexOf("keyword"), 0), data.subList(0, 5));
+        assertTrue(decode(data).contains("9:4 function 1"), decode(data).toString());
+
+        List<? extends TextEdit> fmt = ServerHarness.get(td.formatting(new DocumentFormattingParams(h.doc("d.emt"), new FormattingOptions(4, true))));
+        assertEquals(1, fmt.size());
+        assertEquals(ScriptFormatter.format(messy, false), fmt.get(0).getNewText());
+        assertTrue(fmt.get(0).getNewText().contains("\n    count = count + by;\n"));
+        int v = h.replace("d.emt", fmt.get(0).getNewText());
+        h.awaitDiagnostics(h.uri("d.emt"), v);
+        assertEquals(List.of(), ServerHarness.get(td.formatting(new DocumentFormattingParams(h.doc("d.emt"), new FormattingOptions(4, true)))));
+    }
+
+    /** "line:col type modifiers" for each token. */
+    static List<String> decode(List<Integer> data) {
+        List<String> out = new java.util.ArrayList<>();
+        int line = 0, col = 0;
+        for (int i = 0; i < data.size(); i += 5) {
+            line += data.get(i);
+            col = data.get(i) == 0 ? col + data.get(i + 1) : data.get(i + 1);
+            out.add(line + ":" + col + " " + SemanticTokensHandler.TYPES.get(data.get(i + 3)) + " " + data.get(i + 4));
+        }
+        return out;
+    }
+
+    @Test void codeActionsApplyTheFixesDiagnosticsCarry() {
+        String s = SCRIPT.replace("int count;", "int count;\n# old style comment");
+        PublishDiagnosticsParams p = h.open("a.emt", s);
+        Diagnostic w = p.getDiagnostics().stream().filter(d -> d.getCode().getLeft().equals("W0001")).findFirst().orElseThrow();
+        List<CodeAction> actions = ServerHarness.get(h.remote.getTextDocumentService().codeAction(new CodeActionParams(h.doc("a.emt"), w.getRange(),
+                new CodeActionContext(List.of(w))))).stream().map(e -> e.getRight()).toList();
+        assertEquals(1, actions.size());
+        assertEquals("quickfix", actions.get(0).getKind());
+        String fixed = apply(h.text("a.emt"), actions.get(0).getEdit().getChanges().get(h.uri("a.emt")));
+        assertTrue(fixed.contains("\n// old style comment"), fixed);
+        int v = h.replace("a.emt", fixed);
+        assertEquals(List.of(), published(h.awaitDiagnostics(h.uri("a.emt"), v)));
+    }
+
+    @Test void codeLensesShowDataAndStackAndSayCodeIsPending() {
+        h.open("l.emt", SCRIPT);
+        List<? extends CodeLens> lenses = ServerHarness.get(h.remote.getTextDocumentService().codeLens(new CodeLensParams(h.doc("l.emt"))));
+        assertEquals(2, lenses.size());
+        assertEquals(h.at("l.emt", "HV_Exit", 0).getLine(), lenses.get(0).getRange().getStart().getLine());
+        String title = lenses.get(0).getCommand().getTitle();
+        assertTrue(title.matches("data [\\d.]+ (B|KiB) · stack \\d+ B · code: pending backend"), title);
+        assertFalse(title.contains("data 0 B"), title);
+    }
+
+    Object command(String name, Object... args) {
+        return ServerHarness.get(h.remote.getWorkspaceService().executeCommand(new ExecuteCommandParams(name, List.of(args))));
+    }
+
+    String commandError(String name, Object... args) {
+        try {
+            h.remote.getWorkspaceService().executeCommand(new ExecuteCommandParams(name, List.of(args))).get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause().getMessage();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError(name + " did not fail");
+    }
+
+    @Test void commandsCompileDeployResetAndProbes() {
+        h.open("x.emt", SCRIPT);
+        JsonObject r = new Gson().toJsonTree(command("vp.compile", h.uri("x.emt"))).getAsJsonObject();
+        assertTrue(r.get("ok").getAsBoolean(), r.toString());
+        assertTrue(r.get("dataBytes").getAsLong() > 0);
+        assertFalse(r.has("codeBytes") && !r.get("codeBytes").isJsonNull(), "code bytes must not be invented: " + r);
+        assertTrue(r.get("note").getAsString().contains("pending"), r.toString());
+        assertEquals(2, r.getAsJsonArray("probes").size());
+
+        assertTrue(commandError("vp.deploy", h.uri("x.emt")).contains("no deploy client in this build"));
+        assertTrue(commandError("vp.reset").contains("no deploy client in this build"));
+        assertTrue(commandError("vp.compile").contains("needs the document's URI"));
+        assertTrue(commandError("vp.nope").contains("unknown command"));
+        h.replace("x.emt", SCRIPT + "VMM1Hz { nope = undefined_name; }\n");
+        assertTrue(commandError("vp.deploy", h.uri("x.emt")).contains("error"));
+
+        String probes = new Gson().toJson(command("vp.probes"));
+        assertTrue(probes.contains("HV_Exit") && probes.contains("VMM1Hz") && probes.contains("meaning"), probes);
+    }
+
+    @Test void settingsFromInitializationOptionsAndConfigurationChanges() throws Exception {
+        assertEquals("127.0.0.1:7070", h.server.settings().vmmAddress());
+        h.remote.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(JsonParser.parseString("{\"vp.vmm.tokenFile\":\"/tmp/token\"}")));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (h.server.settings().tokenFile() == null && System.nanoTime() < end) Thread.sleep(10);
+        assertEquals(new Settings("127.0.0.1:7070", "/tmp/token"), h.server.settings());
+    }
+
+    @Test void vpDocumentsCompileAndComplete() {
+        String vp = "(version \"1.0\")\n(definteger n)\n(vprobe VMM1Hz (setint n (+ n 1)))\n";
+        PublishDiagnosticsParams p = h.open("v.vp", vp);
+        assertEquals(List.of(), published(p));
+        assertTrue(labels(complete("v.vp", h.at("v.vp", "(setint", 1))).contains("setint"));
+        PublishDiagnosticsParams bad = h.open("w.vp", "(vprobe VMM1Hz (setint m 1)");
+        assertFalse(bad.getDiagnostics().isEmpty());
+    }
+}
