@@ -131,12 +131,12 @@ public final class Checker {
         out.globals.put(v.name(), g);
         if (v.init() != null && !(t instanceof Type.Error)) {
             if (t instanceof Type.Str) {
-                if (!(v.init() instanceof Expr.StrLit))
-                    diags.report(Code.E0410, v.init().span(), "a global string can only start as a string literal");
+                if (!(v.init() instanceof Expr.StrLit) && !(v.init() instanceof Expr.Error))
+                    diags.report(Code.E0410, v.init().span(), "global string `" + v.name() + "` can only start as a string literal;"
+                            + " assign other values in a probe, e.g. in VMMLoad");
             } else {
-                Long value = constant(v.init());
-                if (value == null) diags.report(Code.E0410, v.init().span(), "a global's initial value must be a constant");
-                else globalInits.put(v.init(), value);
+                Long value = constantFor(v.init(), "the initial value of global `" + v.name() + "`");
+                if (value != null) globalInits.put(v.init(), value);
             }
         }
     }
@@ -234,9 +234,8 @@ public final class Checker {
                     long next = 0;
                     for (TypeRef.Enumerator en : e.values()) {
                         if (en.value() != null) {
-                            Long v = constant(en.value());
-                            if (v == null) diags.report(Code.E0410, en.value().span(), "an enum value must be a constant");
-                            else next = v;
+                            Long v = constantFor(en.value(), "the value of `" + en.name() + "`");
+                            if (v != null) next = v;
                         }
                         if (!reserved(en.name(), en.span()) && unique(en.name(), en.span()))
                             enumConsts.put(en.name(), new Sym.EnumConst(en.name(), next, en.span()));
@@ -297,12 +296,11 @@ public final class Checker {
             long a = ft.align();
             long at = s.union() ? 0 : (offset + a - 1) / a * a;
             if (f.pinnedOffset() != null) {
-                Long pinned = constant(f.pinnedOffset());
-                if (pinned == null) diags.report(Code.E0410, f.pinnedOffset().span(), "a pinned offset must be a constant");
-                else if (!s.union() && pinned < offset)
+                Long pinned = constantFor(f.pinnedOffset(), "the pinned offset of `" + f.name() + "`");
+                if (pinned != null && !s.union() && pinned < offset)
                     diags.report(Code.E0403, f.pinnedOffset().span(), "pinned offset " + hex(pinned) + " of `" + f.name()
                             + "` is below the end of the previous field (" + hex(offset) + "): pinned offsets must increase");
-                else at = pinned;
+                else if (pinned != null) at = pinned;
             }
             if (st.field(f.name()) != null) diags.report(Code.E0301, f.nameSpan(), "field `" + f.name() + "` is already declared");
             st.fields.add(new Type.Field(f.name(), ft, at));
@@ -1243,6 +1241,17 @@ public final class Checker {
             }
             default -> null;
         };
+    }
+
+    /** The value of a constant expression, or null after saying why it is not one (silent after a syntax error). */
+    private Long constantFor(Expr e, String what) {
+        Long v = constant(e);
+        if (v == null && !(e instanceof Expr.Error)) {
+            String text = e.span().text();
+            diags.report(Code.E0410, e.span(), what + " must be a constant (integers, enum values, sizeof and operators on them)"
+                    + (text.length() <= 40 && !text.contains("\n") ? "; `" + text + "` is not one" : ""));
+        }
+        return v;
     }
 
     private Collection<String> visibleNames() {
