@@ -22,24 +22,24 @@ final class BuiltinCalls {
                 format(c, call, args, 1);
                 yield Type.VOID;
             }
-            case LOGINT -> { if (arity(c, call, f, args.size() == 1)) integer(c, args.get(0)); yield Type.VOID; }
-            case LOGSTR -> { if (arity(c, call, f, args.size() == 1)) string(c, args.get(0)); yield Type.VOID; }
+            case LOGINT -> { if (arity(c, call, f, args.size() == 1)) integer(c, f, args.get(0)); yield Type.VOID; }
+            case LOGSTR -> { if (arity(c, call, f, args.size() == 1)) string(c, f, args.get(0)); yield Type.VOID; }
             case STRCMP -> {
-                if (arity(c, call, f, args.size() == 2)) { string(c, args.get(0)); string(c, args.get(1)); }
+                if (arity(c, call, f, args.size() == 2)) { string(c, f, args.get(0)); string(c, f, args.get(1)); }
                 yield Type.U64;
             }
             case GETGUEST -> {
-                if (arity(c, call, f, args.size() == 1)) integer(c, args.get(0));
+                if (arity(c, call, f, args.size() == 1)) integer(c, f, args.get(0));
                 c.readsVcpu(call.span(), "getguest (a read by linear address)");
                 yield Type.U64;
             }
-            case GETGUESTPHYS -> { if (arity(c, call, f, args.size() == 1)) integer(c, args.get(0)); yield Type.U64; }
+            case GETGUESTPHYS -> { if (arity(c, call, f, args.size() == 1)) integer(c, f, args.get(0)); yield Type.U64; }
             case GETGUESTSTR, GETGUESTPHYSSTR -> {
                 boolean two = f == BuiltinFunction.GETGUESTSTR && args.size() == 2;
                 if (!arity(c, call, f, args.size() == 3 || two)) yield Type.VOID;
                 c.stringTarget(args.get(0), f.spelling);
                 if (!two) length(c, args.get(1));
-                integer(c, args.get(args.size() - 1));
+                integer(c, f, args.get(args.size() - 1));
                 if (f == BuiltinFunction.GETGUESTSTR) c.readsVcpu(call.span(), "getgueststr (a read by linear address)");
                 yield Type.VOID;
             }
@@ -56,7 +56,10 @@ final class BuiltinCalls {
                 Expr a = args.get(0);
                 Sym s = a instanceof Expr.Name n ? c.lookupName(n.name()) : null;
                 if (s instanceof Sym.Aggr ag) c.recordRef(a, ag);
-                else {
+                else if (a instanceof Expr.Name n && s == null) {
+                    c.diags().report(Code.E0600, a.span(), f.spelling + " takes an aggregate, and no aggregate `" + n.name()
+                            + "` is declared or updated anywhere" + Checker.hint(n.name(), c.aggregateNames()));
+                } else {
                     c.exprType(a);
                     c.diags().report(Code.E0600, a.span(), f.spelling + " takes an aggregate; `" + a.span().text() + "` is not one");
                 }
@@ -64,7 +67,7 @@ final class BuiltinCalls {
             }
             case ASSERT -> {
                 if (!arity(c, call, f, !args.isEmpty())) yield Type.VOID;
-                integer(c, args.get(0));
+                integer(c, f, args.get(0));
                 if (args.size() > 1) format(c, call, args, 1);
                 yield Type.VOID;
             }
@@ -79,14 +82,16 @@ final class BuiltinCalls {
         return false;
     }
 
-    private static void integer(Checker c, Expr e) {
+    private static void integer(Checker c, BuiltinFunction f, Expr e) {
         Type t = c.rvalueType(e);
-        if (t instanceof Type.Str) c.diags().report(Code.E0600, e.span(), "expected an integer, found a string");
+        if (t instanceof Type.Str)
+            c.diags().report(Code.E0600, e.span(), "`" + f.spelling + "` expects an integer here, found a string (" + f.signature + ")");
     }
 
-    private static void string(Checker c, Expr e) {
+    private static void string(Checker c, BuiltinFunction f, Expr e) {
         Type t = c.exprType(e);
-        if (!c.isStringish(t)) c.diags().report(Code.E0600, e.span(), "expected a string, found " + Checker.describe(t));
+        if (!c.isStringish(t))
+            c.diags().report(Code.E0600, e.span(), "`" + f.spelling + "` expects a string here, found " + Checker.describe(t) + " (" + f.signature + ")");
     }
 
     private static void length(Checker c, Expr e) {
