@@ -38,7 +38,7 @@ final class BuiltinCalls {
                 boolean two = f == BuiltinFunction.GETGUESTSTR && args.size() == 2;
                 if (!arity(c, call, f, args.size() == 3 || two)) yield Type.VOID;
                 c.stringTarget(args.get(0), f.spelling);
-                if (!two) length(c, args.get(1));
+                if (!two) length(c, f, args.get(1));
                 integer(c, f, args.get(args.size() - 1));
                 if (f == BuiltinFunction.GETGUESTSTR) c.readsVcpu(call.span(), "getgueststr (a read by linear address)");
                 yield Type.VOID;
@@ -94,12 +94,13 @@ final class BuiltinCalls {
             c.diags().report(Code.E0600, e.span(), "`" + f.spelling + "` expects a string here, found " + Checker.describe(t) + " (" + f.signature + ")");
     }
 
-    private static void length(Checker c, Expr e) {
+    private static void length(Checker c, BuiltinFunction f, Expr e) {
         Long n = c.constant(e);
         c.exprType(e);
         if (n != null) c.recordConstant(e, n);
         if (n == null || n < 1 || n > 255)
-            c.diags().report(Code.E0600, e.span(), "the length must be a constant from 1 to 255 (a string holds at most 255 characters)");
+            c.diags().report(Code.E0600, e.span(), "the length of `" + f.spelling + "` must be a constant from 1 to 255 (a string holds"
+                    + " at most 255 characters)" + (n == null ? "" : ", not " + n));
     }
 
     /** args[at] is the format; the arguments after it must match its conversions. */
@@ -119,7 +120,7 @@ final class BuiltinCalls {
         switch (FormatSpec.parse(lit.value())) {
             case FormatError err -> {
                 for (Expr a : rest) c.exprType(a);
-                c.diags().report(Code.E0602, inside(lit, err.offset(), 1), "bad format: " + err.message());
+                c.diags().report(Code.E0602, inside(lit, err.offset(), 1), "bad format: " + visible(err.message()));
             }
             case FormatSpec spec -> {
                 List<FormatSpec.Conversion> conv = spec.conversions();
@@ -140,6 +141,19 @@ final class BuiltinCalls {
                 }
             }
         }
+    }
+
+    /** The message with control characters written as escapes, so that it stays on one line. */
+    private static String visible(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                default -> { if (ch < 0x20 || ch == 0x7f) b.append(String.format("\\x%02x", (int) ch)); else b.append(ch); }
+            }
+        }
+        return b.toString();
     }
 
     /** A span inside a string literal (approximate when the literal had escapes or was joined). */

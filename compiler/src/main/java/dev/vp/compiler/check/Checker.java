@@ -249,7 +249,9 @@ public final class Checker {
                 Type t = resolve(a.element());
                 Long n = constant(a.length());
                 if (n == null || n < 0 || n > (1 << 24)) {
-                    diags.report(Code.E0412, a.length().span(), "an array length must be a constant from 0 to 16777216");
+                    if (!(a.length() instanceof Expr.Error))
+                        diags.report(Code.E0412, a.length().span(), "an array length must be a constant from 0 to 16777216"
+                                + (n == null ? "" : ", not " + Long.toUnsignedString(n)));
                     yield Type.ERROR;
                 }
                 yield t instanceof Type.Error ? t : new Type.Array(t, n);
@@ -325,12 +327,14 @@ public final class Checker {
                 Long pinned = constantFor(f.pinnedOffset(), "the pinned offset of `" + f.name() + "`");
                 if (pinned != null && !s.union() && pinned < offset)
                     diags.report(Code.E0403, f.pinnedOffset().span(), "pinned offset " + hex(pinned) + " of `" + f.name()
-                            + "` is below the end of the previous field (" + hex(offset) + "): pinned offsets must increase");
-                else if (pinned != null) at = pinned;
+                            + "` is below the end of the fields before it (" + hex(offset) + "): pinned offsets must increase;"
+                            + " order the fields by offset");
+                if (pinned != null) at = pinned;
             }
             if (st.field(f.name()) != null) diags.report(Code.E0301, f.nameSpan(), "field `" + f.name() + "` is already declared");
             st.fields.add(new Type.Field(f.name(), ft, at));
-            offset = at + ft.size();
+            // A misplaced pin still gets its field, but does not move the fields after it back.
+            offset = Math.max(offset, at + ft.size());
             size = Math.max(size, offset);
             align = Math.max(align, a);
         }
@@ -418,7 +422,7 @@ public final class Checker {
             declareLocal(l, p.nameSpan());
             out.params.put(p, l);
         }
-        stmt(f.body());
+        bodyBlock(f.body());
         scopes.pop();
         function = null;
     }
@@ -430,10 +434,16 @@ public final class Checker {
         loops = 0;
         scopes.push(new HashMap<>());
         for (Sym.Local l : probe.params()) declareLocal(l, l.span);
-        stmt(p.body());
+        bodyBlock(p.body());
         scopes.pop();
         out.probes.add(probe);
         probe = null;
+    }
+
+    /** A body's outermost block shares the scope of the parameters, as in C: `int f(int a) { int a; }` redeclares a. */
+    private void bodyBlock(Stmt body) {
+        if (body instanceof Stmt.Block b) for (Stmt x : b.stmts()) stmt(x);
+        else stmt(body);
     }
 
     private void declareLocal(Sym.Local l, Span span) {
@@ -651,7 +661,8 @@ public final class Checker {
                 Target.StaticProbe sp = target.staticProbe(probe.point());
                 if (sp != null && arg >= sp.args().size())
                     diags.report(Code.E0504, n.span(), "`" + b.name() + "` is not set by " + sp.name() + ", which has "
-                            + (sp.args().isEmpty() ? "no arguments" : sp.args().size() + " (" + String.join(", ", sp.args()) + ")"));
+                            + (sp.args().isEmpty() ? "no arguments" : sp.args().size() + " argument" + (sp.args().size() == 1 ? "" : "s")
+                            + " (ARG0" + (sp.args().size() > 1 ? "..ARG" + (sp.args().size() - 1) : "") + ": " + String.join(", ", sp.args()) + ")"));
             }
         }
         return b.isString() ? Type.STRING : Type.U64;
@@ -708,7 +719,8 @@ public final class Checker {
         Type t = expr(x);
         if (t instanceof Type.Error) return t;
         if (!isGuestLvalue(x)) {
-            diags.report(Code.E0408, u.span(), "cannot take the address of " + describe(t) + ": only guest memory and guest symbols have addresses");
+            diags.report(Code.E0408, u.span(), "cannot take the address of `" + x.span().text() + "` (" + describe(t) + " in the probe's own"
+                    + " storage): only guest memory (`&p->field`) and guest symbols (`&jiffies`) have addresses");
             return Type.ERROR;
         }
         return new Type.Pointer(t, model);
@@ -954,9 +966,12 @@ public final class Checker {
             aggrKeyless(a, n, ins.span());
             return;
         }
-        if (!(t instanceof Expr.Name n && lookup(n.name()) == null)) expr(t);
+        boolean undeclared = t instanceof Expr.Name n && lookup(n.name()) == null;
+        if (t instanceof Expr.Index ix) for (Expr k : ix.indices()) expr(k);
+        else if (!undeclared) expr(t);
+        Expr named = t instanceof Expr.Index ix ? ix.base() : t;
         diags.report(Code.E0418, t.span(), "`<-` adds to an aggregate (`a[k] <- v`) or inserts into a bag (`b[k] <- v`); `"
-                + t.span().text() + "` is neither" + (t instanceof Expr.Name ? " (a keyless aggregate must be declared: `aggr " + t.span().text() + ";`)" : ""));
+                + named.span().text() + "` is neither" + (undeclared ? " (a keyless aggregate must be declared: `aggr " + t.span().text() + ";`)" : ""));
     }
 
     private void bagKey(Expr.Index ix, Sym.Bag bag) {
@@ -1071,7 +1086,8 @@ public final class Checker {
         }
         if (base instanceof Type.Error) return base;
         if (st == null) {
-            diags.report(Code.E0406, m.span(), "`" + m.field() + "` needs a struct or union, but `" + m.base().span().text() + "` is " + describe(base));
+            diags.report(Code.E0406, m.span(), "`" + m.field() + "` needs a struct or union, but `" + m.base().span().text() + "` is " + describe(base)
+                    + (base.isInteger() ? "; cast it to a struct pointer first, e.g. `((struct task *)" + m.base().span().text() + ")->" + m.field() + "`" : ""));
             return Type.ERROR;
         }
         if (!st.complete) {
@@ -1088,10 +1104,13 @@ public final class Checker {
         return f.type();
     }
 
+    /** The `.` or `->` before the field name (the base's span may stop before a closing parenthesis). */
     private static Span arrowSpan(Expr.Member m) {
+        String text = m.span().file().text();
         int end = m.fieldSpan().start();
-        int start = m.base().span().end();
-        return new Span(m.span().file(), Math.min(start, end), end);
+        while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) end--;
+        int start = end >= 2 && text.startsWith("->", end - 2) ? end - 2 : Math.max(0, end - 1);
+        return new Span(m.span().file(), start, end);
     }
 
     private Type cast(Expr.Cast c) {
