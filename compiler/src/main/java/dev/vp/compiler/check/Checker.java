@@ -39,7 +39,7 @@ public final class Checker {
     private Diagnostics diags;
 
     // Types: struct/union/enum tags and typedefs are global and declared in source order.
-    private final Map<String, Type.Struct> structs = new HashMap<>();
+    private final Map<String, Type.Struct> structs = out.structs;
     private final Map<String, Type> typedefs = new HashMap<>();
     private final Map<String, Sym.EnumConst> enumConsts = new HashMap<>();
     private final Map<Expr, Long> globalInits = new IdentityHashMap<>();
@@ -741,6 +741,10 @@ public final class Checker {
 
     private Type binary(Expr.Binary b) {
         Type l = expr(b.left()), r = expr(b.right());
+        if (l instanceof Type.Void || r instanceof Type.Void) {
+            diags.report(Code.E0409, (l instanceof Type.Void ? b.left() : b.right()).span(), "this expression has no value (void)");
+            return Type.ERROR;
+        }
         boolean ls = l instanceof Type.Str, rs = r instanceof Type.Str;
         if (ls || rs) {
             boolean ok = stringish(l) && stringish(r);
