@@ -1149,7 +1149,9 @@ public final class Checker {
             for (Expr a : c.args()) expr(a);
             List<String> names = new ArrayList<>(out.functions.keySet());
             for (BuiltinFunction b : BuiltinFunction.values()) names.add(b.spelling);
-            diags.add(new Diagnostic(Code.E0303, "unknown function `" + c.name() + "`" + hint(c.name(), names), c.nameSpan()));
+            String preload = c.name().equals("curprocname") || c.name().equals("curpid")
+                    ? ": it is not built in; guest-specific helpers like it come from the guest's preload script (`vp check --preload FILE`)" : "";
+            diags.add(new Diagnostic(Code.E0303, "unknown function `" + c.name() + "`" + preload + hint(c.name(), names), c.nameSpan()));
             return Type.ERROR;
         }
         out.refs.put(c, f);
