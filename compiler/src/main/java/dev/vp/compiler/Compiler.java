@@ -1,13 +1,12 @@
 package dev.vp.compiler;
 
 import dev.vp.compiler.ast.Script;
-import dev.vp.compiler.budget.StackBound;
+import dev.vp.compiler.check.BudgetCheck;
 import dev.vp.compiler.check.Checked;
 import dev.vp.compiler.check.Checker;
 import dev.vp.compiler.diag.Code;
 import dev.vp.compiler.diag.Diagnostic;
 import dev.vp.compiler.diag.Diagnostics;
-import dev.vp.compiler.ir.DataLayout;
 import dev.vp.compiler.ir.IrProgram;
 import dev.vp.compiler.ir.IrVerifier;
 import dev.vp.compiler.lower.Lowerer;
@@ -43,9 +42,9 @@ public final class Compiler {
         IrProgram ir = null;
         Budgets budgets = options.budgets();
         Compilation.BudgetUsage usage = Compilation.BudgetUsage.NONE;
+        List<Pragma> pragmas = new ArrayList<>();
         try {
             for (SourceFile preload : options.preloads()) scripts.add(parse(preload, options, loader, diags, files, null));
-            List<Pragma> pragmas = new ArrayList<>();
             scripts.add(parse(main, options, loader, diags, files, pragmas));
             budgets = applyPragmas(budgets, pragmas);
             checked = Checker.check(scripts, options.target(), diags);
@@ -57,7 +56,7 @@ public final class Compiler {
                             + problems.get(0) + "); please report this with the script");
                     ir = null;
                 } else {
-                    usage = checkBudgets(ir, budgets, options.vcpus(), main, diags);
+                    usage = BudgetCheck.check(ir, checked, budgets, pragmas, options.vcpus(), diags, Span.at(main, 0));
                 }
             }
         } catch (RuntimeException | StackOverflowError e) {
@@ -84,44 +83,6 @@ public final class Compiler {
             if (k != null) set.put(k, p.value());
         }
         return base.overriddenBy(set);
-    }
-
-    /** Data bytes, clause count and static stack depth against their budgets: past 80% warns, past 100% errs. */
-    private static Compilation.BudgetUsage checkBudgets(IrProgram ir, Budgets b, int vcpus, SourceFile main, Diagnostics diags) {
-        Span where = Span.at(main, 0);
-        long data = DataLayout.totalBytes(ir, vcpus);
-        budget(diags, where, "data", data, b.data(), "bytes of data (globals, aggregates, bags, strings; per-vCPU storage for "
-                + vcpus + " vCPUs)");
-        budget(diags, where, "probes", ir.probes().size(), b.probes(), "probe clauses");
-        long deepest = 0;
-        for (IrProgram.Probe p : ir.probes()) {
-            StackBound s = StackBound.of(ir, p.function());
-            if (s.recursive()) { deepest = -1; continue; }
-            if (deepest >= 0) deepest = Math.max(deepest, s.bytes());
-            if (s.bytes() > b.stack()) {
-                diags.add(new Diagnostic(Code.E0701, "clause `" + p.spec() + "` needs up to " + s.bytes() + " bytes of stack ("
-                        + String.join(" -> ", chain(p.spec(), s.path())) + "), over the stack budget of " + b.stack() + " bytes; raise it with `#pragma budget stack N`",
-                        Span.at(main, 0)));
-            }
-        }
-        return new Compilation.BudgetUsage(data, ir.probes().size(), deepest);
-    }
-
-    /** The call chain with the clause's spec in place of its IR function name. */
-    private static List<String> chain(String spec, List<String> path) {
-        List<String> out = new ArrayList<>(path);
-        if (!out.isEmpty()) out.set(0, spec);
-        return out;
-    }
-
-    private static void budget(Diagnostics diags, Span where, String kind, long used, long limit, String what) {
-        if (used > limit) {
-            diags.report(Code.E0700, where, "the script needs " + used + " " + what + ", over the " + kind + " budget of " + limit
-                    + "; raise it with `#pragma budget " + kind + " N` or in vp.json");
-        } else if (used * 5 > limit * 4) {
-            diags.report(Code.W0700, where, "the script uses " + used + " of its " + limit + " " + what + " (" + (used * 100 / limit)
-                    + "% of the " + kind + " budget)");
-        }
     }
 
     /** Stable order: by file (main first, in the order files were read), then by position; ties keep discovery order. */

@@ -22,24 +22,24 @@ final class BuiltinCalls {
                 format(c, call, args, 1);
                 yield Type.VOID;
             }
-            case LOGINT -> { if (arity(c, call, f, args.size() == 1)) integer(c, args.get(0)); yield Type.VOID; }
-            case LOGSTR -> { if (arity(c, call, f, args.size() == 1)) string(c, args.get(0)); yield Type.VOID; }
+            case LOGINT -> { if (arity(c, call, f, args.size() == 1)) integer(c, f, args.get(0)); yield Type.VOID; }
+            case LOGSTR -> { if (arity(c, call, f, args.size() == 1)) string(c, f, args.get(0)); yield Type.VOID; }
             case STRCMP -> {
-                if (arity(c, call, f, args.size() == 2)) { string(c, args.get(0)); string(c, args.get(1)); }
+                if (arity(c, call, f, args.size() == 2)) { string(c, f, args.get(0)); string(c, f, args.get(1)); }
                 yield Type.U64;
             }
             case GETGUEST -> {
-                if (arity(c, call, f, args.size() == 1)) integer(c, args.get(0));
+                if (arity(c, call, f, args.size() == 1)) integer(c, f, args.get(0));
                 c.readsVcpu(call.span(), "getguest (a read by linear address)");
                 yield Type.U64;
             }
-            case GETGUESTPHYS -> { if (arity(c, call, f, args.size() == 1)) integer(c, args.get(0)); yield Type.U64; }
+            case GETGUESTPHYS -> { if (arity(c, call, f, args.size() == 1)) integer(c, f, args.get(0)); yield Type.U64; }
             case GETGUESTSTR, GETGUESTPHYSSTR -> {
                 boolean two = f == BuiltinFunction.GETGUESTSTR && args.size() == 2;
                 if (!arity(c, call, f, args.size() == 3 || two)) yield Type.VOID;
                 c.stringTarget(args.get(0), f.spelling);
-                if (!two) length(c, args.get(1));
-                integer(c, args.get(args.size() - 1));
+                if (!two) length(c, f, args.get(1));
+                integer(c, f, args.get(args.size() - 1));
                 if (f == BuiltinFunction.GETGUESTSTR) c.readsVcpu(call.span(), "getgueststr (a read by linear address)");
                 yield Type.VOID;
             }
@@ -56,7 +56,10 @@ final class BuiltinCalls {
                 Expr a = args.get(0);
                 Sym s = a instanceof Expr.Name n ? c.lookupName(n.name()) : null;
                 if (s instanceof Sym.Aggr ag) c.recordRef(a, ag);
-                else {
+                else if (a instanceof Expr.Name n && s == null) {
+                    c.diags().report(Code.E0600, a.span(), f.spelling + " takes an aggregate, and no aggregate `" + n.name()
+                            + "` is declared or updated anywhere" + Checker.hint(n.name(), c.aggregateNames()));
+                } else {
                     c.exprType(a);
                     c.diags().report(Code.E0600, a.span(), f.spelling + " takes an aggregate; `" + a.span().text() + "` is not one");
                 }
@@ -64,7 +67,7 @@ final class BuiltinCalls {
             }
             case ASSERT -> {
                 if (!arity(c, call, f, !args.isEmpty())) yield Type.VOID;
-                integer(c, args.get(0));
+                integer(c, f, args.get(0));
                 if (args.size() > 1) format(c, call, args, 1);
                 yield Type.VOID;
             }
@@ -79,22 +82,25 @@ final class BuiltinCalls {
         return false;
     }
 
-    private static void integer(Checker c, Expr e) {
+    private static void integer(Checker c, BuiltinFunction f, Expr e) {
         Type t = c.rvalueType(e);
-        if (t instanceof Type.Str) c.diags().report(Code.E0600, e.span(), "expected an integer, found a string");
+        if (t instanceof Type.Str)
+            c.diags().report(Code.E0600, e.span(), "`" + f.spelling + "` expects an integer here, found a string (" + f.signature + ")");
     }
 
-    private static void string(Checker c, Expr e) {
+    private static void string(Checker c, BuiltinFunction f, Expr e) {
         Type t = c.exprType(e);
-        if (!c.isStringish(t)) c.diags().report(Code.E0600, e.span(), "expected a string, found " + Checker.describe(t));
+        if (!c.isStringish(t))
+            c.diags().report(Code.E0600, e.span(), "`" + f.spelling + "` expects a string here, found " + Checker.describe(t) + " (" + f.signature + ")");
     }
 
-    private static void length(Checker c, Expr e) {
+    private static void length(Checker c, BuiltinFunction f, Expr e) {
         Long n = c.constant(e);
         c.exprType(e);
         if (n != null) c.recordConstant(e, n);
         if (n == null || n < 1 || n > 255)
-            c.diags().report(Code.E0600, e.span(), "the length must be a constant from 1 to 255 (a string holds at most 255 characters)");
+            c.diags().report(Code.E0600, e.span(), "the length of `" + f.spelling + "` must be a constant from 1 to 255 (a string holds"
+                    + " at most 255 characters)" + (n == null ? "" : ", not " + n));
     }
 
     /** args[at] is the format; the arguments after it must match its conversions. */
@@ -114,7 +120,7 @@ final class BuiltinCalls {
         switch (FormatSpec.parse(lit.value())) {
             case FormatError err -> {
                 for (Expr a : rest) c.exprType(a);
-                c.diags().report(Code.E0602, inside(lit, err.offset(), 1), "bad format: " + err.message());
+                c.diags().report(Code.E0602, inside(lit, err.offset(), 1), "bad format: " + visible(err.message()));
             }
             case FormatSpec spec -> {
                 List<FormatSpec.Conversion> conv = spec.conversions();
@@ -135,6 +141,19 @@ final class BuiltinCalls {
                 }
             }
         }
+    }
+
+    /** The message with control characters written as escapes, so that it stays on one line. */
+    private static String visible(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                default -> { if (ch < 0x20 || ch == 0x7f) b.append(String.format("\\x%02x", (int) ch)); else b.append(ch); }
+            }
+        }
+        return b.toString();
     }
 
     /** A span inside a string literal (approximate when the literal had escapes or was joined). */

@@ -16,6 +16,8 @@ public final class Checked {
     public final Map<String, Sym.Aggr> aggrs = new LinkedHashMap<>();
     public final Map<String, Sym.Bag> bags = new LinkedHashMap<>();
     public final List<ProbeInfo> probes = new ArrayList<>();
+    /** Struct and union tags with their layouts (offsets and sizes in the memory model they were defined in). */
+    public final Map<String, Type.Struct> structs = new LinkedHashMap<>();
 
     /** Designated type of each expression (a char array stays an array: the context decides string or pointer). */
     public final Map<Expr, Type> types = new IdentityHashMap<>();

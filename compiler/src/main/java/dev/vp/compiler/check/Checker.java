@@ -12,6 +12,7 @@ import dev.vp.compiler.diag.Diagnostics;
 import dev.vp.compiler.diag.Fix;
 import dev.vp.compiler.lang.Builtin;
 import dev.vp.compiler.lang.Domain;
+import dev.vp.compiler.source.SourceFile;
 import dev.vp.compiler.source.Span;
 import dev.vp.compiler.util.NearestNames;
 import java.util.ArrayDeque;
@@ -21,6 +22,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +39,7 @@ public final class Checker {
     private Diagnostics diags;
 
     // Types: struct/union/enum tags and typedefs are global and declared in source order.
-    private final Map<String, Type.Struct> structs = new HashMap<>();
+    private final Map<String, Type.Struct> structs = out.structs;
     private final Map<String, Type> typedefs = new HashMap<>();
     private final Map<String, Sym.EnumConst> enumConsts = new HashMap<>();
     private final Map<Expr, Long> globalInits = new IdentityHashMap<>();
@@ -49,6 +51,7 @@ public final class Checker {
     private Sym.Function function;             // the function being checked, or null inside a clause
     private int loops;
     private final Map<Object, Span> vcpuUse = new IdentityHashMap<>();      // body -> first vCPU-state read
+    private final Map<Object, Span> perVcpuUse = new IdentityHashMap<>();   // body -> first per-vCPU variable use
     private final Map<Object, Map<Sym.Function, Span>> callsFrom = new IdentityHashMap<>();
     private Object body;                                                    // the Decl.Probe or Sym.Function
 
@@ -59,7 +62,7 @@ public final class Checker {
         Checker c = new Checker(target);
         for (Script s : scripts) c.declareTypesAndGlobals(s, diags);
         // Silent passes settle the types of implicitly declared names; the last pass reports.
-        for (int pass = 0; pass < 3; pass++) {
+        for (int pass = 0; pass < 8; pass++) {
             int before = c.implicitSignature();
             c.bodies(scripts, new Diagnostics());
             if (c.implicitSignature() == before && pass > 0) break;
@@ -87,18 +90,18 @@ public final class Checker {
                 case Decl.MemModel m -> memModel(m);
                 case Decl.TypeDef t -> resolve(t.type());
                 case Decl.Typedef t -> {
-                    if (reserved(t.name(), t.nameSpan())) break;
+                    reserved(t.name(), t.nameSpan());
                     if (typedefs.containsKey(t.name()))
                         d.report(Code.E0301, t.nameSpan(), "typedef `" + t.name() + "` is already declared");
                     typedefs.put(t.name(), resolve(t.type()));
                 }
                 case Decl.Var v -> declareGlobal(v);
                 case Decl.Aggr a -> {
-                    if (!reserved(a.name(), a.nameSpan()) && unique(a.name(), a.nameSpan()))
+                    if (declarable(a.name(), a.nameSpan()))
                         out.aggrs.put(a.name(), new Sym.Aggr(a.name(), a.intKeys(), a.strKeys(), a.capacity(), a.nameSpan(), true));
                 }
                 case Decl.Bag b -> {
-                    if (!reserved(b.name(), b.nameSpan()) && unique(b.name(), b.nameSpan())) {
+                    if (declarable(b.name(), b.nameSpan())) {
                         if (b.size() <= 0) d.report(Code.E0315, b.span(), "a bag needs room for at least one pair");
                         out.bags.put(b.name(), new Sym.Bag(b.name(), Math.max(1, b.size()), b.nameSpan()));
                     }
@@ -124,25 +127,25 @@ public final class Checker {
     }
 
     private void declareGlobal(Decl.Var v) {
-        if (reserved(v.name(), v.nameSpan()) || !unique(v.name(), v.nameSpan())) return;
+        if (!declarable(v.name(), v.nameSpan())) return;
         Type t = valueType(resolve(v.type()), v.type().span(), "a global variable");
         boolean perVcpu = v.storage() == Decl.Storage.DEFAULT || v.storage() == Decl.Storage.PERTHREAD;
         Sym.Global g = new Sym.Global(v.name(), t, perVcpu, v.nameSpan(), false, v);
         out.globals.put(v.name(), g);
         if (v.init() != null && !(t instanceof Type.Error)) {
             if (t instanceof Type.Str) {
-                if (!(v.init() instanceof Expr.StrLit))
-                    diags.report(Code.E0410, v.init().span(), "a global string can only start as a string literal");
+                if (!(v.init() instanceof Expr.StrLit) && !(v.init() instanceof Expr.Error))
+                    diags.report(Code.E0410, v.init().span(), "global string `" + v.name() + "` can only start as a string literal;"
+                            + " assign other values in a probe, e.g. in VMMLoad");
             } else {
-                Long value = constant(v.init());
-                if (value == null) diags.report(Code.E0410, v.init().span(), "a global's initial value must be a constant");
-                else globalInits.put(v.init(), value);
+                Long value = constantFor(v.init(), "the initial value of global `" + v.name() + "`");
+                if (value != null) globalInits.put(v.init(), value);
             }
         }
     }
 
     private void declareFunction(Decl.Function f) {
-        if (reserved(f.name(), f.nameSpan())) return;
+        reserved(f.name(), f.nameSpan());
         Type ret = resolve(f.returnType());
         if (!(ret instanceof Type.Void)) ret = valueType(ret, f.returnType().span(), "a function result");
         List<Type> ps = new ArrayList<>();
@@ -154,11 +157,21 @@ public final class Checker {
         Sym.Function existing = out.functions.get(f.name());
         if (existing != null) {
             if (existing.definition != null && f.body() != null) {
-                diags.add(new Diagnostic(Code.E0308, "function `" + f.name() + "` is defined twice", f.nameSpan())
+                diags.add(new Diagnostic(Code.E0308, "function `" + f.name() + "` is defined twice; rename or remove one", f.nameSpan())
                         .withLabel(existing.span, "first defined here"));
-            } else if (!sameTypes(existing.params, ps) || !same(existing.returns, ret)) {
-                diags.add(new Diagnostic(Code.E0308, "`" + f.name() + "` does not match its earlier declaration", f.nameSpan())
+                return;
+            }
+            if (!sameTypes(existing.params, ps) || !same(existing.returns, ret)) {
+                diags.add(new Diagnostic(Code.E0308, "`" + signature(ret, f.name(), ps) + "` does not match the earlier declaration `"
+                        + signature(existing.returns, existing.name, existing.params) + "`; make them agree", f.nameSpan())
                         .withLabel(existing.span, "declared here"));
+                // The definition's own signature is what its body and its callers are checked against.
+                if (f.body() != null) {
+                    Sym.Function fn = new Sym.Function(f.name(), ret, ps, names, f.nameSpan());
+                    fn.definition = f;
+                    out.functions.put(f.name(), fn);
+                }
+                return;
             }
             if (f.body() != null) existing.definition = f;
             return;
@@ -167,6 +180,10 @@ public final class Checker {
         Sym.Function fn = new Sym.Function(f.name(), ret, ps, names, f.nameSpan());
         if (f.body() != null) fn.definition = f;
         out.functions.put(f.name(), fn);
+    }
+
+    private static String signature(Type returns, String name, List<Type> params) {
+        return returns + " " + name + "(" + String.join(", ", params.stream().map(String::valueOf).toList()) + ")";
     }
 
     private boolean unique(String name, Span span) {
@@ -181,11 +198,20 @@ public final class Checker {
         return false;
     }
 
+    /** Whether a new global name can be declared: reports a reserved spelling (and declares it anyway, so its uses do not cascade). */
+    private boolean declarable(String name, Span span) {
+        reserved(name, span);
+        return unique(name, span);
+    }
+
     /** Names spelled entirely in capitals are reserved for built-ins (LANGUAGE.md section 3). */
-    private boolean reserved(String name, Span span) {
-        if (!isReservedSpelling(name)) return false;
-        diags.report(Code.E0302, span, "`" + name + "` is reserved: names in capitals belong to built-ins; use lower case");
-        return true;
+    private void reserved(String name, Span span) {
+        if (!isReservedSpelling(name)) return;
+        Builtin b = Builtin.byName(name);
+        diags.report(Code.E0302, span, b != null
+                ? "`" + name + "` is a built-in variable; a script cannot declare it again: choose a lower-case name"
+                : "`" + name + "` is reserved: names spelled in capitals belong to built-ins; use a name with a lower-case letter, e.g. `"
+                        + name.toLowerCase(java.util.Locale.ROOT) + "`");
     }
 
     static boolean isReservedSpelling(String name) {
@@ -223,7 +249,9 @@ public final class Checker {
                 Type t = resolve(a.element());
                 Long n = constant(a.length());
                 if (n == null || n < 0 || n > (1 << 24)) {
-                    diags.report(Code.E0412, a.length().span(), "an array length must be a constant from 0 to 16777216");
+                    if (!(a.length() instanceof Expr.Error))
+                        diags.report(Code.E0412, a.length().span(), "an array length must be a constant from 0 to 16777216"
+                                + (n == null ? "" : ", not " + Long.toUnsignedString(n)));
                     yield Type.ERROR;
                 }
                 yield t instanceof Type.Error ? t : new Type.Array(t, n);
@@ -234,11 +262,10 @@ public final class Checker {
                     long next = 0;
                     for (TypeRef.Enumerator en : e.values()) {
                         if (en.value() != null) {
-                            Long v = constant(en.value());
-                            if (v == null) diags.report(Code.E0410, en.value().span(), "an enum value must be a constant");
-                            else next = v;
+                            Long v = constantFor(en.value(), "the value of `" + en.name() + "`");
+                            if (v != null) next = v;
                         }
-                        if (!reserved(en.name(), en.span()) && unique(en.name(), en.span()))
+                        if (declarable(en.name(), en.span()))
                             enumConsts.put(en.name(), new Sym.EnumConst(en.name(), next, en.span()));
                         next++;
                     }
@@ -297,16 +324,17 @@ public final class Checker {
             long a = ft.align();
             long at = s.union() ? 0 : (offset + a - 1) / a * a;
             if (f.pinnedOffset() != null) {
-                Long pinned = constant(f.pinnedOffset());
-                if (pinned == null) diags.report(Code.E0410, f.pinnedOffset().span(), "a pinned offset must be a constant");
-                else if (!s.union() && pinned < offset)
+                Long pinned = constantFor(f.pinnedOffset(), "the pinned offset of `" + f.name() + "`");
+                if (pinned != null && !s.union() && pinned < offset)
                     diags.report(Code.E0403, f.pinnedOffset().span(), "pinned offset " + hex(pinned) + " of `" + f.name()
-                            + "` is below the end of the previous field (" + hex(offset) + "): pinned offsets must increase");
-                else at = pinned;
+                            + "` is below the end of the fields before it (" + hex(offset) + "): pinned offsets must increase;"
+                            + " order the fields by offset");
+                if (pinned != null) at = pinned;
             }
             if (st.field(f.name()) != null) diags.report(Code.E0301, f.nameSpan(), "field `" + f.name() + "` is already declared");
             st.fields.add(new Type.Field(f.name(), ft, at));
-            offset = at + ft.size();
+            // A misplaced pin still gets its field, but does not move the fields after it back.
+            offset = Math.max(offset, at + ft.size());
             size = Math.max(size, offset);
             align = Math.max(align, a);
         }
@@ -341,6 +369,7 @@ public final class Checker {
         diags = d;
         out.clearPass();
         vcpuUse.clear();
+        perVcpuUse.clear();
         callsFrom.clear();
         for (Script s : scripts) {
             model = Type.MemModel.GUEST64;
@@ -353,14 +382,21 @@ public final class Checker {
                 }
             }
         }
-        for (Sym.Function f : out.functions.values())
-            if (f.definition == null && calledAnywhere(f))
-                diags.report(Code.E0303, f.span, "function `" + f.name + "` is declared but never defined");
+        for (Sym.Function f : out.functions.values()) {
+            Span call = f.definition == null ? firstCall(f) : null;
+            if (call != null)
+                diags.add(new Diagnostic(Code.E0303, "function `" + f.name + "` is declared but never defined; define it (with a body)"
+                        + " or remove its calls", f.span).withLabel(call, "called here"));
+        }
     }
 
-    private boolean calledAnywhere(Sym.Function f) {
-        for (Map<Sym.Function, Span> m : callsFrom.values()) if (m.containsKey(f)) return true;
-        return false;
+    private Span firstCall(Sym.Function f) {
+        Span first = null;
+        for (Map<Sym.Function, Span> m : callsFrom.values()) {
+            Span s = m.get(f);
+            if (s != null && (first == null || s.file() == first.file() && s.start() < first.start())) first = s;
+        }
+        return first;
     }
 
     private Type.MemModel modelOf(String m) {
@@ -386,7 +422,7 @@ public final class Checker {
             declareLocal(l, p.nameSpan());
             out.params.put(p, l);
         }
-        stmt(f.body());
+        bodyBlock(f.body());
         scopes.pop();
         function = null;
     }
@@ -398,14 +434,20 @@ public final class Checker {
         loops = 0;
         scopes.push(new HashMap<>());
         for (Sym.Local l : probe.params()) declareLocal(l, l.span);
-        stmt(p.body());
+        bodyBlock(p.body());
         scopes.pop();
         out.probes.add(probe);
         probe = null;
     }
 
+    /** A body's outermost block shares the scope of the parameters, as in C: `int f(int a) { int a; }` redeclares a. */
+    private void bodyBlock(Stmt body) {
+        if (body instanceof Stmt.Block b) for (Stmt x : b.stmts()) stmt(x);
+        else stmt(body);
+    }
+
     private void declareLocal(Sym.Local l, Span span) {
-        if (reserved(l.name, span)) return;
+        reserved(l.name, span);
         Map<String, Sym.Local> scope = scopes.peek();
         if (scope.containsKey(l.name)) {
             diags.add(new Diagnostic(Code.E0314, "`" + l.name + "` is already declared in this block", span)
@@ -449,7 +491,7 @@ public final class Checker {
         Type t = valueType(resolve(v.type()), v.type().span(), "a local variable");
         if (v.storage() != Decl.Storage.DEFAULT)
             diags.report(Code.E0417, v.span(), "a storage class is only allowed on global variables");
-        if (v.init() != null) assignable(t, v.init(), v.init().span());
+        if (v.init() != null) assignable(t, v.init(), "`" + v.name() + "` is declared " + t);
         Sym.Local l = new Sym.Local(v.name(), t, v.nameSpan(), -1);
         declareLocal(l, v.nameSpan());
         out.locals.put(v, l);
@@ -461,11 +503,12 @@ public final class Checker {
             return;
         }
         if (function.returns instanceof Type.Void) {
-            if (r.value() != null) diags.report(Code.E0407, r.value().span(), "`" + function.name + "` returns void");
+            if (r.value() != null) diags.report(Code.E0407, r.value().span(), "`" + function.name + "` returns void, so `return` takes no value here;"
+                    + " declare it `int " + function.name + "(...)` to return one");
         } else if (r.value() == null) {
-            diags.report(Code.E0407, r.span(), "`" + function.name + "` must return a " + function.returns);
+            diags.report(Code.E0407, r.span(), "`" + function.name + "` returns " + function.returns + ": write `return VALUE;`");
         } else {
-            assignable(function.returns, r.value(), r.value().span());
+            assignable(function.returns, r.value(), "`" + function.name + "` returns " + function.returns);
         }
     }
 
@@ -578,14 +621,15 @@ public final class Checker {
         return switch (s) {
             case Sym.Local l -> l.type;
             case Sym.Global g -> {
-                if (g.perVcpu && probe != null && probe.domain() == Domain.VMX)
-                    diags.report(Code.E0509, n.span(), "`" + g.name + "` is per vCPU (perthread) and " + probe.spec()
-                            + " runs on the host without a vCPU; declare it `pervm`");
+                if (g.perVcpu) {
+                    perVcpuUse.putIfAbsent(body, n.span());
+                    if (probe != null && probe.domain() == Domain.VMX) perVcpuInHost(g, n.span());
+                }
                 yield g.type == null ? Type.ERROR : g.type;
             }
             case Sym.EnumConst c -> Type.U64;
             case Sym.Aggr a -> {
-                diags.report(Code.E0311, n.span(), "aggregate `" + a.name + "` is write-only: update it with `++` or `<-`, print it with logaggr");
+                writeOnly(a, n.span());
                 yield Type.ERROR;
             }
             case Sym.Bag bag -> {
@@ -617,7 +661,8 @@ public final class Checker {
                 Target.StaticProbe sp = target.staticProbe(probe.point());
                 if (sp != null && arg >= sp.args().size())
                     diags.report(Code.E0504, n.span(), "`" + b.name() + "` is not set by " + sp.name() + ", which has "
-                            + (sp.args().isEmpty() ? "no arguments" : sp.args().size() + " (" + String.join(", ", sp.args()) + ")"));
+                            + (sp.args().isEmpty() ? "no arguments" : sp.args().size() + " argument" + (sp.args().size() == 1 ? "" : "s")
+                            + " (ARG0" + (sp.args().size() > 1 ? "..ARG" + (sp.args().size() - 1) : "") + ": " + String.join(", ", sp.args()) + ")"));
             }
         }
         return b.isString() ? Type.STRING : Type.U64;
@@ -674,7 +719,8 @@ public final class Checker {
         Type t = expr(x);
         if (t instanceof Type.Error) return t;
         if (!isGuestLvalue(x)) {
-            diags.report(Code.E0408, u.span(), "cannot take the address of " + describe(t) + ": only guest memory and guest symbols have addresses");
+            diags.report(Code.E0408, u.span(), "cannot take the address of `" + x.span().text() + "` (" + describe(t) + " in the probe's own"
+                    + " storage): only guest memory (`&p->field`) and guest symbols (`&jiffies`) have addresses");
             return Type.ERROR;
         }
         return new Type.Pointer(t, model);
@@ -695,6 +741,10 @@ public final class Checker {
 
     private Type binary(Expr.Binary b) {
         Type l = expr(b.left()), r = expr(b.right());
+        if (l instanceof Type.Void || r instanceof Type.Void) {
+            diags.report(Code.E0409, (l instanceof Type.Void ? b.left() : b.right()).span(), "this expression has no value (void)");
+            return Type.ERROR;
+        }
         boolean ls = l instanceof Type.Str, rs = r instanceof Type.Str;
         if (ls || rs) {
             boolean ok = stringish(l) && stringish(r);
@@ -743,8 +793,10 @@ public final class Checker {
     private void unsignedWarning(Expr.Binary b) {
         for (Expr side : List.of(b.left(), b.right())) {
             if (side instanceof Expr.Unary u && u.op() == Expr.UnOp.NEG && u.operand() instanceof Expr.IntLit) {
+                String part = side == b.right() ? b.op().symbol + " " + u.span().text() : u.span().text() + " " + b.op().symbol;
                 diags.report(Code.W0400, b.span(), "comparison with a negative number is unsigned here: every value is 64-bit unsigned, so `"
-                        + b.op().symbol + " " + u.span().text() + "` compares with " + Long.toUnsignedString(-((Expr.IntLit) u.operand()).value()));
+                        + part + "` compares with " + Long.toUnsignedString(-((Expr.IntLit) u.operand()).value())
+                        + "; compare with 0 or a positive bound, or test the sign bit: `(x >> 63) != 0`");
                 return;
             }
             if (side instanceof Expr.Call c && "strcmp".equals(c.name())) {
@@ -761,8 +813,8 @@ public final class Checker {
             diags.report(Code.E0305, n.span(), "`" + n.name() + "` is a built-in variable and cannot be assigned");
             return Type.ERROR;
         }
-        if (target instanceof Expr.Name n && lookup(n.name()) == null) {
-            implicitGlobal(n, a.op() == null ? a.value() : null);
+        if (target instanceof Expr.Name n && definesImplicit(n)) {
+            implicitGlobal(n, a.op() == null || a.op() == Expr.BinOp.ADD ? a.value() : null);
         }
         if (target instanceof Expr.Name n && lookup(n.name()) instanceof Sym.Aggr ag) {
             expr(a.value());
@@ -799,15 +851,39 @@ public final class Checker {
             if (v instanceof Type.Str) diags.report(Code.E0400, a.value().span(), "`" + a.op().symbol + "=` needs an integer, not a string");
             return t;
         }
-        assignable(t, a.value(), a.span());
+        if (s instanceof Sym.Global g && g.implicit && !g.span.equals(target.span())) {
+            implicitAgrees(g, a.value());
+            return t;
+        }
+        assignable(t, a.value(), "`" + n(target) + "` is " + describe(t));
         return t;
+    }
+
+    /** Every assignment to an implicitly declared variable must agree with the type its first assignment gave it. */
+    private void implicitAgrees(Sym.Global g, Expr value) {
+        Type v = expr(value);
+        if (v instanceof Type.Error || g.type instanceof Type.Error) return;
+        boolean isString = stringish(v), wasString = g.type instanceof Type.Str;
+        if (isString == wasString) { decay(v, value); return; }
+        diags.add(new Diagnostic(Code.E0400, "`" + g.name + "` holds " + describe(g.type) + " (from its first assignment), but this"
+                + " assigns " + describe(v) + ": all assignments to an implicitly declared variable must agree on the type;"
+                + " use another variable, or declare it (`" + (isString ? "string" : "int") + " " + g.name + ";`) to choose",
+                value.span()).withLabel(g.span, "`" + g.name + "` is first assigned here"));
     }
 
     private Sym lookupBase(Expr.Index i) { return i.base() instanceof Expr.Name n ? lookup(n.name()) : null; }
 
-    /** Declares `name` as an implicit global the first time it is assigned; its type comes from the value. */
+    /**
+     * Whether this occurrence declares an implicit global: the name is unknown, or this is the assignment that
+     * declared it in an earlier pass (its type is settled again there, once later clauses have been seen).
+     */
+    private boolean definesImplicit(Expr.Name n) {
+        Sym s = lookup(n.name());
+        return s == null || s instanceof Sym.Global g && g.implicit && g.span.equals(n.span());
+    }
+
+    /** Declares `name` as an implicit global at its first assignment; its type comes from the value. */
     private void implicitGlobal(Expr.Name n, Expr value) {
-        if (isReservedSpelling(n.name())) { reserved(n.name(), n.span()); return; }
         Type t = Type.U64;
         if (value != null) {
             Diagnostics saved = diags;
@@ -818,20 +894,31 @@ public final class Checker {
             else if (v instanceof Type.Pointer) t = v;
             else if (v instanceof Type.Array a) t = new Type.Pointer(a.element(), model);
         }
-        out.globals.put(n.name(), new Sym.Global(n.name(), t, true, n.span(), true, null));
+        declareImplicit(n, t);
+    }
+
+    private void declareImplicit(Expr.Name n, Type t) {
+        reserved(n.name(), n.span());
+        Sym.Global g = out.globals.get(n.name());
+        if (g == null) out.globals.put(n.name(), new Sym.Global(n.name(), t, true, n.span(), true, null));
+        else g.type = t;
     }
 
     /** Checks that a value can be stored in something of type `to`. */
-    private void assignable(Type to, Expr value, Span span) {
+    /** Checks that a value can be stored in something of type `to`; target says what that is, for the message. */
+    private void assignable(Type to, Expr value, String target) {
         Type v = expr(value);
         if (to instanceof Type.Error || v instanceof Type.Error) return;
         if (to instanceof Type.Str) {
-            if (!stringish(v)) diags.report(Code.E0400, value.span(), "expected a string, found " + describe(v));
+            if (!stringish(v)) diags.report(Code.E0400, value.span(), target + ", but this is " + describe(v)
+                    + (v.isInteger() ? "; format numbers into a string with sprintf" : ""));
             return;
         }
         v = decay(v, value);
-        if (v instanceof Type.Str) diags.report(Code.E0400, value.span(), "expected " + describe(to) + ", found a string");
+        if (v instanceof Type.Str) diags.report(Code.E0400, value.span(), target + ", but this is a string");
     }
+
+    private static String n(Expr target) { return target.span().text(); }
 
     private Type incDec(Expr.IncDec i) {
         Expr t = i.target();
@@ -850,7 +937,7 @@ public final class Checker {
             diags.report(Code.E0305, n.span(), "`" + n.name() + "` is a built-in variable and cannot be assigned");
             return Type.ERROR;
         }
-        if (t instanceof Expr.Name n && lookup(n.name()) == null) implicitGlobal(n, null);
+        if (t instanceof Expr.Name n && definesImplicit(n)) implicitGlobal(n, null);
         Type ty = expr(t);
         if (ty instanceof Type.Error) return ty;
         Sym s = out.refs.get(t);
@@ -883,9 +970,12 @@ public final class Checker {
             aggrKeyless(a, n, ins.span());
             return;
         }
-        expr(t);
+        boolean undeclared = t instanceof Expr.Name n && lookup(n.name()) == null;
+        if (t instanceof Expr.Index ix) for (Expr k : ix.indices()) expr(k);
+        else if (!undeclared) expr(t);
+        Expr named = t instanceof Expr.Index ix ? ix.base() : t;
         diags.report(Code.E0418, t.span(), "`<-` adds to an aggregate (`a[k] <- v`) or inserts into a bag (`b[k] <- v`); `"
-                + t.span().text() + "` is neither" + (t instanceof Expr.Name ? " (a keyless aggregate must be declared: `aggr " + t.span().text() + ";`)" : ""));
+                + named.span().text() + "` is neither" + (undeclared ? " (a keyless aggregate must be declared: `aggr " + t.span().text() + ";`)" : ""));
     }
 
     private void bagKey(Expr.Index ix, Sym.Bag bag) {
@@ -913,11 +1003,15 @@ public final class Checker {
             else { decay(t, k); ints++; }
         }
         Sym s = lookup(n.name());
+        // The first keyed use declares the aggregate; later passes settle its keys again there.
         if (s == null) {
-            if (isReservedSpelling(n.name())) { reserved(n.name(), n.span()); return; }
-            Sym.Aggr a = new Sym.Aggr(n.name(), ints, strs, 0, n.span(), false);
-            out.aggrs.put(n.name(), a);
-            s = a;
+            reserved(n.name(), n.span());
+            s = new Sym.Aggr(n.name(), ints, strs, 0, n.span(), false);
+            out.aggrs.put(n.name(), (Sym.Aggr) s);
+        } else if (s instanceof Sym.Aggr implicit && !implicit.declared && implicit.span.equals(n.span())) {
+            reserved(n.name(), n.span());
+            implicit.intKeys = ints;
+            implicit.strKeys = strs;
         }
         if (!(s instanceof Sym.Aggr a)) {
             diags.report(Code.E0418, n.span(), "`" + n.name() + "` is not an aggregate, so `" + ix.span().text() + "` cannot be updated");
@@ -926,9 +1020,17 @@ public final class Checker {
         out.refs.put(n, a);
         out.types.put(n, Type.ERROR);
         if (a.intKeys != ints || a.strKeys != strs)
-            diags.report(Code.E0313, ix.span(), "aggregate `" + a.name + "` has " + keys(a) + ", but this update gives "
-                    + ints + " integer and " + strs + " string key" + (strs == 1 ? "" : "s"));
+            diags.add(new Diagnostic(Code.E0313, "aggregate `" + a.name + "` has " + keys(a) + ", but this update gives "
+                    + ints + " integer and " + strs + " string key" + (strs == 1 ? "" : "s") + "; every update uses the same keys",
+                    ix.span()).withLabel(a.span, a.declared ? "declared here" : "its first update, which sets its keys"));
         if (ints + strs > 10) diags.report(Code.E0313, ix.span(), "an aggregate has at most 10 keys");
+    }
+
+    private void writeOnly(Sym.Aggr a, Span span) {
+        Diagnostic d = new Diagnostic(Code.E0311, "aggregate `" + a.name + "` is write-only: update it with `++` or `<-`, print it with"
+                + " logaggr" + (a.declared ? "" : "; it is an aggregate because a keyed update of an undeclared name declares one;"
+                + " to read values back, declare a bag: `bag " + a.name + "[N];`"), span);
+        diags.add(d.withLabel(a.span, a.declared ? "declared here" : "declared by this update"));
     }
 
     private static String keys(Sym.Aggr a) {
@@ -945,7 +1047,7 @@ public final class Checker {
         if (s instanceof Sym.Aggr a) {
             out.refs.put(i.base(), a);
             for (Expr k : i.indices()) expr(k);
-            diags.report(Code.E0311, i.span(), "aggregate `" + a.name + "` is write-only: update it with `++` or `<-`, print it with logaggr");
+            writeOnly(a, i.span());
             return Type.ERROR;
         }
         Type base = expr(i.base());
@@ -988,7 +1090,8 @@ public final class Checker {
         }
         if (base instanceof Type.Error) return base;
         if (st == null) {
-            diags.report(Code.E0406, m.span(), "`" + m.field() + "` needs a struct or union, but `" + m.base().span().text() + "` is " + describe(base));
+            diags.report(Code.E0406, m.span(), "`" + m.field() + "` needs a struct or union, but `" + m.base().span().text() + "` is " + describe(base)
+                    + (base.isInteger() ? "; cast it to a struct pointer first, e.g. `((struct task *)" + m.base().span().text() + ")->" + m.field() + "`" : ""));
             return Type.ERROR;
         }
         if (!st.complete) {
@@ -1005,10 +1108,13 @@ public final class Checker {
         return f.type();
     }
 
+    /** The `.` or `->` before the field name (the base's span may stop before a closing parenthesis). */
     private static Span arrowSpan(Expr.Member m) {
+        String text = m.span().file().text();
         int end = m.fieldSpan().start();
-        int start = m.base().span().end();
-        return new Span(m.span().file(), Math.min(start, end), end);
+        while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) end--;
+        int start = end >= 2 && text.startsWith("->", end - 2) ? end - 2 : Math.max(0, end - 1);
+        return new Span(m.span().file(), start, end);
     }
 
     private Type cast(Expr.Cast c) {
@@ -1043,18 +1149,21 @@ public final class Checker {
             for (Expr a : c.args()) expr(a);
             List<String> names = new ArrayList<>(out.functions.keySet());
             for (BuiltinFunction b : BuiltinFunction.values()) names.add(b.spelling);
-            diags.add(new Diagnostic(Code.E0303, "unknown function `" + c.name() + "`" + hint(c.name(), names), c.nameSpan()));
+            String preload = c.name().equals("curprocname") || c.name().equals("curpid")
+                    ? ": it is not built in; guest-specific helpers like it come from the guest's preload script (`vp check --preload FILE`)" : "";
+            diags.add(new Diagnostic(Code.E0303, "unknown function `" + c.name() + "`" + preload + hint(c.name(), names), c.nameSpan()));
             return Type.ERROR;
         }
         out.refs.put(c, f);
-        callsFrom.computeIfAbsent(body, k -> new IdentityHashMap<>()).putIfAbsent(f, c.span());
+        callsFrom.computeIfAbsent(body, k -> new LinkedHashMap<>()).putIfAbsent(f, c.span());
         if (c.args().size() != f.params.size()) {
             for (Expr a : c.args()) expr(a);
             diags.add(new Diagnostic(Code.E0411, "`" + f.name + "` takes " + f.params.size() + " argument" + (f.params.size() == 1 ? "" : "s")
                     + ", but " + c.args().size() + (c.args().size() == 1 ? " was" : " were") + " given", c.span()).withLabel(f.span, "declared here"));
             return f.returns;
         }
-        for (int i = 0; i < c.args().size(); i++) assignable(f.params.get(i), c.args().get(i), c.args().get(i).span());
+        for (int i = 0; i < c.args().size(); i++)
+            assignable(f.params.get(i), c.args().get(i), "parameter `" + f.paramNames.get(i) + "` of `" + f.name + "` is " + describe(f.params.get(i)));
         return f.returns;
     }
 
@@ -1066,14 +1175,13 @@ public final class Checker {
     Checked.ProbeInfo currentProbe() { return probe; }
     void readsVcpu(Span span, String what) { usesVcpu(span, what); }
     Sym lookupName(String name) { return lookup(name); }
+    Collection<String> aggregateNames() { return out.aggrs.keySet(); }
     void recordRef(Expr e, Sym s) { out.refs.put(e, s); out.types.put(e, Type.ERROR); }
     void recordConstant(Expr e, long v) { out.constants.put(e, v); }
 
     /** The name of an assignable script variable a built-in writes into (sprintf, getgueststr...). */
     Type stringTarget(Expr e, String what) {
-        if (e instanceof Expr.Name n && lookup(n.name()) == null && Builtin.byName(n.name()) == null) {
-            if (!isReservedSpelling(n.name())) out.globals.put(n.name(), new Sym.Global(n.name(), Type.STRING, true, n.span(), true, null));
-        }
+        if (e instanceof Expr.Name n && Builtin.byName(n.name()) == null && definesImplicit(n)) declareImplicit(n, Type.STRING);
         Type t = expr(e);
         if (t instanceof Type.Error) return t;
         Sym s = out.refs.get(e);
@@ -1125,10 +1233,10 @@ public final class Checker {
                     diags.report(Code.E0507, spec.span(), spec.kind() + " probes run in the VMM" + (spec.kind() == ProbeSpec.Kind.TIMER ? " or VMX" : "") + " domain, not " + domain);
                 }
                 period = periodNs(spec);
-                if (period <= 0) diags.report(Code.E0505, spec.span(), "a period must be positive");
+                if (period <= 0) diags.report(Code.E0505, spec.span(), "a probe period must be positive, e.g. `" + spec.kind() + ":10msec`");
                 else if (period < target.minPeriodNs())
                     diags.report(Code.E0505, spec.span(), "period " + spec.number() + spec.unit() + " is shorter than this target's minimum of "
-                            + (target.minPeriodNs() / 1000) + "usec");
+                            + (target.minPeriodNs() / 1000) + "usec; probe less often, e.g. `" + spec.kind() + ":" + (target.minPeriodNs() / 1000) + "usec`");
                 point = spec.kind().name();
             }
             default -> {
@@ -1136,13 +1244,16 @@ public final class Checker {
                     diags.report(Code.E0507, spec.span(), spec.kind() + " probes are GUEST probes, not " + domain);
                 domain = Domain.GUEST;
                 String why = target.unsupported(spec.kind());
-                if (why != null) diags.report(Code.E0502, spec.span(), "this target cannot arm " + spec.kind() + " probes: " + why);
+                if (why != null) diags.report(Code.E0502, spec.span(), "this target cannot arm " + spec.kind() + " probes: " + why
+                        + (spec.kind() == ProbeSpec.Kind.READ ? "; watch writes with GUEST:WRITE, or probe the code that reads the data" : ""));
                 point = "GUEST:" + spec.kind().name();
                 exitProbe = false;
                 if (symbol != null) {
                     Long a = target.symbol(symbol);
                     if (a == null && target.hasSymbols())
-                        diags.add(new Diagnostic(Code.E0501, "unknown guest symbol `" + symbol + "`" + hint(symbol, target.symbolNames()), spec.span()));
+                        diags.add(new Diagnostic(Code.E0501, "unknown guest symbol `" + symbol + "`" + (target.staticProbe(symbol) != null
+                                ? "; `" + symbol + "` is a static probe of the monitor: write it without `GUEST:`"
+                                : hint(symbol, target.symbolNames())), spec.span()));
                     else if (a != null) address = a + (spec.kind() == ProbeSpec.Kind.OFFSET ? spec.number() : 0);
                 } else {
                     address = spec.number();
@@ -1150,14 +1261,33 @@ public final class Checker {
                 boolean execution = spec.kind() == ProbeSpec.Kind.ENTER || spec.kind() == ProbeSpec.Kind.ADDRESS
                         || spec.kind() == ProbeSpec.Kind.SYMBOL || spec.kind() == ProbeSpec.Kind.OFFSET || spec.kind() == ProbeSpec.Kind.EXIT;
                 if (execution && why == null && target.hasSymbols() && (address != 0 || symbol == null) && !target.patchable(address))
-                    diags.report(Code.E0510, spec.span(), "cannot probe " + hex(address) + ": it is not a patchable site (this target arms execution probes only at function entries built with -fpatchable-function-entry)");
+                    diags.report(Code.E0510, spec.span(), "cannot probe `" + spec.text() + "` at " + hex(address) + ": it is not a patchable site"
+                            + " (this target arms execution probes only at function entries built with -fpatchable-function-entry);"
+                            + " probe the entry of a function built that way");
             }
         }
         if (domain == null) domain = Domain.VMM;
         List<Sym.Local> params = new ArrayList<>();
-        int max = spec.kind() == ProbeSpec.Kind.EXIT ? 1 : 10;
-        if (p.params().size() > max)
-            diags.report(Code.E0506, p.params().get(max).span(), (spec.kind() == ProbeSpec.Kind.EXIT ? "an EXIT probe takes at most one parameter (the return value)" : "a probe takes at most 10 parameters (ARG0..ARG9)"));
+        Target.StaticProbe sp = spec.kind() == ProbeSpec.Kind.STATIC && !target.acceptsAny() ? target.staticProbe(spec.name()) : null;
+        int max = switch (spec.kind()) {
+            case EXIT -> 1;
+            case TIMER, PROFILE -> 0;
+            case STATIC -> sp == null ? 10 : sp.args().size();
+            default -> 10;
+        };
+        if (p.params().size() > max) {
+            String why = switch (spec.kind()) {
+                case EXIT -> "an EXIT probe takes at most one parameter (the return value)";
+                case TIMER, PROFILE -> "a periodic probe has no arguments, so it takes no parameters";
+                case STATIC -> sp == null ? "a probe takes at most 10 parameters (ARG0..ARG9)" : sp.args().isEmpty()
+                        ? "`" + sp.name() + "` has no arguments, so it takes no parameters"
+                        : "`" + sp.name() + "` has " + sp.args().size() + " argument" + (sp.args().size() == 1 ? "" : "s")
+                                + " (" + String.join(", ", sp.args()) + "), so it takes at most " + sp.args().size() + " parameter"
+                                + (sp.args().size() == 1 ? "" : "s");
+                default -> "a probe takes at most 10 parameters (ARG0..ARG9)";
+            };
+            diags.report(Code.E0506, p.params().get(max).span(), why);
+        }
         for (int i = 0; i < p.params().size(); i++) {
             Decl.Param prm = p.params().get(i);
             Type t = valueType(resolve(prm.type()), prm.type().span(), "a probe parameter");
@@ -1194,27 +1324,76 @@ public final class Checker {
                 .withFix(Fix.replace("use `" + modern + "`", spec.span(), modern)));
     }
 
-    /** After all bodies: a VMX clause must not reach a function that reads vCPU state. */
+    /** A per-vCPU variable used in a VMX clause: the fix declares it pervm (one copy for the VM). */
+    private void perVcpuInHost(Sym.Global g, Span use) {
+        String decl = "pervm " + declaration(g.type, g.name) + ";";
+        Diagnostic d = new Diagnostic(Code.E0509, "`" + g.name + "` is per vCPU (" + (g.implicit ? "an implicitly declared variable"
+                : "perthread") + "), and " + probe.spec() + " runs on the host without a vCPU; declare it `" + decl + "`", use);
+        Decl.Var v = g.decl;
+        if (v == null) {
+            SourceFile file = probe.decl().span().file();
+            int lineStart = file.offset(probe.decl().span().line(), 1);
+            d = d.withFix(Fix.replace("declare `" + g.name + "` pervm", Span.at(file, lineStart), decl + "\n"));
+        } else if (v.storage() == Decl.Storage.DEFAULT) {
+            d = d.withFix(Fix.replace("declare it pervm", Span.at(v.span().file(), v.span().start()), "pervm "))
+                    .withLabel(v.nameSpan(), "declared here");
+        } else if (v.span().text().startsWith("perthread")) {
+            d = d.withFix(Fix.replace("declare it pervm", new Span(v.span().file(), v.span().start(), v.span().start() + 9), "pervm"))
+                    .withLabel(v.nameSpan(), "declared here");
+        }
+        diags.add(d);
+    }
+
+    /** C spelling of a declaration of a variable of this type. */
+    private static String declaration(Type t, String name) {
+        return switch (t) {
+            case Type.Str s -> "string " + name;
+            case Type.Pointer p -> p.target() + " *" + name;
+            default -> "int " + name;
+        };
+    }
+
+    /** After all bodies: a VMX clause must not call a function that reads vCPU state or per-vCPU variables. */
     private void checkVmxReach() {
         for (Checked.ProbeInfo p : out.probes) {
             if (p.domain() != Domain.VMX) continue;
             Map<Sym.Function, Span> direct = callsFrom.getOrDefault(p.decl(), Map.of());
             for (Map.Entry<Sym.Function, Span> call : direct.entrySet()) {
-                Span use = reachVcpu(call.getKey(), new HashSet<>());
-                if (use != null)
-                    diags.add(new Diagnostic(Code.E0503, "`" + call.getKey().name + "` reads vCPU state, but " + p.spec()
-                            + " runs on the host without a vCPU", call.getValue()).withLabel(use, "vCPU state read here"));
+                Reach vcpu = reach(call.getKey(), vcpuUse, new HashSet<>());
+                if (vcpu != null)
+                    diags.add(new Diagnostic(Code.E0503, vcpu.chain() + " reads vCPU state (`" + vcpu.use().text() + "`), but " + p.spec()
+                            + " runs on the host without a vCPU; pass the value from a VMM probe through a pervm variable",
+                            call.getValue()).withLabel(vcpu.use(), "vCPU state read here"));
+                Reach var = reach(call.getKey(), perVcpuUse, new HashSet<>());
+                if (var != null)
+                    diags.add(new Diagnostic(Code.E0509, var.chain() + " uses the per-vCPU variable `" + var.use().text() + "`, but "
+                            + p.spec() + " runs on the host without a vCPU; declare that variable pervm", call.getValue())
+                            .withLabel(var.use(), "used here"));
             }
         }
     }
 
-    private Span reachVcpu(Sym.Function f, Set<Sym.Function> seen) {
+    /** A call chain from a function to the first body that uses something; chain() reads "`f` (through `g`)". */
+    private record Reach(List<String> path, Span use) {
+        String chain() {
+            String first = "`" + path.get(0) + "`";
+            if (path.size() == 1) return first;
+            return first + " (through " + String.join(" -> ", path.subList(1, path.size()).stream().map(s -> "`" + s + "`").toList()) + ")";
+        }
+    }
+
+    private Reach reach(Sym.Function f, Map<Object, Span> uses, Set<Sym.Function> seen) {
         if (!seen.add(f)) return null;
-        Span s = vcpuUse.get(f);
-        if (s != null) return s;
+        Span s = uses.get(f);
+        if (s != null) return new Reach(List.of(f.name), s);
         for (Sym.Function g : callsFrom.getOrDefault(f, Map.of()).keySet()) {
-            Span t = reachVcpu(g, seen);
-            if (t != null) return t;
+            Reach t = reach(g, uses, seen);
+            if (t != null) {
+                List<String> path = new ArrayList<>();
+                path.add(f.name);
+                path.addAll(t.path());
+                return new Reach(path, t.use());
+            }
         }
         return null;
     }
@@ -1243,6 +1422,17 @@ public final class Checker {
             }
             default -> null;
         };
+    }
+
+    /** The value of a constant expression, or null after saying why it is not one (silent after a syntax error). */
+    private Long constantFor(Expr e, String what) {
+        Long v = constant(e);
+        if (v == null && !(e instanceof Expr.Error)) {
+            String text = e.span().text();
+            diags.report(Code.E0410, e.span(), what + " must be a constant (integers, enum values, sizeof and operators on them)"
+                    + (text.length() <= 40 && !text.contains("\n") ? "; `" + text + "` is not one" : ""));
+        }
+        return v;
     }
 
     private Collection<String> visibleNames() {

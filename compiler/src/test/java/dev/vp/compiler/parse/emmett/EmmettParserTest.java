@@ -311,4 +311,12 @@ class EmmettParserTest {
         Decl.Var x = (Decl.Var) p.script().items().getFirst();
         assertEquals("x", x.nameSpan().text());
     }
+
+    @Test
+    void theInsertFixRewritesTheOperator() {
+        Parsed p = Parsed.of("VMM1Hz { if (x<-1) y = 2; }");
+        var fix = p.diagnostics().getFirst().fixes().getFirst();
+        assertEquals("< -", fix.edits().getFirst().replacement());
+        assertEquals("<-", fix.edits().getFirst().span().text());
+    }
 }

@@ -1,0 +1,157 @@
+package dev.vp.compiler.check;
+
+import dev.vp.compiler.Compilation;
+import dev.vp.compiler.budget.StackBound;
+import dev.vp.compiler.diag.Code;
+import dev.vp.compiler.diag.Diagnostic;
+import dev.vp.compiler.diag.Diagnostics;
+import dev.vp.compiler.ir.DataLayout;
+import dev.vp.compiler.ir.IrFunction;
+import dev.vp.compiler.ir.IrProgram;
+import dev.vp.compiler.pp.Pragma;
+import dev.vp.compiler.project.Budgets;
+import dev.vp.compiler.source.Span;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The budgets the compiler can check (LANGUAGE.md section 10): data bytes, probe clauses and the static stack
+ * bound of each clause's call chain. Past 80% warns (W0700), past 100% errs (E0700, E0701). Each diagnostic
+ * sits where the user can act: data at its biggest contributor, clauses at the first one over the budget,
+ * stack at the clause's specification; a note points at the `#pragma budget` that set the limit.
+ */
+public final class BudgetCheck {
+    private final IrProgram ir;
+    private final Checked checked;
+    private final Budgets budgets;
+    private final List<Pragma> pragmas;
+    private final Diagnostics diags;
+    private final Span fallback;
+
+    private BudgetCheck(IrProgram ir, Checked checked, Budgets budgets, List<Pragma> pragmas, Diagnostics diags, Span fallback) {
+        this.ir = ir; this.checked = checked; this.budgets = budgets; this.pragmas = pragmas; this.diags = diags; this.fallback = fallback;
+    }
+
+    /** fallback is where a diagnostic goes when nothing in the script is to blame (an empty script over a tiny budget). */
+    public static Compilation.BudgetUsage check(IrProgram ir, Checked checked, Budgets budgets, List<Pragma> pragmas, int vcpus,
+                                                Diagnostics diags, Span fallback) {
+        BudgetCheck b = new BudgetCheck(ir, checked, budgets, pragmas, diags, fallback);
+        long data = b.data(vcpus);
+        b.clauses();
+        long stack = b.stack();
+        return new Compilation.BudgetUsage(data, ir.probes().size(), stack);
+    }
+
+    /** One item of the data budget: what it is, where it is declared, its bytes and how they add up. */
+    private record Part(String what, Span span, long bytes, String how, String smaller) {}
+
+    private long data(int vcpus) {
+        List<Part> parts = new ArrayList<>();
+        for (IrProgram.Global g : ir.globals()) {
+            long each = DataLayout.globalBytes(g);
+            Sym.Global s = checked.globals.get(g.name());
+            parts.add(new Part((g.string() ? "string `" : "variable `") + g.name() + "`", s == null ? null : s.span,
+                    each * (g.perVcpu() ? vcpus : 1), g.perVcpu() ? each + " bytes per vCPU x " + vcpus + " vCPUs" : each + " bytes",
+                    g.perVcpu() ? "declare it `pervm` to keep one copy" : "use fewer globals"));
+        }
+        for (IrProgram.Aggr a : ir.aggrs()) {
+            Sym.Aggr s = checked.aggrs.get(a.name());
+            parts.add(new Part("aggregate `" + a.name() + "`", s == null ? null : s.span, DataLayout.aggrTableBytes(a) * vcpus,
+                    a.capacity() + " entries x " + DataLayout.aggrEntryBytes(a) + " bytes per vCPU x " + vcpus + " vCPUs",
+                    "give it a smaller capacity (`aggr " + a.name() + "[" + a.intKeys() + "][" + a.strKeys() + "] : N;`)"));
+        }
+        for (IrProgram.Bag b : ir.bags()) {
+            Sym.Bag s = checked.bags.get(b.name());
+            parts.add(new Part("bag `" + b.name() + "`", s == null ? null : s.span, DataLayout.bagBytes(b),
+                    b.capacity() + " pairs x " + DataLayout.BAG_ENTRY + " bytes", "give it fewer pairs (`bag " + b.name() + "[N];`)"));
+        }
+        long total = DataLayout.totalBytes(ir, vcpus);
+        Part biggest = null;
+        for (Part p : parts) if (p.span() != null && (biggest == null || p.bytes() > biggest.bytes())) biggest = p;
+        Span where = biggest == null ? fallback : biggest.span();
+        String figures = "the script needs " + total + " bytes of data (globals, aggregates, bags and strings; per-vCPU storage"
+                + " counted for " + vcpus + " vCPUs)";
+        String blame = biggest == null ? "" : "; the biggest part is " + biggest.what() + ": " + biggest.bytes() + " bytes ("
+                + biggest.how() + ")";
+        String advice = "; " + (biggest == null ? "use less data" : biggest.smaller())
+                + ", or raise the budget with `#pragma budget data N` or in vp.json";
+        report(Budgets.Kind.DATA, where, total, budgets.data(), figures + ", over the data budget of " + budgets.data() + " bytes"
+                + blame + advice, figures + ": " + percent(total, budgets.data()) + " of the data budget of " + budgets.data() + " bytes" + blame);
+        return total;
+    }
+
+    private void clauses() {
+        List<Checked.ProbeInfo> probes = checked.probes;
+        long limit = budgets.probes();
+        int n = probes.size();
+        if (n > limit) {
+            Span at = probes.get((int) limit).decl().spec().span();
+            report(Budgets.Kind.PROBES, at, n, limit, "the script has " + n + " probe clauses, over the budget of " + limit
+                    + "; this is clause " + (limit + 1) + "; merge clauses or raise the budget with `#pragma budget clauses N` or in vp.json", "");
+        } else if (n * 5L > limit * 4) {
+            Span at = probes.get((int) (limit * 4 / 5)).decl().spec().span();
+            report(Budgets.Kind.PROBES, at, n, limit, "", "the script has " + n + " probe clauses: " + percent(n, limit)
+                    + " of the budget of " + limit + " (from this clause on past 80%)");
+        }
+    }
+
+    /** The deepest static stack of any clause, or -1 when recursion leaves it to the runtime. */
+    private long stack() {
+        long deepest = 0;
+        boolean recursion = false;
+        for (int i = 0; i < ir.probes().size(); i++) {
+            IrProgram.Probe p = ir.probes().get(i);
+            StackBound s = StackBound.of(ir, p.function());
+            if (s.recursive()) { recursion = true; continue; }
+            deepest = Math.max(deepest, s.bytes());
+            Checked.ProbeInfo info = checked.probes.get(i);
+            String chain = chain(s, info);
+            String figures = "clause `" + info.spec() + "` needs up to " + s.bytes() + " bytes of stack (" + chain + ")";
+            Diagnostic d = s.bytes() > budgets.stack()
+                    ? new Diagnostic(Code.E0701, figures + ", over the stack budget of " + budgets.stack() + " bytes; make the chain"
+                            + " shallower or raise the budget with `#pragma budget stack N` or in vp.json", info.decl().spec().span())
+                    : s.bytes() * 5 > budgets.stack() * 4
+                    ? new Diagnostic(Code.W0700, figures + ": " + percent(s.bytes(), budgets.stack()) + " of the stack budget of "
+                            + budgets.stack() + " bytes", info.decl().spec().span())
+                    : null;
+            if (d == null) continue;
+            for (String name : s.path().subList(1, s.path().size())) {
+                Sym.Function f = checked.functions.get(name);
+                if (f != null) d = d.withLabel(f.span, "`" + name + "` takes " + frame(name) + " bytes per call");
+            }
+            diags.add(withPragmaNote(d, Budgets.Kind.STACK));
+        }
+        return recursion ? -1 : deepest;
+    }
+
+    /** "VMM1Hz 40 -> mid 64 -> leaf 208": the clause, then each function called, with its frame size. */
+    private String chain(StackBound s, Checked.ProbeInfo info) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < s.path().size(); i++) {
+            String name = s.path().get(i);
+            parts.add((i == 0 ? info.spec() : name) + " " + frame(name));
+        }
+        return String.join(" -> ", parts);
+    }
+
+    private long frame(String function) {
+        for (IrFunction f : ir.functions()) if (f.name().equals(function)) return f.frameBytes();
+        return 0;
+    }
+
+    private void report(Budgets.Kind kind, Span at, long used, long limit, String over, String near) {
+        Diagnostic d = used > limit ? new Diagnostic(Code.E0700, over, at)
+                : used * 5 > limit * 4 ? new Diagnostic(Code.W0700, near, at) : null;
+        if (d != null) diags.add(withPragmaNote(d, kind));
+    }
+
+    private Diagnostic withPragmaNote(Diagnostic d, Budgets.Kind kind) {
+        Pragma set = null;
+        for (Pragma p : pragmas) if (Budgets.Kind.byKeyword(p.kind()) == kind) set = p;
+        return set == null ? d : d.withLabel(set.span(), "the " + (kind == Budgets.Kind.PROBES ? "clauses" : kind.keyword()) + " budget of " + set.value() + " is set here");
+    }
+
+    private static String percent(long used, long limit) {
+        return (limit == 0 ? 100 : used * 100 / limit) + "%";
+    }
+}
