@@ -21,7 +21,7 @@ class BudgetCheckTest {
                 + "VMM1Hz { a++; b++; s = \"x\"; hits[RIP]++; b2[1] <- 2; }");
         long expected = DataLayout.totalBytes(c.ir(), 4);
         assertEquals(expected, c.usage().dataBytes());
-        assertEquals(8 * 4 + 8 + 256 * 4 + (DataLayout.AGGR_TABLE_HEADER + 56 * 10) * 4 + DataLayout.BAG_HEADER + 24 * 4 + "x".length() + 1,
+        assertEquals(8 * 4 + 8 + 256 * 4 + (DataLayout.AGGR_TABLE_HEADER + (DataLayout.AGGR_ENTRY_HEADER + 8) * 10) * 4 + DataLayout.BAG_HEADER + 24 * 4 + "x".length() + 1,
                 expected);
         assertEquals(1, c.usage().clauses());
     }
@@ -33,7 +33,9 @@ class BudgetCheckTest {
         Diagnostic warn = CheckerTest.only("#pragma budget data " + (need + 10) + "\n" + script);
         assertEquals(Code.W0700, warn.code());
         assertEquals("3:6", at(warn.span()));
-        assertTrue(warn.message().contains("the biggest part is aggregate `big`: 22496 bytes (100 entries x 56 bytes per vCPU x 4 vCPUs)"),
+        long entry = DataLayout.AGGR_ENTRY_HEADER + 8;
+        long big = (DataLayout.AGGR_TABLE_HEADER + entry * 100) * 4;
+        assertTrue(warn.message().contains("the biggest part is aggregate `big`: " + big + " bytes (100 entries x " + entry + " bytes per vCPU x 4 vCPUs)"),
                 warn.message());
         assertEquals("1:1", at(warn.labels().getLast().span()), "the note points at the pragma");
         Diagnostic err = CheckerTest.only("#pragma budget data " + (need - 1) + "\n" + script);
