@@ -175,10 +175,12 @@ class ProbeImageReaderTest {
                 "global 1 (who) (0x100 bytes at offset 0x8) is outside the global block (0x100 bytes)");
         assertRefused(withData(v, new ProbeImage.Data(d.vcpuBlockBytes(), d.globalBlockBytes(), d.sharedBlockBytes(), d.globals(),
                         List.of(new ProbeImage.Aggregate("hits", 1, 0, 4, 16, d.aggregates().get(0).tableBytes(), 0)), d.bags(), d.formats())),
-                "aggregate 0 (hits) table (0xf8 bytes at offset 0x10) is outside the per-vCPU block (0x100 bytes)");
+                "aggregate 0 (hits) table (0x" + Long.toHexString(d.aggregates().get(0).tableBytes()) + " bytes at offset 0x10) is outside the per-vCPU block (0x"
+                        + Long.toHexString(d.vcpuBlockBytes()) + " bytes)");
         assertRefused(withData(v, new ProbeImage.Data(d.vcpuBlockBytes(), d.globalBlockBytes(), d.sharedBlockBytes(), d.globals(),
                         List.of(new ProbeImage.Aggregate("hits", 1, 0, 5, 8, d.aggregates().get(0).tableBytes(), 0)), d.bags(), d.formats())),
-                "aggregate 0 (hits) table size is 248 but 5 entries of 1 integer and 0 string keys take 304");
+                "aggregate 0 (hits) table size is " + d.aggregates().get(0).tableBytes() + " but 5 entries of 1 integer and 0 string keys take "
+                        + (DataLayout.AGGR_TABLE_HEADER + 5 * (DataLayout.AGGR_ENTRY_HEADER + 8)));
         assertRefused(withData(v, new ProbeImage.Data(d.vcpuBlockBytes(), d.globalBlockBytes(), d.sharedBlockBytes(), d.globals(),
                         d.aggregates(), List.of(new ProbeImage.Bag("starts", 8, 0, d.bags().get(0).bytes())), d.formats())),
                 "bag 0 (starts) at 0x0 overlaps aggregate 0 (hits) generation word (0x0..0x8) in the shared block");
@@ -193,7 +195,7 @@ class ProbeImageReaderTest {
                 "format 0 is not NUL-terminated at rodata offset 0x4");
         assertRefused(withData(v, new ProbeImage.Data(d.vcpuBlockBytes() + 4, d.globalBlockBytes(), d.sharedBlockBytes(), d.globals(),
                         d.aggregates(), d.bags(), d.formats())),
-                "per-vCPU block size is 260: it must be a multiple of 8");
+                "per-vCPU block size is " + (d.vcpuBlockBytes() + 4) + ": it must be a multiple of 8");
     }
 
     @Test
