@@ -6,6 +6,14 @@
 _Static_assert(offsetof(struct cpu, current) == 0, "probes read current at GS.base + 0");
 _Static_assert(offsetof(struct cpu, irq_on) == CPU_IRQ_ON, "entry.S reads irq_on");
 _Static_assert(offsetof(struct cpu, irq_pending) == CPU_IRQ_PENDING, "entry.S writes irq_pending");
+/* The preload script vmm-runtime/src/main/resources/guests/minios.emt pins these offsets. */
+_Static_assert(offsetof(struct task, pid) == 0 && offsetof(struct task, comm) == 4 && offsetof(struct task, parent) == 24
+               && offsetof(struct task, state) == 32 && offsetof(struct task, on_cpu) == 36
+               && offsetof(struct task, cpu_affinity) == 40 && offsetof(struct task, wake_at) == 48
+               && offsetof(struct task, sp) == 56 && offsetof(struct task, fn) == 64 && offsetof(struct task, switches) == 72
+               && offsetof(struct task, syscalls) == 80 && sizeof(struct task) == 88, "minios.emt pins struct task");
+_Static_assert(offsetof(struct cpu, self) == 8 && offsetof(struct cpu, id) == 16 && offsetof(struct cpu, prev) == 32
+               && offsetof(struct cpu, ticks) == 40 && offsetof(struct cpu, idle_exits) == 48, "minios.emt pins struct cpu");
 
 struct cpu cpus[MAX_CPUS];
 struct task tasks[MAX_TASKS];
@@ -90,6 +98,7 @@ int format(char *out, int cap, const char *fmt, ...) {
 static void console_write(const char *buf, u64 len) {
     u32 flags = irq_save();
     spin_lock(&console_lock);
+    while (!(inb(PORT_SERIAL_LSR) & 0x20)) cpu_relax();
     __asm__ volatile("rep outsb" : "+S"(buf), "+c"(len) : "d"(PORT_SERIAL) : "memory");
     spin_unlock(&console_lock);
     irq_restore(flags);

@@ -4,12 +4,14 @@
 
 /* The monitor ABI (dev.vp.vmm.devices.Ports mirrors these numbers). */
 #define PORT_SERIAL   0x3f8  /* OUT bytes (rep outsb): console text, the monitor prints whole lines */
+#define PORT_SERIAL_LSR 0x3fd /* IN: line status; bit 5 = ready for text */
 #define PORT_IDLE     0x500  /* OUT: block this vCPU until its next interrupt */
 #define PORT_PANIC    0x501  /* OUT32: address of a NUL-terminated message; the monitor stops the guest */
 #define PORT_BLOCK    0x510  /* OUT32: address of a struct blk_req; completed before the OUT returns */
 #define PORT_NET_TX   0x520  /* OUT32: address of a struct net_desc to send */
 #define PORT_NET_RX   0x521  /* OUT32: address of a struct net_desc to fill; status 1 = a packet arrived */
 #define TIMER_VECTOR  0x20
+#define MMIO_CLOCK    0x3FE00000ul  /* MMIO: +0 read host microseconds, +8 write a measured latency */
 #define MAX_CPUS      4      /* the monitor sets GS.base = &cpus[i]: stride = sizeof(cpus) / MAX_CPUS */
 #define STACK_SIZE    8192
 /* Offsets in struct cpu that the CPL-0 timer stub reads through GS (checked by _Static_assert in kernel.c). */
@@ -84,7 +86,10 @@ static inline struct cpu *this_cpu(void) {
 }
 
 static inline void outb(u16 port, u8 v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
+static inline u8 inb(u16 port) { u8 v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
 static inline void outl(u16 port, u32 v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
+static inline u64 clock_us(void) { return *(volatile u64 *) MMIO_CLOCK; }
+static inline void clock_report(u64 v) { *(volatile u64 *) (MMIO_CLOCK + 8) = v; }
 static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 /* Reading then clearing may straddle a migration, but only when irq_on was 1: the value is right either way. */
 static inline u32 irq_save(void) {

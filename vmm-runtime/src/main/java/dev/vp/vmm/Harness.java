@@ -6,6 +6,7 @@ import dev.vp.vmm.arch.GuestLayout;
 import dev.vp.vmm.arch.LongMode;
 import dev.vp.vmm.devices.BlockDevice;
 import dev.vp.vmm.devices.IntervalTimer;
+import dev.vp.vmm.devices.MmioClock;
 import dev.vp.vmm.devices.NetDevice;
 import dev.vp.vmm.devices.Ports;
 import dev.vp.vmm.devices.SerialConsole;
@@ -15,8 +16,10 @@ import dev.vp.vmm.kvm.Sregs;
 import dev.vp.vmm.kvm.Vcpu;
 import dev.vp.vmm.kvm.Vm;
 import dev.vp.vmm.memory.GuestMemory;
+import dev.vp.vmm.memory.MemorySlots;
 import dev.vp.vmm.probes.EntryProbes;
 import dev.vp.vmm.probes.ProbeEvents;
+import dev.vp.vmm.probes.ReturnProbes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -25,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -56,7 +58,8 @@ public final class Harness implements AutoCloseable {
 
     /** Counters since boot, for reports and tests. */
     public record Stats(long exits, long injectedInterrupts, long kicks, long idleWaits, long entryProbeHits,
-                        long timerTicks, long diskRequests, long packetsSent, long packetsReceived, long consoleLines) {}
+                        long returnProbeHits, long watchedWrites, long timerTicks, long diskRequests, long packetsSent,
+                        long packetsReceived, long consoleLines) {}
 
     private final ElfFile guest;
     private final Config config;
@@ -67,6 +70,9 @@ public final class Harness implements AutoCloseable {
     private final BlockDevice block;
     private final NetDevice net;
     private final EntryProbes entryProbes;
+    private final ReturnProbes returnProbes;
+    private final MemorySlots slots;
+    private final MmioClock clock = new MmioClock(GuestLayout.MMIO_BASE);
     private final List<VcpuThread> vcpus = new ArrayList<>();
     private final IntervalTimer timer;
 
@@ -79,16 +85,18 @@ public final class Harness implements AutoCloseable {
     private volatile GuestFault fault;
     private boolean closed;
 
-    private Harness(ElfFile guest, Config config, Kvm kvm, Vm vm, GuestMemory memory) {
+    private Harness(ElfFile guest, Config config, Kvm kvm, Vm vm, GuestMemory memory, MemorySlots slots) {
         this.guest = guest;
         this.config = config;
         this.kvm = kvm;
         this.vm = vm;
         this.memory = memory;
+        this.slots = slots;
         this.serial = new SerialConsole(config.console());
         this.block = new BlockDevice(memory, config.probes(), config.diskSectors());
         this.net = new NetDevice(memory, config.probes());
         this.entryProbes = new EntryProbes(memory, guest.patchableEntries(), Ports.PROBE_ENTRY);
+        this.returnProbes = new ReturnProbes(memory, GuestLayout.TRAMPOLINE_PAGE, Ports.PROBE_RETURN, config.vcpus());
         this.timer = new IntervalTimer("vp-timer", config.timerHz(), this::tick);
     }
 
@@ -108,9 +116,11 @@ public final class Harness implements AutoCloseable {
         Harness harness = null;
         try {
             vm = kvm.createVm();
+            if (config.ramBytes() > GuestLayout.MMIO_BASE)
+                throw new IOException("guest RAM of " + config.ramBytes() + " bytes would overlap the MMIO window at 0x"
+                        + Long.toHexString(GuestLayout.MMIO_BASE));
             memory = new GuestMemory(config.ramBytes());
-            vm.setMemoryRegion(0, 0, 0, memory.segment());
-            harness = new Harness(guest, config, kvm, vm, memory);
+            harness = new Harness(guest, config, kvm, vm, memory, new MemorySlots(vm, memory));
             harness.load();
             harness.start();
             return harness;
@@ -183,6 +193,22 @@ public final class Harness implements AutoCloseable {
     /** The kvm_run mapping of a vCPU (registers in its sync area), for the probe runtime's context blocks. */
     public KvmRun kvmRun(int vcpu) { return vcpus.get(vcpu).vcpu().kvmRun(); }
     public EntryProbes entryProbes() { return entryProbes; }
+    public ReturnProbes returnProbes() { return returnProbes; }
+    /** The memory slots; {@link MemorySlots#watch} only inside {@link #withVcpusOut}. */
+    public MemorySlots memorySlots() { return slots; }
+    public MmioClock mmioClock() { return clock; }
+
+    /** DR6 or DR7 of a vCPU (an ioctl): on its own thread, or while it is out of the guest. */
+    public long debugRegister(int vcpu, int n) { return vcpus.get(vcpu).vcpu().debugRegister(n); }
+
+    /** An MSR of a vCPU (an ioctl): on its own thread, or while it is out of the guest. */
+    public long msr(int vcpu, int index) { return vcpus.get(vcpu).vcpu().msr(index); }
+
+    /**
+     * Asks for {@link ProbeEvents#service} on vCPU {@code vcpu}'s thread soon: a kick out of KVM_RUN (the signal
+     * protocol of KVM-NOTES.md) or a wake-up from the idle wait. A kick is not an exit the guest sees.
+     */
+    public void requestService(int vcpu) { vcpus.get(vcpu).requestService(); }
     SerialConsole serial() { return serial; }
     BlockDevice block() { return block; }
     NetDevice net() { return net; }
@@ -200,20 +226,22 @@ public final class Harness implements AutoCloseable {
     }
 
     public Stats stats() {
-        long exits = 0, injected = 0, kicks = 0, idle = 0, hits = 0;
+        long exits = 0, injected = 0, kicks = 0, idle = 0, hits = 0, returns = 0, writes = 0;
         for (VcpuThread v : vcpus) {
             exits += v.exits;
             injected += v.injected;
             kicks += v.kicks;
             idle += v.idleWaits;
             hits += v.entryHits;
+            returns += v.returnHits;
+            writes += v.watchHits;
         }
-        return new Stats(exits, injected, kicks, idle, hits, timer.ticks(), block.requests(), net.sent(), net.received(),
-                serial.linesWritten());
+        return new Stats(exits, injected, kicks, idle, hits, returns, writes, timer.ticks(), block.requests(), net.sent(),
+                net.received(), serial.linesWritten());
     }
 
     /** Arms the GUEST execution probe at a patchable entry, with every vCPU out of the guest meanwhile. */
-    public void armEntry(long site) throws InterruptedException { withVcpusOut(() -> entryProbes.arm(site)); }
+    public void armEntry(long site) throws InterruptedException { withVcpusOut(() -> entryProbes.arm(site, false)); }
 
     public void disarmEntry(long site) throws InterruptedException { withVcpusOut(() -> entryProbes.disarm(site)); }
 
@@ -259,16 +287,16 @@ public final class Harness implements AutoCloseable {
     }
 
     /** Blocks an idle vCPU until a vector is pending, a pause is requested (it counts as out) or the guest stops. */
-    void awaitIdleWake(AtomicLong pending) throws InterruptedException {
+    void awaitIdleWake(VcpuThread v) throws InterruptedException {
         synchronized (gate) {
-            if (pending.get() != 0 || stopping) return;
+            if (v.interruptPending() || v.serviceRequested() || stopping) return;
             if (pauseRequested) {
                 paused++;
                 gate.notifyAll();
                 while (pauseRequested && !stopping) gate.wait();
                 paused--;
             }
-            while (pending.get() == 0 && !stopping && !pauseRequested) gate.wait();
+            while (!v.interruptPending() && !v.serviceRequested() && !stopping && !pauseRequested) gate.wait();
         }
     }
 

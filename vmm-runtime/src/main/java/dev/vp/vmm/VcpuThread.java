@@ -29,7 +29,9 @@ final class VcpuThread {
     /** Set around KVM_RUN (and the injection decision before it): a raise must then kick. */
     private volatile boolean inGuest;
     private volatile boolean idle;
-    volatile long exits, injected, kicks, idleWaits, entryHits;
+    /** The probe runtime asked for {@link ProbeEvents#service} on this vCPU ({@link #requestService}). */
+    private volatile boolean service;
+    volatile long exits, injected, kicks, idleWaits, entryHits, returnHits, watchHits;
 
     VcpuThread(Harness harness, Vcpu vcpu, ProbeEvents probes) {
         this.harness = harness;
@@ -50,20 +52,43 @@ final class VcpuThread {
         else if (inGuest) vcpu.kick();
     }
 
+    /** Asks for a {@link ProbeEvents#service} call on this vCPU's thread soon: kicks it out of the guest or wakes it. Any thread. */
+    void requestService() {
+        service = true;
+        if (idle) harness.wakeIdle();
+        else if (inGuest) vcpu.kick();
+    }
+
+    boolean serviceRequested() { return service; }
+
+    boolean interruptPending() { return pending.get() != 0; }
+
+    private void runService() {
+        service = false;
+        probes.service(id);
+    }
+
     private void loop() {
         vcpu.bindToCurrentThread();
         boolean resumeVisible = true;
         try {
             while (harness.checkpoint()) {
+                if (service) runService();
                 inGuest = true;
+                if (service) { // asked for after the check above, before a kick could be sent: serve it first
+                    inGuest = false;
+                    continue;
+                }
                 if (!deliverInterrupts()) return;
-                if (resumeVisible) probes.resume(id);
+                if (resumeVisible) {
+                    probes.resume(id);
+                    resumeVisible = false;
+                }
                 int error = vcpu.run();
                 inGuest = false;
                 run.immediateExit(false);
                 if (error == Libc.EINTR || error == Libc.EAGAIN) {
                     kicks++;
-                    resumeVisible = false;
                     continue;
                 }
                 if (error != 0) {
@@ -115,6 +140,7 @@ final class VcpuThread {
     private boolean handleExit(int reason) throws InterruptedException {
         if (reason == KvmRun.EXIT_IO) return handleIo();
         if (reason == KvmRun.EXIT_INTR) return false;
+        if (reason == KvmRun.EXIT_MMIO) return handleMmio();
         probes.exit(id, reason);
         switch (reason) {
             case KvmRun.EXIT_IRQ_WINDOW_OPEN -> { }
@@ -135,9 +161,20 @@ final class VcpuThread {
             long site = harness.entryProbes().siteAt(rip());
             if (site >= 0) {
                 entryHits++;
-                probes.guestEntry(id, site);
+                probes.guestEntry(id, site); // first, so that an ENTER clause still sees the real return address
+                if (harness.entryProbes().hooksReturn(site)) harness.returnProbes().hook(run, site);
                 return false;
             }
+        }
+        if (port == Ports.PROBE_RETURN && direction == KvmRun.IO_OUT) {
+            if (harness.returnProbes().unhook(id, run)) {
+                returnHits++;
+                probes.guestReturn(id, harness.returnProbes().lastSite(id), harness.returnProbes().lastReturn(id));
+                return false;
+            }
+            harness.fault(new GuestFault(id, GuestFault.Kind.UNHANDLED_EXIT, rip(),
+                    "the guest reached the return trampoline without a pending return at RSP-8"));
+            return false;
         }
         probes.exit(id, KvmRun.EXIT_IO);
         probes.io(id, direction, port, size, count);
@@ -148,7 +185,8 @@ final class VcpuThread {
             return true;
         }
         if (direction == KvmRun.IO_IN) {
-            page.asSlice(data, length).fill((byte) 0xff); // no device answers reads: an open bus
+            // Only the serial line status answers; other ports read as an open bus.
+            page.asSlice(data, length).fill((byte) (port == Ports.SERIAL_LSR ? Ports.SERIAL_READY : 0xff));
             return true;
         }
         long value = 0;
@@ -166,12 +204,50 @@ final class VcpuThread {
         return true;
     }
 
-    /** HLT semantics for the idle port: block until an interrupt is pending, or the harness pauses or stops. */
+    /**
+     * A write to a watched (read-only) page is applied here and reported as GUEST:WRITE only; any other MMIO exit
+     * is a device access (HV_Exit, MMIO_Read/MMIO_Write). Reads outside any device see an open bus.
+     */
+    private boolean handleMmio() {
+        long address = run.mmioAddress();
+        int length = run.mmioLength();
+        boolean write = run.mmioIsWrite();
+        if (write && harness.memorySlots().isWatched(address)) {
+            if (length < 1 || length > 8 || !harness.memory().contains(address, length)) {
+                harness.fault(new GuestFault(id, GuestFault.Kind.KVM_ERROR, rip(), "MMIO write of " + length + " bytes at 0x"
+                        + Long.toHexString(address) + " does not fit guest RAM"));
+                return false;
+            }
+            long value = run.mmioData();
+            MemorySegment.copy(run.segment(), KvmRun.MMIO_DATA, harness.memory().segment(), address, length);
+            watchHits++;
+            probes.guestWrite(id, address, length, value);
+            return false;
+        }
+        probes.exit(id, KvmRun.EXIT_MMIO);
+        long value = write ? run.mmioData() : 0;
+        if (harness.mmioClock().contains(address)) {
+            if (write) harness.mmioClock().write(address, value);
+            else value = harness.mmioClock().read(address);
+        } else if (!write) value = -1; // no device: an open bus
+        if (!write) run.setMmioData(value);
+        if (harness.mmioClock().contains(address)) probes.mmio(id, write, address, length, value);
+        return true;
+    }
+
+    /**
+     * HLT semantics for the idle port: block until an interrupt is pending, or the harness pauses or stops.
+     * Service requests are run here without re-entering the guest, so periodic probes do not make idle vCPUs exit.
+     */
     private void waitForInterrupt() throws InterruptedException {
         idleWaits++;
         idle = true;
         try {
-            harness.awaitIdleWake(pending);
+            while (true) {
+                harness.awaitIdleWake(this);
+                if (!service) return;
+                runService();
+            }
         } finally {
             idle = false;
         }

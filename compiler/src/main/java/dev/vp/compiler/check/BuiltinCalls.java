@@ -120,14 +120,13 @@ final class BuiltinCalls {
                 List<FormatSpec.Conversion> conv = spec.conversions();
                 for (int i = 0; i < rest.size(); i++) {
                     Expr a = rest.get(i);
-                    Type t = c.exprType(a);
-                    if (i >= conv.size() || t instanceof Type.Error) continue;
-                    FormatSpec.Conversion cv = conv.get(i);
+                    FormatSpec.Conversion cv = i < conv.size() ? conv.get(i) : null;
+                    Type t = cv == null || cv.takesString() ? c.exprType(a) : c.rvalueType(a);
+                    if (cv == null || t instanceof Type.Error) continue;
                     if (cv.takesString() && !c.isStringish(t))
                         c.diags().report(Code.E0604, a.span(), "`%s` expects a string, but this argument is " + Checker.describe(t));
                     else if (!cv.takesString() && t instanceof Type.Str)
                         c.diags().report(Code.E0604, a.span(), "`%" + cv.conversion() + "` expects an integer, but this argument is a string; use `%s`");
-                    else if (!cv.takesString()) c.rvalueType(a);
                 }
                 if (rest.size() != conv.size()) {
                     Span where = rest.size() > conv.size() ? rest.get(conv.size()).span() : fmt.span();

@@ -22,6 +22,37 @@ public enum Code {
 
     // ---- E01xx: Emmett syntax ----
     E0100(Severity.ERROR, "syntax error"),
+    E0101(Severity.ERROR, "unterminated comment"),
+    E0102(Severity.ERROR, "unterminated string literal"),
+    E0103(Severity.ERROR, "unterminated character literal"),
+    E0104(Severity.ERROR, "integer literal too large"),
+    E0105(Severity.ERROR, "invalid character literal"),
+    E0106(Severity.ERROR, "unexpected character"),
+    E0107(Severity.ERROR, "invalid digit in integer literal"),
+    E0108(Severity.ERROR, "insert operator inside an expression"),
+    E0109(Severity.ERROR, "nesting too deep"),
+    E0110(Severity.ERROR, "switch is not supported"),
+    E0111(Severity.ERROR, "goto is not supported"),
+    E0112(Severity.ERROR, "do/while is not supported"),
+    E0113(Severity.ERROR, "floating point is not supported"),
+    E0114(Severity.ERROR, "static is not supported"),
+    E0115(Severity.ERROR, "extern is not supported"),
+    E0116(Severity.ERROR, "register is not supported"),
+    E0117(Severity.ERROR, "volatile is not supported"),
+    E0118(Severity.ERROR, "comma operator is not supported"),
+    E0119(Severity.ERROR, "call of something that is not a function name"),
+    E0120(Severity.ERROR, "function pointers are not supported"),
+    E0121(Severity.ERROR, "nested function definition"),
+    E0122(Severity.ERROR, "invalid type specifiers"),
+    E0123(Severity.ERROR, "declaration declares nothing"),
+    E0124(Severity.ERROR, "bit-fields are not supported"),
+    E0125(Severity.ERROR, "malformed probe specification"),
+    E0126(Severity.ERROR, "bad time unit"),
+    E0127(Severity.ERROR, "aggregate or bag size out of range"),
+    E0128(Severity.ERROR, "expression too long"),
+    E0129(Severity.ERROR, "declaration only allowed at top level"),
+    E0130(Severity.ERROR, "parameter without a name"),
+    E0131(Severity.ERROR, "field offset pinned twice"),
 
     // ---- E02xx: VP syntax ----
     E0200(Severity.ERROR, "VP syntax error"),
@@ -103,6 +134,10 @@ public enum Code {
 
     // ---- E08xx: project file, catalog file, symbol files ----
     E0800(Severity.ERROR, "project file is invalid"),
+    E0801(Severity.ERROR, "malformed JSON"),
+    E0802(Severity.ERROR, "catalog file is invalid"),
+    E0803(Severity.ERROR, "catalog format version not supported"),
+    E0804(Severity.ERROR, "bad symbol file"),
 
     // ---- E09xx: the compiler itself ----
     E0900(Severity.ERROR, "internal compiler error"),
@@ -113,12 +148,15 @@ public enum Code {
     W0002(Severity.WARNING, "unknown pragma"),
     W0003(Severity.WARNING, "macro redefined"),
     W0004(Severity.WARNING, "extra text after directive"),
+    W0100(Severity.WARNING, "unknown escape sequence"),
     W0201(Severity.WARNING, "VP version differs"),
     W0202(Severity.WARNING, "unknown escape in a string"),
     W0400(Severity.WARNING, "unsigned comparison with a negative number"),
     W0401(Severity.WARNING, "ordering comparison with strcmp"),
     W0500(Severity.WARNING, "deprecated probe spelling"),
     W0700(Severity.WARNING, "budget nearly used"),
+    W0800(Severity.WARNING, "unknown key or name in a project or catalog file"),
+    W0801(Severity.WARNING, "newer catalog format"),
     ;
 
     private final Severity severity;

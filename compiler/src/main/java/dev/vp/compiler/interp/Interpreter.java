@@ -49,6 +49,7 @@ public final class Interpreter {
     private final BagTable[] bags;
     private final FormatSpec[] formats;
     private final String[] constants;
+    private final boolean[] updatedSinceLog;
     private final ProbeCounters[] counters;
 
     // State of the firing in progress.
@@ -100,6 +101,7 @@ public final class Interpreter {
             IrProgram.Aggr def = program.aggrs().get(a);
             for (int c = 0; c <= vcpus; c++) aggrTables[a][c] = new AggregateTable(def.intKeys(), def.strKeys(), def.capacity());
         }
+        updatedSinceLog = new boolean[program.aggrs().size()];
         bags = new BagTable[program.bags().size()];
         for (int b = 0; b < bags.length; b++) bags[b] = new BagTable(program.bags().get(b).capacity());
         formats = new FormatSpec[program.formats().size()];
@@ -125,6 +127,9 @@ public final class Interpreter {
         for (AggregateTable t : aggrTables[aggr]) n += t.dropped();
         return n;
     }
+
+    /** Whether an aggregate was updated since its last logaggr (the unload summary prints those, as DTrace does). */
+    public boolean updatedSinceLog(int aggr) { return updatedSinceLog[aggr]; }
 
     /** The aggregate's logaggr text, merged over all tables (the unload summary uses it too). */
     public String printAggregate(int aggr) {
@@ -297,8 +302,11 @@ public final class Interpreter {
                     case Insn.Sprintf i -> s[i.dst()] = truncate(PrintfFormatter.format(formats[i.format()], args(f, i.args())));
                     case Insn.Printf i -> sink.accept(new OutputRecord(vcpu, guest.read(Builtin.TSC),
                             PrintfFormatter.format(formats[i.format()], args(f, i.args()))));
-                    case Insn.AggrAdd i -> aggrAdd(f, i);
-                    case Insn.LogAggr i -> sink.accept(new OutputRecord(vcpu, guest.read(Builtin.TSC), printAggregate(i.aggr())));
+                    case Insn.AggrAdd i -> { aggrAdd(f, i); updatedSinceLog[i.aggr()] = true; }
+                    case Insn.LogAggr i -> {
+                        sink.accept(new OutputRecord(vcpu, guest.read(Builtin.TSC), printAggregate(i.aggr())));
+                        updatedSinceLog[i.aggr()] = false;
+                    }
                     case Insn.ClearAggr i -> { for (AggregateTable t : aggrTables[i.aggr()]) t.clear(); }
                     case Insn.BagInsert i -> bags[i.bag()].insert(r[i.key()], r[i.value()]);
                     case Insn.BagRemove i -> r[i.dst()] = bags[i.bag()].remove(r[i.key()]);

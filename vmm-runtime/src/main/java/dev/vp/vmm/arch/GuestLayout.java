@@ -10,6 +10,11 @@ public final class GuestLayout {
     public static final long TSS = 0x10000, TSS_STRIDE = 0x3000, TSS_LIMIT = 0x68 + 0x2000;
     /** A page the monitor owns inside the guest, for return-probe trampolines. */
     public static final long TRAMPOLINE_PAGE = 0x20000;
+    /**
+     * The 2 MB window of memory-mapped device registers, at the top of the first guest GB; guest RAM must end
+     * below it. The page tables map it like RAM, but no memory slot backs it, so every access is an MMIO exit.
+     */
+    public static final long MMIO_BASE = 0x3FE0_0000L;
     /** Guest images must load at or above this address. */
     public static final long IMAGE_BASE = 0x100000;
     public static final int MAX_VCPUS = 4;

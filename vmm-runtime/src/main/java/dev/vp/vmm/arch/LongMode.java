@@ -14,7 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * ring-0 interrupt entry needs (KVM-NOTES.md: IOPL alone is not enough, the TSS I/O bitmap must allow the ports).
  */
 public final class LongMode {
-    private static final long P = 1, RW = 2, US = 4, PS = 0x80;
+    private static final long P = 1, RW = 2, US = 4, PCD = 0x10, PS = 0x80;
     public static final long CR0 = 0x80010033L, CR4 = 0x620, EFER = 0xD00;
     /**
      * IF = 1 and IOPL = 0: IOPL 3 does not let CPL-3 code use cli/sti/OUT on every KVM backend (KVM-NOTES.md),
@@ -27,13 +27,15 @@ public final class LongMode {
     /** Writes the page tables, GDT, TSSs and IDT; {@code vectors[v]} is the handler address for vector v, or 0. */
     public static void writeTables(GuestMemory memory, int vcpus, long[] vectors) {
         long ram = memory.size();
-        if (ram % (2 << 20) != 0 || ram > (1L << 30))
-            throw new IllegalArgumentException("guest RAM must be a multiple of 2 MB and at most 1 GB, was " + ram);
+        if (ram % (2 << 20) != 0 || ram > MMIO_BASE)
+            throw new IllegalArgumentException("guest RAM must be a multiple of 2 MB and at most 0x" + Long.toHexString(MMIO_BASE)
+                    + " bytes (the MMIO window follows), was " + ram);
         memory.write64(PML4, PDPT | P | RW | US);
         memory.write64(PDPT, PD | P | RW | US);
         memory.write64(PD, PT | P | RW | US);
         for (long page = 1; page < 512; page++) memory.write64(PT + 8 * page, (page << 12) | P | RW | US);
         for (long big = 1; big < ram >> 21; big++) memory.write64(PD + 8 * big, (big << 21) | P | RW | US | PS);
+        memory.write64(PD + 8 * (MMIO_BASE >> 21), MMIO_BASE | P | RW | US | PS | PCD);
 
         memory.write64(GDT + KERNEL_CS, 0x00AF9A000000FFFFL);
         memory.write64(GDT + KERNEL_DS, 0x00CF92000000FFFFL);

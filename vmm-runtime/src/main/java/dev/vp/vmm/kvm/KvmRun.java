@@ -47,6 +47,18 @@ public final class KvmRun {
     public long ioDataOffset() { return page.get(JAVA_LONG, IO_DATA_OFFSET); }
 
     public long mmioAddress() { return page.get(JAVA_LONG, MMIO_PHYS_ADDR); }
+    public int mmioLength() { return page.get(JAVA_INT, MMIO_LEN); }
+    public boolean mmioIsWrite() { return page.get(JAVA_BYTE, MMIO_IS_WRITE) != 0; }
+
+    /** The little-endian value of an MMIO write (its first {@code mmioLength()} bytes, at most 8). */
+    public long mmioData() {
+        long value = 0;
+        for (int i = Math.min(mmioLength(), 8) - 1; i >= 0; i--) value = value << 8 | Byte.toUnsignedInt(page.get(JAVA_BYTE, MMIO_DATA + i));
+        return value;
+    }
+
+    /** The answer to an MMIO read: KVM completes the guest's load with it on the next KVM_RUN. */
+    public void setMmioData(long value) { page.set(JAVA_LONG, MMIO_DATA, value); }
 
     /** Asks KVM to fill the sync area on every exit. */
     public void syncRegisters(long mask) { page.set(JAVA_LONG, VALID_REGS, mask); }

@@ -37,6 +37,7 @@ public final class Libc {
     private static final MethodHandle PTHREAD_SELF = downcall("pthread_self", FunctionDescriptor.of(JAVA_LONG));
     private static final MethodHandle PTHREAD_KILL = downcall("pthread_kill", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SIGRTMIN = downcall("__libc_current_sigrtmin", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle SCHED_GETCPU = downcall("sched_getcpu", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private Libc() {}
@@ -124,6 +125,15 @@ public final class Libc {
             return (int) PTHREAD_KILL.invokeExact(thread, signal);
         } catch (Throwable t) {
             throw new IllegalStateException("pthread_kill downcall failed", t);
+        }
+    }
+
+    /** The host CPU the calling thread runs on (PCPUID), or -1. */
+    public static int schedGetcpu() {
+        try {
+            return (int) SCHED_GETCPU.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("sched_getcpu downcall failed", t);
         }
     }
 

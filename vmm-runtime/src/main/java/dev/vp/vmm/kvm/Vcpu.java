@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * {@link #run()} and {@link #interrupt(int)} belong to the vCPU's own thread (bound once with
@@ -13,7 +14,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class Vcpu implements AutoCloseable {
     static final long KVM_RUN = 0xAE80, KVM_GET_REGS = 0x8090AE81L, KVM_SET_REGS = 0x4090AE82L;
     static final long KVM_GET_SREGS = 0x8138AE83L, KVM_SET_SREGS = 0x4138AE84L, KVM_SET_CPUID2 = 0x4008AE90L;
-    static final long KVM_INTERRUPT = 0x4004AE86L;
+    static final long KVM_INTERRUPT = 0x4004AE86L, KVM_GET_DEBUGREGS = 0x8080AEA1L, KVM_GET_MSRS = 0xC008AE88L;
+    public static final int MSR_KERNEL_GS_BASE = 0xC0000102;
+    private static final long DEBUGREGS_SIZE = 128, DEBUGREGS_DR6 = 32, DEBUGREGS_DR7 = 40;
     public static final int REGS_SIZE = 144;
 
     private final int id;
@@ -21,6 +24,9 @@ public final class Vcpu implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment errno = Libc.errnoSlot(arena);
     private final MemorySegment vector = arena.allocate(4, 4);
+    /** For the registers outside the sync area (one ioctl each), preallocated: probes read them allocation-free. */
+    private final MemorySegment debugRegs = arena.allocate(DEBUGREGS_SIZE, 8);
+    private final MemorySegment msrs = arena.allocate(8 + 16, 8);
     private final long mmapAddress;
     private final long mmapSize;
     private final KvmRun run;
@@ -68,6 +74,22 @@ public final class Vcpu implements AutoCloseable {
         run.immediateExit(true);
         long thread = pthread;
         if (thread != 0) Libc.pthreadKill(thread, VcpuKicker.signal());
+    }
+
+    /** DR6 or DR7 through KVM_GET_DEBUGREGS (an ioctl: only probes that read them pay); 0 if the ioctl fails. */
+    public long debugRegister(int n) {
+        if (n != 6 && n != 7) throw new IllegalArgumentException("only DR6 and DR7 are readable, not DR" + n);
+        if (Libc.ioctl(errno, fd, KVM_GET_DEBUGREGS, debugRegs.address()) != 0) return 0;
+        return debugRegs.get(JAVA_LONG, n == 6 ? DEBUGREGS_DR6 : DEBUGREGS_DR7);
+    }
+
+    /** One MSR through KVM_GET_MSRS; 0 if the ioctl fails. */
+    public long msr(int index) {
+        msrs.fill((byte) 0);
+        msrs.set(JAVA_INT, 0, 1);
+        msrs.set(JAVA_INT, 8, index);
+        if (Libc.ioctl(errno, fd, KVM_GET_MSRS, msrs.address()) != 1) return 0;
+        return msrs.get(JAVA_LONG, 16);
     }
 
     public void getRegs(MemorySegment regs) throws KvmException { call("KVM_GET_REGS", KVM_GET_REGS, regs); }

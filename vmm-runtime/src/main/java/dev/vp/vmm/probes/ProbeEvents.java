@@ -37,8 +37,26 @@ public interface ProbeEvents {
 
     default void macReceive(int vcpu, int adapter) {}
 
+    /** MMIO_Read / MMIO_Write: a guest access to a device register the harness handles. */
+    default void mmio(int vcpu, boolean write, long address, int size, long value) {}
+
     /** A GUEST execution probe: the armed patchable entry at {@code siteAddress} was reached. */
     default void guestEntry(int vcpu, long siteAddress) {}
+
+    /**
+     * A GUEST:EXIT probe: the function whose entry is {@code siteAddress} returned to {@code returnAddress};
+     * RAX holds its return value. RIP has already been set back to the return address.
+     */
+    default void guestReturn(int vcpu, long siteAddress, long returnAddress) {}
+
+    /** A GUEST:WRITE probe: the guest wrote {@code size} bytes of {@code value} at a watched guest-physical address. */
+    default void guestWrite(int vcpu, long address, int size, long value) {}
+
+    /**
+     * Work the probe runtime asked for with {@code Harness.requestService} (periodic probes): runs on the vCPU's
+     * thread while it is out of the guest, after a kick or while it idles. Not an exit: no HV_Exit.
+     */
+    default void service(int vcpu) {}
 
     /** The implementation that observes nothing. */
     ProbeEvents NONE = new ProbeEvents() {};

@@ -1,0 +1,128 @@
+package dev.vp.cli;
+
+import dev.vp.compiler.Compilation;
+import dev.vp.compiler.diag.Diagnostic;
+import dev.vp.compiler.diag.Diagnostics;
+import dev.vp.compiler.diag.render.DiagnosticRenderer;
+import dev.vp.runtime.engine.InterpreterEngine;
+import dev.vp.runtime.engine.LoadException;
+import dev.vp.runtime.engine.RunReport;
+import dev.vp.vmm.Monitor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * `vp run`: compiles a script, boots the built-in minios guest in an embedded monitor, loads the script, streams
+ * its output, and after --duration or Ctrl-C unloads it (Unload probes fire) and prints what it did.
+ */
+final class RunCommand {
+    static final String HELP = """
+            usage: vp run [options] SCRIPT   or   vp run [options] -e 'SCRIPT'
+
+            Runs a probe script on the built-in minios guest in an embedded KVM monitor until --duration has
+            passed or Ctrl-C, then unloads it and prints firings and cancellations per clause, drops, and the
+            aggregates updated since their last logaggr. Exit status: 0 ran, 1 script errors, 2 usage,
+            3 the monitor could not run (e.g. no /dev/kvm).
+
+            """ + ScriptOptions.HELP + """
+              --duration D      stop after D (e.g. 10s, 500ms, 2m); default: until Ctrl-C
+              --vcpus N         guest vCPUs, 1 to 4 (default 2)
+              -o FILE           also write probe output to FILE (like VProbes' vprobe.out)
+              --console         show the guest's serial console on standard error
+            """;
+
+    private final PrintStream out, err;
+
+    RunCommand(PrintStream out, PrintStream err) { this.out = out; this.err = err; }
+
+    int run(List<String> argv) throws Args.UsageException {
+        Args args = Args.parse(argv, ScriptOptions.valued(Set.of("--duration", "--vcpus", "-o")), Set.of("--help", "--console"));
+        if (args.has("--help")) { out.print(HELP); return Main.OK; }
+        Duration duration = args.one("--duration") == null ? null : duration(args.one("--duration"));
+        int vcpus = args.one("--vcpus") == null ? 2 : integer(args.one("--vcpus"), "--vcpus");
+        if (vcpus < 1 || vcpus > 4) throw new Args.UsageException("--vcpus takes 1 to 4, not " + vcpus);
+        List<ScriptOptions.Input> inputs = ScriptOptions.inputs(args);
+        if (inputs.size() != 1) throw new Args.UsageException("run takes one script");
+
+        Diagnostics shown = new Diagnostics();
+        Compilation c = ScriptOptions.compile(inputs.get(0), args, shown);
+        if (c != null) for (Diagnostic d : c.diagnostics()) shown.add(d);
+        if (!shown.all().isEmpty()) err.print(DiagnosticRenderer.render(shown));
+        if (c == null || c.hasErrors()) return Main.SCRIPT_ERRORS;
+
+        boolean console = args.has("--console");
+        Writer file = null;
+        try (Monitor monitor = Monitor.start(sink -> new InterpreterEngine(vcpus, sink), vcpus, line -> { if (console) err.println(line); })) {
+            if (args.one("-o") != null) file = Files.newBufferedWriter(Path.of(args.one("-o")));
+            Writer f = file;
+            monitor.onOutput(text -> {
+                out.print(text);
+                if (f != null) {
+                    try { f.write(text); } catch (IOException e) { err.println("vp run: cannot write the output file: " + e.getMessage()); }
+                }
+            });
+            CountDownLatch stop = new CountDownLatch(1);
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try { finished.await(10, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                monitor.load(c.ir(), inputs.get(0).name());
+                err.println("vp: running " + inputs.get(0).name() + " on minios (" + vcpus + " vCPUs)"
+                        + (duration == null ? "; Ctrl-C to stop" : " for " + args.one("--duration")));
+                if (duration == null) stop.await(); else stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+                RunReport report = monitor.unload();
+                out.flush();
+                out.println();
+                out.print(report.text());
+            } finally {
+                finished.countDown();
+                try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException ignored) { }
+            }
+            return Main.OK;
+        } catch (LoadException e) {
+            err.println("vp run: the monitor refused the script: " + e.getMessage());
+            return Main.RUNTIME;
+        } catch (IOException | RuntimeException e) {
+            err.println("vp run: the monitor could not run: " + e.getMessage()
+                    + (Files.exists(Path.of("/dev/kvm")) ? "" : " (there is no /dev/kvm on this machine)"));
+            return Main.RUNTIME;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Main.RUNTIME;
+        } finally {
+            if (file != null) {
+                try { file.close(); } catch (IOException ignored) { }
+            }
+        }
+    }
+
+    static Duration duration(String s) throws Args.UsageException {
+        var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)?").matcher(s.trim());
+        if (!m.matches()) throw new Args.UsageException("bad duration `" + s + "`: write e.g. 10s, 500ms or 2m");
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
+    static int integer(String s, String flag) throws Args.UsageException {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new Args.UsageException(flag + " takes a number, not " + s);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.vp.compiler;
+
+import dev.vp.compiler.catalog.CatalogTarget;
+import dev.vp.compiler.catalog.Location;
+import dev.vp.compiler.catalog.TargetCatalog;
+import dev.vp.compiler.diag.Code;
+import dev.vp.compiler.diag.Diagnostics;
+import dev.vp.compiler.pp.SourceLoader;
+import dev.vp.compiler.project.Budgets;
+import dev.vp.compiler.project.ProjectFile;
+import dev.vp.compiler.project.TargetRef;
+import dev.vp.compiler.source.SourceFile;
+import dev.vp.compiler.source.Span;
+import dev.vp.compiler.symbols.ElfFile;
+import dev.vp.compiler.symbols.Symbol;
+import dev.vp.compiler.symbols.SymbolFile;
+import dev.vp.compiler.symbols.SymbolTable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns a script's location and the command-line flags into CompileOptions: the nearest vp.json, the target
+ * catalog (flags over project over default), its preloads and guest images' symbols, symbol files, include
+ * directories and budgets. Every command and the language server set up a compilation through here.
+ */
+public final class ScriptSetup {
+    private ScriptSetup() {}
+
+    /** Flags given on the command line (or editor settings that are not budgets); target is null, "any" or a path. */
+    public record Flags(List<Path> includeDirs, List<Path> preloads, List<Path> symbolFiles, String target) {
+        public static final Flags NONE = new Flags(List.of(), List.of(), List.of(), null);
+    }
+
+    private static final Map<String, SymbolTable> IMAGE_SYMBOLS = new ConcurrentHashMap<>();
+
+    /** Null when the project file, catalog or a named file is unusable (the reasons are in diags). */
+    public static CompileOptions resolve(Path script, Flags flags, SourceLoader loader, Diagnostics diags) {
+        Path cwd = Path.of("").toAbsolutePath();
+        ProjectFile project = ProjectFile.find(script == null ? cwd : script).map(p -> ProjectFile.load(p, diags)).orElse(null);
+        TargetRef ref = flags.target() != null ? TargetRef.parse(flags.target(), cwd) : project == null ? null : project.target();
+        TargetCatalog catalog = TargetCatalog.select(ref, diags).orElse(null);
+        if (catalog == null) return null;
+
+        List<SourceFile> preloads = new ArrayList<>();
+        for (String p : catalog.preloads()) {
+            Location where = catalog.resolve(p);
+            try {
+                preloads.add(new SourceFile(where.toString(), new String(where.readAllBytes(), StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                diags.report(Code.E0001, Span.at(new SourceFile(where.toString(), ""), 0), "cannot read the catalog's preload " + where
+                        + ": " + e.getMessage() + "; is the harness on the class path?");
+            }
+        }
+        List<Path> scriptPreloads = new ArrayList<>(project == null ? List.of() : project.preloads());
+        scriptPreloads.addAll(flags.preloads());
+        for (Path p : scriptPreloads) loader.loadReporting(p, diags).ifPresent(preloads::add);
+
+        List<SymbolTable> tables = new ArrayList<>();
+        for (TargetCatalog.GuestImage image : catalog.guestImages()) {
+            SymbolTable t = imageSymbols(image, catalog.resolve(image.path()), diags);
+            if (t != null) tables.add(t);
+        }
+        List<Path> symbolFiles = new ArrayList<>(project == null ? List.of() : project.symbols());
+        symbolFiles.addAll(flags.symbolFiles());
+        for (Path p : symbolFiles) tables.add(SymbolFile.read(p, diags));
+
+        List<Path> include = new ArrayList<>(project == null ? List.of() : project.include());
+        include.addAll(flags.includeDirs());
+        Budgets budgets = Budgets.resolve(catalog.budgets(), project == null ? Map.of() : project.budgets(), Map.of());
+        return new CompileOptions(include, preloads, new CatalogTarget(catalog, SymbolTable.merge(tables)), budgets, catalog.numVcpus());
+    }
+
+    /** A guest image's symbols, read once per process (images are part of the installed harness). */
+    private static SymbolTable imageSymbols(TargetCatalog.GuestImage image, Location where, Diagnostics diags) {
+        SymbolTable cached = IMAGE_SYMBOLS.get(where.toString());
+        if (cached != null) return cached;
+        try {
+            ElfFile elf = ElfFile.parse(where.toString(), where.readAllBytes());
+            List<Symbol> symbols = new ArrayList<>();
+            for (ElfFile.Symbol s : elf.symbols()) {
+                Symbol.Kind kind = switch (s.kind()) {
+                    case FUNC -> Symbol.Kind.FUNC;
+                    case OBJECT -> Symbol.Kind.OBJECT;
+                    case OTHER -> Symbol.Kind.OTHER;
+                };
+                symbols.add(new Symbol(s.name(), s.value(), s.size(), kind, null));
+            }
+            long[] sites = elf.patchableEntries().stream().mapToLong(Long::longValue).toArray();
+            SymbolTable t = SymbolTable.of(symbols, sites);
+            IMAGE_SYMBOLS.put(where.toString(), t);
+            return t;
+        } catch (IOException e) {
+            diags.report(Code.E0804, Span.at(new SourceFile(where.toString(), ""), 0), "cannot read the symbols of guest image `"
+                    + image.name() + "` at " + where + ": " + e.getMessage() + "; pass -s SYMFILE or use --target any");
+            return null;
+        }
+    }
+}

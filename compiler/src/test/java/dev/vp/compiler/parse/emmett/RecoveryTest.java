@@ -1,0 +1,74 @@
+package dev.vp.compiler.parse.emmett;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** One typo must not hide the others: errors are reported once each, and good code around them is kept. */
+class RecoveryTest {
+
+    @Test
+    void threeSeparateErrorsGiveThreeDiagnosticsAtTheirLines() {
+        Parsed p = Parsed.of("""
+                int count;
+                VMM1Hz {
+                    count = count + ;
+                    printf("%d\\n", count);
+                }
+                int x
+                GUEST:ENTER:do_fork {
+                    if (count > 3 {
+                        count = 0;
+                    }
+                }
+                VMMUnload printf("bye\\n");
+                """);
+        assertEquals("""
+                3:21 E0100 expected an expression, found `;`
+                7:1 E0100 expected `;` or `,`, found `GUEST`
+                8:18 E0100 expected `)` after `3`, found `{`""", p.diags());
+        assertEquals("""
+                (var int count)
+                (probe VMM1Hz [] {<error>; (call printf "%d\\n" count);})
+                (probe GUEST:ENTER:do_fork [] {(if (> count 3) {(= count 0);})})
+                (probe VMMUnload [] (call printf "bye\\n");)""", p.ast());
+    }
+
+    @Test
+    void aMissingSemicolonIsReportedAfterTheLastGoodToken() {
+        Parsed p = Parsed.of("VMM1Hz {\n    x = 1\n    y = 2;\n}\n");
+        assertEquals("2:10 E0100 expected `;` after `1`, found `y`", p.diags());
+        assertEquals("(probe VMM1Hz [] {(= x 1); (= y 2);})", p.ast());
+    }
+
+    @Test
+    void strayTokensInABlockAreReportedOnceAndTheBlockGoesOn() {
+        Parsed p = Parsed.of("VMM1Hz { a = 1; ) ] b = 2; else c = 3; }");
+        assertEquals("""
+                1:17 E0100 expected a statement, found `)`
+                1:28 E0100 `else` without a matching `if`""", p.diags());
+        assertEquals("(probe VMM1Hz [] {(= a 1); (= b 2); (= c 3);})", p.ast());
+    }
+
+    @Test
+    void brokenTopLevelItemsDoNotSwallowTheNextOnes() {
+        Parsed p = Parsed.of(") x;\nVMM1Hz y = 1;\n} int z;\nstruct s { int a; ) ;\n");
+        assertEquals("""
+                1:1 E0100 expected a declaration or a probe clause, found `)`
+                3:1 E0100 expected a declaration or a probe clause, found `}`
+                4:19 E0100 expected `}`, found `)`""", p.diags());
+        assertEquals("(probe VMM1Hz [] (= y 1);)\n(var int z)", p.ast());
+    }
+
+    @Test
+    void anUnterminatedStringDoesNotCascade() {
+        Parsed p = Parsed.of("VMM1Hz {\n    printf(\"oops);\n    x = 1;\n}\n");
+        assertEquals("2:12 E0102 unterminated string literal: add the closing `\"` before the end of the line", p.diags());
+    }
+
+    @Test
+    void endOfFileInsideABlockIsOneError() {
+        Parsed p = Parsed.of("VMM1Hz { x = ");
+        assertEquals("1:14 E0100 expected an expression, found end of file", p.diags());
+    }
+}

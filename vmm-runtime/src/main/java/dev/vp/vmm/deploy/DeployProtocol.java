@@ -1,0 +1,96 @@
+package dev.vp.vmm.deploy;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The deploy protocol's framing, version 1. A frame is a 4-byte big-endian header length, a UTF-8 JSON header,
+ * then as many payload bytes as the header's "payloadBytes" says (a .vpo image for "load"). Every request
+ * header carries "v" (1), "op" and "token"; every response carries "v", "ok" and, when not ok, "error".
+ * Streams ("output") send further frames of type "output" with a "text" field until the client closes.
+ */
+public final class DeployProtocol {
+    private DeployProtocol() {}
+
+    public static final int VERSION = 1;
+    public static final int DEFAULT_PORT = 7311;
+    public static final int MAX_HEADER_BYTES = 64 * 1024;
+    public static final int DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+
+    /** A frame that breaks the protocol: the connection is answered with the reason and closed. */
+    public static final class ProtocolException extends IOException {
+        public ProtocolException(String message) { super(message); }
+    }
+
+    public record Frame(JsonObject header, byte[] payload) {}
+
+    private static final Gson GSON = new Gson();
+
+    public static void write(DataOutputStream out, JsonObject header, byte[] payload) throws IOException {
+        JsonObject h = header.deepCopy();
+        h.addProperty("v", VERSION);
+        if (payload != null) h.addProperty("payloadBytes", payload.length);
+        byte[] json = GSON.toJson(h).getBytes(StandardCharsets.UTF_8);
+        synchronized (out) {
+            out.writeInt(json.length);
+            out.write(json);
+            if (payload != null) out.write(payload);
+            out.flush();
+        }
+    }
+
+    /** Reads one frame; null at a clean end of stream before a frame starts. */
+    public static Frame read(DataInputStream in, int maxPayload) throws IOException {
+        int length;
+        try {
+            length = in.readInt();
+        } catch (EOFException e) {
+            return null;
+        }
+        if (length <= 0 || length > MAX_HEADER_BYTES)
+            throw new ProtocolException("malformed frame: header length " + length + " is not between 1 and " + MAX_HEADER_BYTES);
+        byte[] json = in.readNBytes(length);
+        if (json.length != length) throw new ProtocolException("malformed frame: the connection closed inside a header");
+        JsonObject header;
+        try {
+            var parsed = JsonParser.parseString(new String(json, StandardCharsets.UTF_8));
+            if (!parsed.isJsonObject()) throw new ProtocolException("malformed frame: the header is not a JSON object");
+            header = parsed.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw new ProtocolException("malformed frame: the header is not JSON");
+        }
+        int version = header.has("v") && header.get("v").isJsonPrimitive() ? header.get("v").getAsInt() : -1;
+        if (version != VERSION) throw new ProtocolException("unsupported protocol version " + version + " (this harness speaks " + VERSION + ")");
+        long payloadBytes = header.has("payloadBytes") ? header.get("payloadBytes").getAsLong() : 0;
+        if (payloadBytes < 0) throw new ProtocolException("malformed frame: negative payloadBytes");
+        if (payloadBytes > maxPayload)
+            throw new ProtocolException("image too large: " + payloadBytes + " bytes, the harness accepts at most " + maxPayload);
+        byte[] payload = in.readNBytes((int) payloadBytes);
+        if (payload.length != payloadBytes) throw new ProtocolException("malformed frame: the connection closed inside a payload");
+        return new Frame(header, payload);
+    }
+
+    public static JsonObject ok() {
+        JsonObject o = new JsonObject();
+        o.addProperty("ok", true);
+        return o;
+    }
+
+    public static JsonObject error(String message) {
+        JsonObject o = new JsonObject();
+        o.addProperty("ok", false);
+        o.addProperty("error", message);
+        return o;
+    }
+
+    public static String string(JsonObject o, String key) {
+        return o.has(key) && o.get(key).isJsonPrimitive() ? o.get(key).getAsString() : null;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.vp.vmm.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The deploy server refuses bad requests with clear reasons and keeps serving good ones. */
+class DeployServerTest {
+    @TempDir Path dir;
+    private final List<byte[]> loaded = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private DeployServer server;
+    private String token;
+
+    private final DeployTarget target = new DeployTarget() {
+        public JsonObject load(byte[] image) throws Exception {
+            if (image.length == 0) throw new IllegalArgumentException("image refused: empty");
+            loaded.add(image);
+            JsonObject o = new JsonObject();
+            o.addProperty("bytes", image.length);
+            return o;
+        }
+        public JsonObject reset() { loaded.clear(); return new JsonObject(); }
+        public String catalogJson() { return "{\"name\":\"test\"}"; }
+        public JsonObject globals() { return new JsonObject(); }
+        public JsonObject status() { JsonObject o = new JsonObject(); o.addProperty("scripts", loaded.size()); return o; }
+        public AutoCloseable onOutput(Consumer<String> l) { listeners.add(l); return () -> listeners.remove(l); }
+    };
+
+    @BeforeEach void start() throws IOException {
+        token = TokenFile.create(dir.resolve("vp/vmm.token"));
+        server = new DeployServer(new InetSocketAddress("127.0.0.1", 0), false, target, token, 1024);
+    }
+
+    @AfterEach void stop() throws IOException { server.close(); }
+
+    private DeployClient client(String t) { return new DeployClient(new InetSocketAddress("127.0.0.1", server.port()), t); }
+
+    @Test void tokenFileIsPrivate() throws IOException {
+        Path f = dir.resolve("vp/vmm.token");
+        assertEquals(java.util.Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(f));
+        assertEquals(token, TokenFile.read(f));
+    }
+
+    @Test void loadsWithTheRightToken() throws IOException {
+        JsonObject r = client(token).load(new byte[] {1, 2, 3});
+        assertEquals(3, r.get("bytes").getAsInt());
+        assertEquals(1, client(token).status().get("scripts").getAsInt());
+        assertEquals("test", client(token).probes().getAsJsonObject("catalog").get("name").getAsString());
+    }
+
+    @Test void refusesAWrongOrMissingToken() throws IOException {
+        IOException wrong = assertThrows(IOException.class, () -> client("nope").load(new byte[] {1}));
+        assertTrue(wrong.getMessage().contains("wrong token"), wrong.getMessage());
+        IOException missing = assertThrows(IOException.class, () -> client(null).status());
+        assertTrue(missing.getMessage().contains("missing token"), missing.getMessage());
+        assertEquals(0, loaded.size());
+        client(token).status();   // still serving
+    }
+
+    @Test void refusesOversizedImagesAndMalformedFrames() throws IOException {
+        IOException big = assertThrows(IOException.class, () -> client(token).load(new byte[2048]));
+        assertTrue(big.getMessage().contains("image too large: 2048 bytes"), big.getMessage());
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            var out = new DataOutputStream(s.getOutputStream());
+            out.writeInt(5);
+            out.write("hello".getBytes());
+            out.flush();
+            var reply = DeployProtocol.read(new DataInputStream(s.getInputStream()), 1024);
+            assertTrue(DeployProtocol.string(reply.header(), "error").startsWith("malformed frame: the header is not"));
+        }
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            new DataOutputStream(s.getOutputStream()).writeInt(Integer.MAX_VALUE);
+            var reply = DeployProtocol.read(new DataInputStream(s.getInputStream()), 1024);
+            assertTrue(DeployProtocol.string(reply.header(), "error").startsWith("malformed frame: header length"));
+        }
+        IOException refused = assertThrows(IOException.class, () -> client(token).load(new byte[0]));
+        assertTrue(refused.getMessage().contains("image refused: empty"));
+        client(token).status();
+    }
+
+    @Test void refusesNonLoopbackBindWithoutTheFlag() throws Exception {
+        var any = new InetSocketAddress("0.0.0.0", 0);
+        IOException e = assertThrows(IOException.class, () -> new DeployServer(any, false, target, token, 1024));
+        assertTrue(e.getMessage().contains("--allow-remote"), e.getMessage());
+    }
+
+    @Test void streamsOutput() throws Exception {
+        var lines = new LinkedBlockingQueue<String>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try { client(token).streamOutput(lines::add); } catch (IOException ignored) { }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (listeners.isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+        listeners.forEach(l -> l.accept("tick 1\n"));
+        assertEquals("tick 1\n", lines.poll(5, TimeUnit.SECONDS));
+        server.close();
+        t.join(5000);
+    }
+}
