@@ -91,6 +91,8 @@ public final class Abi {
     public static final int CTX_TSC = 0x160;
     public static final int CTX_PCPUID = 0x168;
     public static final int CTX_THREADID = 0x170;
+    /** Eight bytes the helpers use within one call (a page-crossing guest read gathers its bytes here). */
+    public static final int CTX_SCRATCH = 0x178;
     /**
      * The latest cancellation's description (excdesc(), and the cancellation report when no handler caught it),
      * written natively on every cancellation, NUL-terminated, at most 255 bytes; empty at the start of a firing.
@@ -152,7 +154,7 @@ public final class Abi {
     public static final int AGGR_USED = 0x00, AGGR_DROPPED = 0x08, AGGR_GENERATION = 0x10, AGGR_ENTRIES = 0x18;
     /**
      * Entry: u64 hash|1 (0 = empty), count, sum, min, max, latest, the TSC of latest (merges keep the newest);
-     * then int keys (8 each) and string keys (256 each, NUL-terminated, zero-filled).
+     * then int keys (8 each) and string keys (256 each, NUL-terminated; the bytes after the NUL mean nothing).
      */
     public static final int ENTRY_HASH = 0, ENTRY_COUNT = 8, ENTRY_SUM = 16, ENTRY_MIN = 24, ENTRY_MAX = 32, ENTRY_LATEST = 40,
             ENTRY_TIME = 48, ENTRY_KEYS = 56;
