@@ -50,6 +50,7 @@ public final class Main {
                 case "check" -> new CheckCommand(out, err).run(rest);
                 case "build" -> new BuildCommand(out, err).run(rest);
                 case "run" -> new RunCommand(out, err).run(rest);
+                case "probes" -> new ProbesCommand(out, err).run(rest);
                 default -> {
                     err.println("vp: unknown command `" + args.get(0) + "`; `vp --help` lists the commands");
                     yield USAGE;

@@ -100,11 +100,18 @@ public final class Compiler {
             if (deepest >= 0) deepest = Math.max(deepest, s.bytes());
             if (s.bytes() > b.stack()) {
                 diags.add(new Diagnostic(Code.E0701, "clause `" + p.spec() + "` needs up to " + s.bytes() + " bytes of stack ("
-                        + String.join(" -> ", s.path()) + "), over the stack budget of " + b.stack() + " bytes; raise it with `#pragma budget stack N`",
+                        + String.join(" -> ", chain(p.spec(), s.path())) + "), over the stack budget of " + b.stack() + " bytes; raise it with `#pragma budget stack N`",
                         Span.at(main, 0)));
             }
         }
         return new Compilation.BudgetUsage(data, ir.probes().size(), deepest);
+    }
+
+    /** The call chain with the clause's spec in place of its IR function name. */
+    private static List<String> chain(String spec, List<String> path) {
+        List<String> out = new ArrayList<>(path);
+        if (!out.isEmpty()) out.set(0, spec);
+        return out;
     }
 
     private static void budget(Diagnostics diags, Span where, String kind, long used, long limit, String what) {

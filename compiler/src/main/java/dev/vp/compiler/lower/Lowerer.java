@@ -105,7 +105,9 @@ public final class Lowerer {
     /** Builds one IrFunction: registers, slots, blocks, and the statement/expression lowering. */
     private final class Body {
         private final String name;
-        private int registers, slots;
+        // Temporaries die at the end of their statement, so their numbers are reused: the frame (and the stack
+        // budget the IR charges for it) holds the most any one statement needs, not the sum over the body.
+        private int registers, slots, maxRegisters, maxSlots;
         private final List<List<Insn>> blockInsns = new ArrayList<>();
         private final List<Terminator> terminators = new ArrayList<>();
         private int current;
@@ -169,7 +171,7 @@ public final class Lowerer {
                 if (t == null) t = new Terminator.Return(here, -1);   // unreachable block left open
                 blocks.add(new Block(i, blockInsns.get(i), t));
             }
-            return new IrFunction(name, kind, params, registers, slots, blocks);
+            return new IrFunction(name, kind, params, Math.max(registers, maxRegisters), Math.max(slots, maxSlots), blocks);
         }
 
         // ------------------------------------------------------------ blocks
@@ -196,8 +198,8 @@ public final class Lowerer {
 
         private void branch(int cond, int t, int f) { terminate(new Terminator.Branch(here, cond, t, f)); }
 
-        private int reg() { return registers++; }
-        private int slot() { return slots++; }
+        private int reg() { maxRegisters = Math.max(maxRegisters, registers + 1); return registers++; }
+        private int slot() { maxSlots = Math.max(maxSlots, slots + 1); return slots++; }
 
         private int constant(long v) { int r = reg(); emit(new Insn.Const(here, r, v)); return r; }
 
@@ -205,6 +207,7 @@ public final class Lowerer {
 
         private void stmt(Stmt s) {
             Loc saved = here;
+            int regMark = registers, slotMark = slots;
             here = loc(s.span());
             switch (s) {
                 case Stmt.Block b -> { for (Stmt x : b.stmts()) stmt(x); }
@@ -228,6 +231,7 @@ public final class Lowerer {
                 case Stmt.Empty e -> { }
             }
             here = saved;
+            if (!(s instanceof Stmt.Local)) { registers = regMark; slots = slotMark; }
         }
 
         private void closeTries(int depth) { for (int d = tryDepth; d > depth; d--) emit(new Insn.TryEnd(here)); }
@@ -236,11 +240,14 @@ public final class Lowerer {
             Sym.Local l = checked.locals.get(v);
             boolean str = l.type instanceof Type.Str;
             int home = str ? slot() : reg();
+            int regMark = registers, slotMark = slots;
             if (v.init() != null) {
                 if (str) emit(new Insn.StrMove(here, home, str(v.init())));
                 else emit(new Insn.Move(here, home, value(v.init())));
             } else if (str) emit(new Insn.StrConst(here, home, string("")));
             else emit(new Insn.Const(here, home, 0));
+            registers = regMark;
+            slots = slotMark;
             localHome.put(l, home);
         }
 

@@ -1,0 +1,74 @@
+package dev.vp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonParser;
+import dev.vp.compiler.catalog.TargetCatalog;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The vp command in-process: exit codes, outputs, and one real run on minios. */
+class CliTest {
+    record Result(int code, String out, String err) {}
+
+    static Result vp(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int code = Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test void checkExitCodes() {
+        assertEquals(0, vp("check", "-e", "VMM1Hz printf(\"%s\\n\", curprocname());").code());
+        Result bad = vp("check", "-e", "VMM1Hz printf(\"%d\\n\", nosuch);");
+        assertEquals(1, bad.code());
+        assertTrue(bad.out().contains("<command line>:1:23: error[E0300]: unknown name `nosuch`"), bad.out());
+        assertEquals(2, vp("check", "--bogus", "x.emt").code());
+        assertEquals(2, vp("check").code());
+        assertEquals(2, vp("frobnicate").code());
+        assertEquals(0, vp("--version").code());
+        Result json = vp("check", "--format", "json", "-e", "VMM1Hz x = ;");
+        assertEquals(1, json.code());
+        assertTrue(JsonParser.parseString(json.out()).isJsonObject() || JsonParser.parseString(json.out()).isJsonArray());
+    }
+
+    @Test void everyCommandHasHelp() {
+        for (String c : List.of("check", "build", "run", "probes")) {
+            Result r = vp(c, "--help");
+            assertEquals(0, r.code(), c);
+            assertTrue(r.out().startsWith("usage: vp " + c), c + ": " + r.out());
+        }
+    }
+
+    @Test void buildEmitsIrAndVp() {
+        Result ir = vp("build", "--emit", "ir", "-e", "VMM1Hz printf(\"tick\\n\");");
+        assertEquals(0, ir.code(), ir.err());
+        assertTrue(ir.out().contains("printf fmt"), ir.out());
+        Result vpText = vp("build", "--emit", "vp", "-e", "VMM1Hz printf(\"tick\\n\");");
+        assertTrue(vpText.out().contains("(vprobe VMM1Hz"), vpText.out());
+    }
+
+    @Test void probesJsonIsTheDefaultCatalog() {
+        Result r = vp("probes", "--json");
+        assertEquals(0, r.code());
+        assertEquals(JsonParser.parseString(TargetCatalog.defaultCatalog().toJson()), JsonParser.parseString(r.out()));
+    }
+
+    @Test void runsHelloOnMinios() {
+        boolean kvm = Files.exists(Path.of("/dev/kvm"));
+        if (!Boolean.getBoolean("vp.requireKvm")) assumeTrue(kvm, "no /dev/kvm");
+        Result r = vp("run", "--duration", "2500ms", "--vcpus", "1", "examples/hello.emt".replace("examples", Path.of("..", "examples").toString()));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("hello from vp: probing 1 vCPU(s)\n"), r.out());
+        assertTrue(r.out().contains("tick: "), r.out());
+        assertTrue(r.out().matches("(?s).*VMMLoad \\(\\.\\./examples/hello\\.emt:4\\) +1 +0\n.*"), r.out());
+        assertTrue(r.out().contains("drops: none"), r.out());
+    }
+}
