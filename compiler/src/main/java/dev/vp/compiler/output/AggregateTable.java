@@ -115,6 +115,24 @@ public final class AggregateTable {
     /** Counts updates that were dropped where the figures were kept (see {@link #put}). */
     public void addDropped(long updates) { dropped += updates; }
 
+    /**
+     * Merges an entry with the given figures under the keys, as a native table's entry arrives at the host;
+     * a new key in a full table is dropped and counted like {@link #add}. Pass fresh arrays.
+     */
+    public boolean addEntry(long[] ints, String[] strs, long count, long sum, long min, long max, long latest, long time) {
+        Key key = new Key(ints, strs);
+        Entry e = entries.get(key);
+        if (e == null) {
+            if (entries.size() >= capacity) { dropped++; return false; }
+            e = new Entry();
+            entries.put(key, e);
+        }
+        Entry other = new Entry();
+        other.count = count; other.sum = sum; other.min = min; other.max = max; other.latest = latest; other.time = time;
+        e.merge(other);
+        return true;
+    }
+
     /** Empties the table and its drop count. */
     public void clear() { entries.clear(); dropped = 0; }
 
