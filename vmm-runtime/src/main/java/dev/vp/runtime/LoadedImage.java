@@ -1,6 +1,8 @@
 // An image placed in the arena: where each context, ring and data block lives, its entries and its counters.
 package dev.vp.runtime;
 
+import dev.vp.compiler.output.AggregatePrinter;
+import dev.vp.compiler.output.AggregateTable;
 import dev.vp.compiler.output.FormatSpec;
 import dev.vp.runtime.arena.NativeArena;
 import dev.vp.x64.abi.Abi;
@@ -35,6 +37,9 @@ final class LoadedImage {
     final int[] lineOffsets;
     final FormatSpec[] formats;
     final long[] busy;
+    /** Per aggregate: the text of its latest logaggr (consumer thread), and how it prints with no entries. */
+    final String[] lastLogged;
+    final String[] printedEmpty;
 
     LoadedImage(ProbeImage image, GuestBinding binding, RuntimeConfig config, NativeArena arena, int stubBytes)
             throws ImageRefusedException {
@@ -95,6 +100,14 @@ final class LoadedImage {
         formats = new FormatSpec[d.formats().size()];
         for (int i = 0; i < formats.length; i++) formats[i] = (FormatSpec) FormatSpec.parse(image.formatText(i));
         busy = new long[contexts * BUSY_STRIDE];
+        lastLogged = new String[d.aggregates().size()];
+        printedEmpty = new String[lastLogged.length];
+        for (int i = 0; i < printedEmpty.length; i++) {
+            ProbeImage.Aggregate a = d.aggregates().get(i);
+            var empty = new java.util.ArrayList<AggregateTable>();
+            for (int c = 0; c < contexts; c++) empty.add(new AggregateTable(a.intKeys(), a.strKeys(), a.capacity()));
+            printedEmpty[i] = AggregatePrinter.print(a.name(), empty);
+        }
     }
 
     /** The context index of a vCPU or Runtime.HOST. */

@@ -168,6 +168,22 @@ final class OutputConsumer {
         } catch (IllegalArgumentException e) {
             return null;
         }
+        String text = AggregatePrinter.print(a.name(), tables);
+        l.lastLogged[id] = text;
+        return text;
+    }
+
+    /** Aggregate id as a logaggr would print it now: every context's live table of the current generation. */
+    String printLive(LoadedImage l, MemorySegment data, int id) {
+        ProbeImage.Aggregate a = l.image.data().aggregates().get(id);
+        long generation = data.get(ValueLayout.JAVA_LONG, l.sharedOffset + a.generationOffset());
+        var tables = new ArrayList<AggregateTable>(l.contexts);
+        for (int c = 0; c < l.contexts; c++) {
+            var table = new AggregateTable(a.intKeys(), a.strKeys(), a.capacity());
+            long t = l.blockOffset[c] + a.tableOffset();
+            if (data.get(ValueLayout.JAVA_LONG, t + Abi.AGGR_GENERATION) == generation) readLive(table, a, data, t);
+            tables.add(table);
+        }
         return AggregatePrinter.print(a.name(), tables);
     }
 

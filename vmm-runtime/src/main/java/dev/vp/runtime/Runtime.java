@@ -87,13 +87,8 @@ public final class Runtime implements AutoCloseable {
 
     /** Loads image bound to the guest, replacing the running image only if the new one is accepted. */
     public void load(ProbeImage image, GuestBinding binding) throws ImageRefusedException {
-        try {
-            ProbeImageValidator.validate(image);
-        } catch (ProbeImageException e) {
-            throw new ImageRefusedException("image refused: " + e.getMessage());
-        }
         synchronized (control) {
-            var next = new LoadedImage(image, binding, config, arena, TSC_STUB.length);
+            var next = place(image, binding);
             unloadLocked();
             arena.installText(linkedText(next));
             initialise(next);
@@ -101,6 +96,23 @@ public final class Runtime implements AutoCloseable {
             runPoint(next, "VMMLoad", "VMXLoad");
             current = next;
         }
+    }
+
+    /**
+     * Everything load checks (validation, budgets, native stack, arena fit) without loading: an image that passes
+     * is refused by load only if the arena's configuration changed, which it cannot.
+     */
+    public void check(ProbeImage image, GuestBinding binding) throws ImageRefusedException {
+        place(image, binding);
+    }
+
+    private LoadedImage place(ProbeImage image, GuestBinding binding) throws ImageRefusedException {
+        try {
+            ProbeImageValidator.validate(image);
+        } catch (ProbeImageException e) {
+            throw new ImageRefusedException("image refused: " + e.getMessage());
+        }
+        return new LoadedImage(image, binding, config, arena, TSC_STUB.length);
     }
 
     /** Unloads the running image (see load) and returns its final report; with nothing loaded, the last report or null. */
@@ -136,6 +148,28 @@ public final class Runtime implements AutoCloseable {
         BUSY.setVolatile(l.busy, flag, 1L);
         try {
             if (current != l) return NOT_LOADED;
+            return run(l, clause, c);
+        } finally {
+            BUSY.setRelease(l.busy, flag, 0L);
+        }
+    }
+
+    /**
+     * fire() with the firing's ARG0..ARG9 (80 bytes at argsAt) and exit fields (KVM reason, VMCS reason,
+     * qualification, interruption info: 32 bytes at exitAt) copied from fields into the context first, in one
+     * step with the firing so that a concurrent load cannot separate them.
+     */
+    public int fire(int clause, int vcpu, MemorySegment fields, long argsAt, long exitAt) {
+        LoadedImage l = current;
+        if (l == null) return NOT_LOADED;
+        int c = l.context(vcpu);
+        int flag = c * LoadedImage.BUSY_STRIDE;
+        BUSY.setVolatile(l.busy, flag, 1L);
+        try {
+            if (current != l) return NOT_LOADED;
+            long ctx = l.ctxOffset[c];
+            MemorySegment.copy(fields, argsAt, data, ctx + Abi.CTX_ARGS, 80);
+            MemorySegment.copy(fields, exitAt, data, ctx + Abi.CTX_EXIT_REASON, 32);
             return run(l, clause, c);
         } finally {
             BUSY.setRelease(l.busy, flag, 0L);
@@ -283,7 +317,11 @@ public final class Runtime implements AutoCloseable {
         long ringDrops = 0;
         for (int c = 0; c < l.contexts; c++) ringDrops += data.get(ValueLayout.JAVA_LONG, l.ringOffset[c] + Abi.RING_DROPPED);
         var aggregateDrops = new ArrayList<RuntimeReport.Drops>();
-        for (ProbeImage.Aggregate a : image.data().aggregates()) {
+        var pending = new ArrayList<String>();
+        for (int i = 0; i < image.data().aggregates().size(); i++) {
+            ProbeImage.Aggregate a = image.data().aggregates().get(i);
+            String printed = consumer.printLive(l, data, i);
+            if (l.lastLogged[i] == null ? !printed.equals(l.printedEmpty[i]) : !printed.equals(l.lastLogged[i])) pending.add(printed);
             long generation = data.get(ValueLayout.JAVA_LONG, l.sharedOffset + a.generationOffset());
             long dropped = 0;
             for (int c = 0; c < l.contexts; c++) {
@@ -298,7 +336,7 @@ public final class Runtime implements AutoCloseable {
         for (ProbeImage.Bag b : image.data().bags()) {
             bagDrops.add(new RuntimeReport.Drops(b.name(), data.get(ValueLayout.JAVA_LONG, l.sharedOffset + b.offset() + Abi.BAG_DROPPED)));
         }
-        return new RuntimeReport(clauses, ringDrops, consumer.malformed() - malformedAtLoad, aggregateDrops, bagDrops);
+        return new RuntimeReport(clauses, ringDrops, consumer.malformed() - malformedAtLoad, aggregateDrops, bagDrops, pending);
     }
 
     private static String cString(byte[] bytes, int from) {
@@ -395,8 +433,12 @@ public final class Runtime implements AutoCloseable {
         data.set(ValueLayout.JAVA_LONG, offset, value);
     }
 
-    /** Fires the clauses on a Load/Unload point: the VMM one on every vCPU, the VMX one on the host. */
+    /** Fires the clauses on a Load/Unload point: the VMM one on every vCPU, the VMX one on the host; no arguments or exit. */
     private void runPoint(LoadedImage l, String vmmPoint, String vmxPoint) {
+        for (int c = 0; c < l.contexts; c++) {
+            data.asSlice(l.ctxOffset[c] + Abi.CTX_ARGS, 80).fill((byte) 0);
+            data.asSlice(l.ctxOffset[c] + Abi.CTX_EXIT_REASON, 32).fill((byte) 0);
+        }
         for (int i = 0; i < l.image.probes().size(); i++) {
             String point = l.image.probes().get(i).point();
             if (point.equals(vmmPoint)) {

@@ -7,13 +7,16 @@ import java.util.List;
 /**
  * A snapshot of the counts. ringDrops are output records lost to full rings, malformedRecords records the
  * consumer could not decode (a bug in the producer: reported, never silent); aggregate and bag drops are named.
+ * pendingAggregates are the printed aggregates (as logaggr prints them) whose contents changed since their last
+ * logaggr, or that were never logged and hold something.
  */
 public record RuntimeReport(List<Clause> clauses, long ringDrops, long malformedRecords, List<Drops> aggregateDrops,
-                            List<Drops> bagDrops) {
+                            List<Drops> bagDrops, List<String> pendingAggregates) {
     public RuntimeReport {
         clauses = List.copyOf(clauses);
         aggregateDrops = List.copyOf(aggregateDrops);
         bagDrops = List.copyOf(bagDrops);
+        pendingAggregates = List.copyOf(pendingAggregates);
     }
 
     /**
@@ -49,6 +52,7 @@ public record RuntimeReport(List<Clause> clauses, long ringDrops, long malformed
         if (malformedRecords != 0) out.append("output: ").append(malformedRecords).append(" malformed records skipped\n");
         for (Drops d : aggregateDrops) if (d.count() != 0) out.append("aggregate ").append(d.name()).append(": ").append(d.count()).append(" updates dropped\n");
         for (Drops d : bagDrops) if (d.count() != 0) out.append("bag ").append(d.name()).append(": ").append(d.count()).append(" inserts dropped\n");
+        for (String a : pendingAggregates) out.append(a.endsWith("\n") ? a : a + "\n");
         return out.toString();
     }
 }
