@@ -51,6 +51,10 @@ public final class Main {
                 case "build" -> new BuildCommand(out, err).run(rest);
                 case "run" -> new RunCommand(out, err).run(rest);
                 case "probes" -> new ProbesCommand(out, err).run(rest);
+                case "disasm" -> new DisasmCommand(out, err).run(rest);
+                case "vmm" -> new VmmCommand(out, err).run(rest);
+                case "deploy" -> new DeployCommand(out, err).run(rest);
+                case "reset" -> new ResetCommand(out, err).run(rest);
                 default -> {
                     err.println("vp: unknown command `" + args.get(0) + "`; `vp --help` lists the commands");
                     yield USAGE;

@@ -251,6 +251,25 @@ public final class Runtime implements AutoCloseable {
         return l;
     }
 
+    // ---- globals (for status views: a value being written by a firing may be read half old, half new) ----
+
+    /** Integer global g of the loaded image on vcpu (or HOST; per-VM globals ignore vcpu). */
+    public long intGlobal(int g, int vcpu) {
+        LoadedImage l = loaded();
+        return data.get(ValueLayout.JAVA_LONG, globalAt(l, g, vcpu));
+    }
+
+    /** String global g of the loaded image on vcpu (or HOST; per-VM globals ignore vcpu). */
+    public String stringGlobal(int g, int vcpu) {
+        LoadedImage l = loaded();
+        return OutputConsumer.cString(data, globalAt(l, g, vcpu), l.image.budget().stringBytes());
+    }
+
+    private static long globalAt(LoadedImage l, int g, int vcpu) {
+        ProbeImage.Global def = l.image.data().globals().get(g);
+        return (def.perVcpu() ? l.blockOffset[l.context(vcpu)] : l.globalOffset) + def.offset();
+    }
+
     // ---- output and reports ----
 
     /** Delivers every record the rings hold now to the sinks; returns how many. */

@@ -224,6 +224,12 @@ public final class NativeEngine implements ProbeEngine {
         return new RunReport(clauses, drops, r.pendingAggregates());
     }
 
+    /** Integer global g of the loaded program on vcpu (or FiringContext.HOST). */
+    public long intGlobal(int g, int vcpu) { return runtime.intGlobal(g, vcpu); }
+
+    /** String global g of the loaded program on vcpu (or FiringContext.HOST). */
+    public String stringGlobal(int g, int vcpu) { return runtime.stringGlobal(g, vcpu); }
+
     /** Delivers the output the rings hold now (the drainer does this every few milliseconds). */
     public void drain() { runtime.drain(); }
 
