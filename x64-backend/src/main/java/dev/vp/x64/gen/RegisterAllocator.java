@@ -68,6 +68,8 @@ final class RegisterAllocator {
                 BitSet in = (BitSet) out.clone();
                 in.andNot(def[b]);
                 in.or(use[b]);
+                // a cancellation may leave the block before any of its writes: what a handler reads is live on entry
+                for (int handler : depths.handlersReachable(fn, b)) in.or(liveIn[handler]);
                 if (!in.equals(liveIn[b]) || !out.equals(liveOut[b])) {
                     liveIn[b] = in;
                     liveOut[b] = out;

@@ -98,8 +98,9 @@ class DisassemblerTest {
         assertEquals(List.of("(bad)", "(bad)"), texts(new byte[] {0x0F, 0x0B}));
         // mov rax, [rdi+disp8] cut off before its displacement, at every byte.
         assertEquals(List.of("(bad)", "(bad)", "(bad)"), texts(new byte[] {0x48, (byte) 0x8B, 0x47}));
-        // rip-relative addressing is never emitted, so it is refused rather than half-decoded.
-        assertEquals("(bad)", texts(new byte[] {0x48, (byte) 0x8B, 0x05, 0, 0, 0, 0}).getFirst());
+        // rip-relative addressing (lea of a label) decodes with its displacement; cut short it is bad.
+        assertEquals("mov rax, QWORD PTR [rip+0x10]", texts(new byte[] {0x48, (byte) 0x8B, 0x05, 0x10, 0, 0, 0}).getFirst());
+        assertEquals("(bad)", texts(new byte[] {0x48, (byte) 0x8D, 0x05, 0x10}).getFirst());
     }
 
     private static List<String> texts(byte[] code) {

@@ -56,7 +56,7 @@ public final class NativeRunner implements AutoCloseable {
     private final long textBase, textSize;
     private final MemorySegment[] ctx, regs, sregs, data, rings;
     private final MemorySegment global, shared, rodata;
-    private final MemorySegment[] entries;
+    private final MemorySegment[] entries, ctxArgument;
     private final FormatSpec[] formats;
 
     public NativeRunner(IrProgram program, NativeProgram code, int vcpus, MemorySegment ram, long ringCapacity, OutputSink sink) {
@@ -112,6 +112,8 @@ public final class NativeRunner implements AutoCloseable {
             x.set(LONG, CTX_SHARED, shared.address());
             x.set(LONG, CTX_TIME_TSC, -1L);
         }
+        ctxArgument = new MemorySegment[contexts];
+        for (int c = 0; c < contexts; c++) ctxArgument[c] = MemorySegment.ofAddress(ctx[c].address()); // no scope check per call
         entries = new MemorySegment[program.probes().size()];
         for (int p = 0; p < entries.length; p++) entries[p] = MemorySegment.ofAddress(textBase + code.probes().get(p).entryOffset());
         formats = new FormatSpec[program.formats().size()];
@@ -177,9 +179,10 @@ public final class NativeRunner implements AutoCloseable {
 
     /** The bare call, no allocation: the outcome stays in the context block. */
     public long fireRaw(int probe, int vcpu) {
-        MemorySegment x = ctx[context(vcpu)];
+        int c = context(vcpu);
+        MemorySegment x = ctx[c];
         try {
-            ENTRY.invokeExact(entries[probe], MemorySegment.ofAddress(x.address()));
+            ENTRY.invokeExact(entries[probe], ctxArgument[c]);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
