@@ -1,25 +1,45 @@
+// `vp build`: compiles a script to a .vpo image, or prints its IR, VP, annotated assembly or sizes.
 package dev.vp.cli;
 
 import dev.vp.compiler.Compilation;
 import dev.vp.compiler.diag.Diagnostic;
 import dev.vp.compiler.diag.Diagnostics;
 import dev.vp.compiler.diag.render.DiagnosticRenderer;
+import dev.vp.compiler.ir.IrProgram;
+import dev.vp.compiler.ir.Loc;
 import dev.vp.compiler.ir.text.IrPrinter;
 import dev.vp.compiler.parse.vp.VpPrinter;
+import dev.vp.compiler.source.SourceFile;
+import dev.vp.x64.NativeProgram;
+import dev.vp.x64.gen.NativeCompiler;
+import dev.vp.x64.image.ImageBuilder;
+import dev.vp.x64.image.ProbeImage;
+import dev.vp.x64.image.ProbeImageException;
+import dev.vp.x64.image.ProbeImageValidator;
+import dev.vp.x64.image.ProbeImageWriter;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
-/** `vp build`: compiles one script and prints one of its forms (IR, VP). */
+/** `vp build`: compiles one script to a probe image (-o), or prints one of its forms (IR, VP, annotated assembly) or its sizes. */
 final class BuildCommand {
     static final String HELP = """
-            usage: vp build [options] --emit ir|vp FILE
+            usage: vp build [options] [-o FILE.vpo] [--emit ir|vp|asm] [--stats] FILE
 
-            Compiles one script. --emit ir prints the intermediate representation, --emit vp the script in the
-            VP language. Diagnostics go to standard error; exit status 1 when the script has errors.
+            Compiles one script. -o writes the probe image (.vpo) that `vp run`, `vp deploy` and `vp disasm`
+            take. --emit ir prints the intermediate representation, --emit vp the script in the VP language,
+            --emit asm the native code with each source line followed by its instructions. --stats prints the
+            exact code bytes of each probe and of the helper library, the data bytes and the stack figures.
+            Diagnostics go to standard error; exit status 1 when the script has errors.
 
             """ + ScriptOptions.HELP + """
-              --emit FORM       ir or vp
+              -o FILE           write the probe image to FILE
+              --emit FORM       ir, vp or asm
+              --stats           print code, data and stack sizes
             """;
 
     private final PrintStream out, err;
@@ -27,11 +47,12 @@ final class BuildCommand {
     BuildCommand(PrintStream out, PrintStream err) { this.out = out; this.err = err; }
 
     int run(List<String> argv) throws Args.UsageException {
-        Args args = Args.parse(argv, ScriptOptions.valued(Set.of("--emit")), Set.of("--help"));
+        Args args = Args.parse(argv, ScriptOptions.valued(Set.of("--emit", "-o")), Set.of("--help", "--stats"));
         if (args.has("--help")) { out.print(HELP); return Main.OK; }
-        String emit = args.one("--emit");
-        if (emit == null) throw new Args.UsageException("say what to build with --emit ir or --emit vp");
-        if (!Set.of("ir", "vp").contains(emit)) throw new Args.UsageException("--emit takes ir or vp, not " + emit);
+        String emit = args.one("--emit"), output = args.one("-o");
+        boolean stats = args.has("--stats");
+        if (emit == null && output == null && !stats) throw new Args.UsageException("say what to build: -o FILE.vpo, --emit ir|vp|asm or --stats");
+        if (emit != null && !Set.of("ir", "vp", "asm").contains(emit)) throw new Args.UsageException("--emit takes ir, vp or asm, not " + emit);
         List<ScriptOptions.Input> inputs = ScriptOptions.inputs(args);
         if (inputs.size() != 1) throw new Args.UsageException("build takes one script");
         Diagnostics shown = new Diagnostics();
@@ -39,7 +60,68 @@ final class BuildCommand {
         if (c != null) for (Diagnostic d : c.diagnostics()) shown.add(d);
         if (!shown.all().isEmpty()) err.print(DiagnosticRenderer.render(shown));
         if (c == null || c.hasErrors()) return Main.SCRIPT_ERRORS;
-        out.print(emit.equals("ir") ? IrPrinter.print(c.ir()) : VpPrinter.print(c.script()));
+        if ("ir".equals(emit)) out.print(IrPrinter.print(c.ir()));
+        if ("vp".equals(emit)) out.print(VpPrinter.print(c.script()));
+        if (!"asm".equals(emit) && output == null && !stats) return Main.OK;
+
+        NativeProgram code;
+        ProbeImage image;
+        try {
+            code = NativeCompiler.compile(c.ir());
+            image = ImageBuilder.build(c.ir(), code);
+            ProbeImageValidator.validate(image);
+        } catch (IllegalArgumentException | ProbeImageException e) {
+            err.println("vp build: internal error: the native code generator failed on this script: " + e.getMessage());
+            return Main.RUNTIME;
+        }
+        if ("asm".equals(emit)) out.print(code.listing(sourceLines(c.files())));
+        if (stats) out.print(stats(c.ir(), code, image));
+        if (output != null) {
+            try {
+                Files.write(Path.of(output), ProbeImageWriter.write(image));
+            } catch (IOException e) {
+                err.println("vp build: cannot write " + output + ": " + e.getMessage());
+                return Main.RUNTIME;
+            }
+        }
         return Main.OK;
+    }
+
+    /** The text of a location's line in the compiled files, or null (a generated location). */
+    static Function<Loc, String> sourceLines(List<SourceFile> files) {
+        return loc -> {
+            for (SourceFile f : files) {
+                if (f.path().equals(loc.file()) && loc.line() >= 1 && loc.line() <= f.lineCount()) return f.lineText(loc.line());
+            }
+            return null;
+        };
+    }
+
+    static String stats(IrProgram program, NativeProgram code, ProbeImage image) {
+        var sb = new StringBuilder();
+        sb.append(String.format("code: %,d bytes (helper library %,d, generated %,d)%n", image.text().length, code.helperBytes(),
+                image.text().length - code.helperBytes()));
+        for (NativeProgram.ProbeCode p : code.probes()) {
+            IrProgram.Probe def = program.probes().get(p.index());
+            int function = code.functions().get(def.function()).size();
+            sb.append(String.format("  probe %-28s %,7d bytes (entry %d + clause %d)  %s%n", def.spec(), p.codeBytes(), p.codeBytes() - function,
+                    function, def.loc()));
+        }
+        var clauseFunctions = program.probes().stream().map(IrProgram.Probe::function).collect(java.util.stream.Collectors.toSet());
+        for (int f = 0; f < code.functions().size(); f++) {
+            if (clauseFunctions.contains(f)) continue;
+            NativeProgram.FunctionCode fn = code.functions().get(f);
+            sb.append(String.format("  function %-25s %,7d bytes%n", fn.name(), fn.size()));
+        }
+        ProbeImage.Data d = image.data();
+        sb.append(String.format("data: %,d bytes (per-vCPU block %,d, global block %,d, shared block %,d, rodata %,d)%n",
+                image.budget().dataBytes(), d.vcpuBlockBytes(), d.globalBlockBytes(), d.sharedBlockBytes(), image.rodata().length));
+        sb.append(String.format("stack: budget %,d bytes per firing; loop fuel %,d; strings %d bytes%n", image.budget().stackBytes(),
+                image.budget().loopFuel(), image.budget().stringBytes()));
+        for (int i = 0; i < image.probes().size(); i++) {
+            sb.append(String.format("  probe %-28s budget need %,d bytes, native stack at most %,d bytes%n", image.probes().get(i).spec(),
+                    code.probes().get(i).stackNeed(), image.probes().get(i).stackNeed()));
+        }
+        return sb.toString();
     }
 }

@@ -53,6 +53,10 @@ public final class Main {
                 case "probes" -> new ProbesCommand(out, err).run(rest);
                 case "fmt" -> new FmtCommand(out, err).run(rest);
                 case "lsp" -> dev.vp.lsp.LspMain.command(rest, System.in, out, err);
+                case "disasm" -> new DisasmCommand(out, err).run(rest);
+                case "vmm" -> new VmmCommand(out, err).run(rest);
+                case "deploy" -> new DeployCommand(out, err).run(rest);
+                case "reset" -> new ResetCommand(out, err).run(rest);
                 default -> {
                     err.println("vp: unknown command `" + args.get(0) + "`; `vp --help` lists the commands");
                     yield USAGE;

@@ -4,10 +4,15 @@ import dev.vp.compiler.Compilation;
 import dev.vp.compiler.diag.Diagnostic;
 import dev.vp.compiler.diag.Diagnostics;
 import dev.vp.compiler.diag.render.DiagnosticRenderer;
+import dev.vp.compiler.ir.IrProgram;
+import dev.vp.compiler.output.OutputSink;
 import dev.vp.runtime.engine.InterpreterEngine;
 import dev.vp.runtime.engine.LoadException;
+import dev.vp.runtime.engine.NativeEngine;
+import dev.vp.runtime.engine.ProbeEngine;
 import dev.vp.runtime.engine.RunReport;
 import dev.vp.vmm.Monitor;
+import dev.vp.x64.image.ProbeImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -18,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * `vp run`: compiles a script, boots the built-in minios guest in an embedded monitor, loads the script, streams
@@ -25,18 +31,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class RunCommand {
     static final String HELP = """
-            usage: vp run [options] SCRIPT   or   vp run [options] -e 'SCRIPT'
+            usage: vp run [options] SCRIPT   or   vp run [options] -e 'SCRIPT'   or   vp run [options] IMAGE.vpo
 
-            Runs a probe script on the built-in minios guest in an embedded KVM monitor until --duration has
-            passed or Ctrl-C, then unloads it and prints firings and cancellations per clause, drops, and the
-            aggregates updated since their last logaggr. Exit status: 0 ran, 1 script errors, 2 usage,
-            3 the monitor could not run (e.g. no /dev/kvm).
+            Runs a probe script (or an image built with `vp build -o`) on the built-in minios guest in an
+            embedded KVM monitor until --duration has passed or Ctrl-C, then unloads it and prints firings and
+            cancellations per clause, drops, and the aggregates updated since their last logaggr. Scripts run
+            as native code; --engine interp runs them on the reference interpreter instead. Exit status: 0 ran,
+            1 script errors, 2 usage, 3 the monitor could not run or refused the script (e.g. no /dev/kvm).
 
             """ + ScriptOptions.HELP + """
               --duration D      stop after D (e.g. 10s, 500ms, 2m); default: until Ctrl-C
               --vcpus N         guest vCPUs, 1 to 4 (default 2)
               -o FILE           also write probe output to FILE (like VProbes' vprobe.out)
               --console         show the guest's serial console on standard error
+              --engine E        native (default) or interp
             """;
 
     private final PrintStream out, err;
@@ -44,23 +52,41 @@ final class RunCommand {
     RunCommand(PrintStream out, PrintStream err) { this.out = out; this.err = err; }
 
     int run(List<String> argv) throws Args.UsageException {
-        Args args = Args.parse(argv, ScriptOptions.valued(Set.of("--duration", "--vcpus", "-o")), Set.of("--help", "--console"));
+        Args args = Args.parse(argv, ScriptOptions.valued(Set.of("--duration", "--vcpus", "-o", "--engine")), Set.of("--help", "--console"));
         if (args.has("--help")) { out.print(HELP); return Main.OK; }
         Duration duration = args.one("--duration") == null ? null : duration(args.one("--duration"));
         int vcpus = args.one("--vcpus") == null ? 2 : integer(args.one("--vcpus"), "--vcpus");
         if (vcpus < 1 || vcpus > 4) throw new Args.UsageException("--vcpus takes 1 to 4, not " + vcpus);
+        String engineName = args.one("--engine") == null ? "native" : args.one("--engine");
+        if (!Set.of("native", "interp").contains(engineName)) throw new Args.UsageException("--engine takes native or interp, not " + engineName);
+        boolean interp = engineName.equals("interp");
         List<ScriptOptions.Input> inputs = ScriptOptions.inputs(args);
         if (inputs.size() != 1) throw new Args.UsageException("run takes one script");
 
-        Diagnostics shown = new Diagnostics();
-        Compilation c = ScriptOptions.compile(inputs.get(0), args, shown);
-        if (c != null) for (Diagnostic d : c.diagnostics()) shown.add(d);
-        if (!shown.all().isEmpty()) err.print(DiagnosticRenderer.render(shown));
-        if (c == null || c.hasErrors()) return Main.SCRIPT_ERRORS;
+        ScriptOptions.Input input = inputs.get(0);
+        ProbeImage image = null;
+        IrProgram program = null;
+        if (Images.isImage(input)) {
+            if (interp) throw new Args.UsageException("a built image runs only on the native engine; run the script itself with --engine interp");
+            try {
+                image = Images.read(input.path());
+            } catch (IOException e) {
+                err.println("vp run: " + e.getMessage());
+                return Main.SCRIPT_ERRORS;
+            }
+        } else {
+            Diagnostics shown = new Diagnostics();
+            Compilation c = ScriptOptions.compile(input, args, shown);
+            if (c != null) for (Diagnostic d : c.diagnostics()) shown.add(d);
+            if (!shown.all().isEmpty()) err.print(DiagnosticRenderer.render(shown));
+            if (c == null || c.hasErrors()) return Main.SCRIPT_ERRORS;
+            program = c.ir();
+        }
 
         boolean console = args.has("--console");
         Writer file = null;
-        try (Monitor monitor = Monitor.start(sink -> new InterpreterEngine(vcpus, sink), vcpus, line -> { if (console) err.println(line); })) {
+        Function<OutputSink, ProbeEngine> engines = interp ? sink -> new InterpreterEngine(vcpus, sink) : sink -> new NativeEngine(vcpus, sink);
+        try (Monitor monitor = Monitor.start(engines, vcpus, line -> { if (console) err.println(line); })) {
             if (args.one("-o") != null) file = Files.newBufferedWriter(Path.of(args.one("-o")));
             Writer f = file;
             monitor.onOutput(text -> {
@@ -77,8 +103,9 @@ final class RunCommand {
             });
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                monitor.load(c.ir(), inputs.get(0).name());
-                err.println("vp: running " + inputs.get(0).name() + " on minios (" + vcpus + " vCPUs)"
+                if (image != null) monitor.load(((NativeEngine) monitor.engine()).prepare(image), input.name());
+                else monitor.load(program, input.name());
+                err.println("vp: running " + input.name() + " on minios (" + vcpus + " vCPUs, " + engineName + " engine)"
                         + (duration == null ? "; Ctrl-C to stop" : " for " + args.one("--duration")));
                 if (duration == null) stop.await(); else stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
                 RunReport report = monitor.unload();

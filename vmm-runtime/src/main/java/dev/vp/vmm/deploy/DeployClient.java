@@ -50,11 +50,15 @@ public final class DeployClient {
     }
 
     /** Streams output lines to the listener until the harness closes the stream or the thread is interrupted. */
-    public void streamOutput(Consumer<String> listener) throws IOException {
+    public void streamOutput(Consumer<String> listener) throws IOException { streamOutput(() -> { }, listener); }
+
+    /** As {@link #streamOutput(Consumer)}; opened runs once the harness has accepted the stream, before any output. */
+    public void streamOutput(Runnable opened, Consumer<String> listener) throws IOException {
         try (Socket s = connect(); var in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
              var out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()))) {
             DeployProtocol.write(out, header("output"), null);
             answer(DeployProtocol.read(in, DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES));
+            opened.run();
             for (DeployProtocol.Frame f; (f = DeployProtocol.read(in, DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES)) != null; ) {
                 String text = DeployProtocol.string(f.header(), "text");
                 if (text != null) listener.accept(text);

@@ -21,6 +21,9 @@ package dev.vp.x64.abi;
 public final class Abi {
     private Abi() {}
 
+    /** Written into every probe image; the runtime refuses an image built for another version of this contract. */
+    public static final int VERSION = 1;
+
     // ---- Context block (one per vCPU, one for the host) ----
     /** Host pointer to the vCPU's struct kvm_regs (KVM_CAP_SYNC_REGS area); a zeroed area for the host context. */
     public static final int CTX_REGS = 0x000;

@@ -1,0 +1,37 @@
+// Reading and writing probe images (.vpo files) for the commands that take or produce them.
+package dev.vp.cli;
+
+import dev.vp.x64.image.ProbeImage;
+import dev.vp.x64.image.ProbeImageException;
+import dev.vp.x64.image.ProbeImageReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+final class Images {
+    private Images() {}
+
+    /** A file argument is an image when it ends in .vpo; everything else is a script. */
+    static boolean isImage(ScriptOptions.Input input) {
+        return input.path() != null && input.path().toString().endsWith(".vpo");
+    }
+
+    static byte[] bytes(Path file) throws IOException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": no such file");
+        }
+    }
+
+    /** Reads and checks an image; a malformed one is an IOException with the reader's reason. */
+    static ProbeImage read(Path file) throws IOException {
+        byte[] bytes = bytes(file);
+        try {
+            return ProbeImageReader.read(bytes);
+        } catch (ProbeImageException e) {
+            throw new IOException(file + " is not a usable probe image: " + e.getMessage());
+        }
+    }
+}

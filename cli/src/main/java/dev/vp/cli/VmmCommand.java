@@ -1,0 +1,106 @@
+// `vp vmm`: a long-running monitor (minios on the native engine) with a deploy server, until Ctrl-C.
+package dev.vp.cli;
+
+import dev.vp.runtime.engine.NativeEngine;
+import dev.vp.runtime.engine.RunReport;
+import dev.vp.vmm.Monitor;
+import dev.vp.vmm.deploy.DeployClient;
+import dev.vp.vmm.deploy.DeployProtocol;
+import dev.vp.vmm.deploy.DeployServer;
+import dev.vp.vmm.deploy.MonitorDeployTarget;
+import dev.vp.vmm.deploy.TokenFile;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+final class VmmCommand {
+    static final String HELP = """
+            usage: vp vmm [--vcpus N] [--listen HOST:PORT] [--allow-remote] [--token-file FILE] [--console]
+
+            Boots the built-in minios guest in a monitor that keeps running, with a deploy server: `vp deploy`
+            loads scripts into it, `vp reset` unloads them, `vp probes --vmm` lists its probe points. Every
+            request must carry the token this command writes to the token file (readable only by you). Runs
+            until Ctrl-C, then unloads the running script (its Unload probes fire) and prints its summary.
+
+            options:
+              --vcpus N         guest vCPUs, 1 to 4 (default 2)
+              --listen A        where the deploy server listens (default 127.0.0.1:%d; port 0 picks a free one)
+              --allow-remote    allow --listen on an address that is not loopback
+              --token-file F    where to write the token (default %s)
+              --console         show the guest's serial console on standard error
+              --help            this text
+            """.formatted(DeployProtocol.DEFAULT_PORT, TokenFile.defaultPath());
+
+    private final PrintStream out, err;
+    /** Completed with the deploy server's port once it listens (for tests that start the command in-process). */
+    final CompletableFuture<Integer> listening = new CompletableFuture<>();
+
+    VmmCommand(PrintStream out, PrintStream err) { this.out = out; this.err = err; }
+
+    int run(List<String> argv) throws Args.UsageException {
+        CountDownLatch stop = new CountDownLatch(1), finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try { finished.await(10, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return run(argv, stop);
+        } finally {
+            finished.countDown();
+            try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException ignored) { }
+        }
+    }
+
+    /** Serves until stop counts down. */
+    int run(List<String> argv, CountDownLatch stop) throws Args.UsageException {
+        Args args = Args.parse(argv, Set.of("--vcpus", "--listen", "--token-file"), Set.of("--help", "--allow-remote", "--console"));
+        if (args.has("--help")) { out.print(HELP); return Main.OK; }
+        if (!args.positional.isEmpty()) throw new Args.UsageException("unexpected argument " + args.positional.get(0));
+        int vcpus = args.one("--vcpus") == null ? 2 : RunCommand.integer(args.one("--vcpus"), "--vcpus");
+        if (vcpus < 1 || vcpus > 4) throw new Args.UsageException("--vcpus takes 1 to 4, not " + vcpus);
+        InetSocketAddress listen;
+        try {
+            listen = DeployClient.parseAddress(args.one("--listen") == null ? "127.0.0.1:" + DeployProtocol.DEFAULT_PORT : args.one("--listen"));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
+        Path tokenFile = args.one("--token-file") == null ? TokenFile.defaultPath() : Path.of(args.one("--token-file"));
+        boolean console = args.has("--console");
+        try (Monitor monitor = Monitor.start(sink -> new NativeEngine(vcpus, sink), vcpus, line -> { if (console) err.println(line); })) {
+            String token = TokenFile.create(tokenFile);
+            try (DeployServer server = new DeployServer(listen, args.has("--allow-remote"), new MonitorDeployTarget(monitor), token,
+                    DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES)) {
+                out.println("vp vmm: minios running with " + vcpus + " vCPUs; deploy server on " + listen.getHostString() + ":" + server.port());
+                out.println("vp vmm: token in " + tokenFile + "; Ctrl-C to stop");
+                out.flush();
+                listening.complete(server.port());
+                stop.await();
+            } finally {
+                Files.deleteIfExists(tokenFile);
+            }
+            RunReport report = monitor.unload();
+            if (report != null) {
+                out.println("vp vmm: unloaded the running script");
+                out.print(report.text());
+            }
+            out.println("vp vmm: stopped");
+            return Main.OK;
+        } catch (IOException | RuntimeException e) {
+            listening.completeExceptionally(e);
+            err.println("vp vmm: " + e.getMessage()
+                    + (Files.exists(Path.of("/dev/kvm")) ? "" : " (there is no /dev/kvm on this machine)"));
+            return Main.RUNTIME;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Main.RUNTIME;
+        }
+    }
+}

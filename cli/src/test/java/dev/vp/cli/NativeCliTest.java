@@ -1,0 +1,138 @@
+// The native commands in-process: build -o/--stats/--emit asm, disasm, run of an image, and vmm + deploy + reset.
+package dev.vp.cli;
+
+import static dev.vp.cli.CliTest.vp;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NativeCliTest {
+    static final String HELLO = Path.of("..", "examples", "hello.emt").toString();
+    @TempDir Path dir;
+
+    static void needKvm() {
+        if (!Boolean.getBoolean("vp.requireKvm")) assumeTrue(Files.exists(Path.of("/dev/kvm")), "no /dev/kvm");
+    }
+
+    @Test void newCommandsHaveHelp() {
+        for (String c : List.of("disasm", "vmm", "deploy", "reset")) {
+            CliTest.Result r = vp(c, "--help");
+            assertEquals(0, r.code(), c);
+            assertTrue(r.out().startsWith("usage: vp " + c), c + ": " + r.out());
+        }
+    }
+
+    @Test void buildWritesAnImageThatDisasmReads() throws Exception {
+        Path image = dir.resolve("hello.vpo");
+        CliTest.Result stats = vp("build", "--stats", "-o", image.toString(), HELLO);
+        assertEquals(0, stats.code(), stats.err());
+        assertTrue(stats.out().matches("(?s)code: [0-9,]+ bytes \\(helper library [0-9,]+, generated [0-9,]+\\)\n.*"), stats.out());
+        assertTrue(stats.out().contains("probe HV_Exit") && stats.out().contains("(entry "), stats.out());
+        assertTrue(stats.out().contains("data: ") && stats.out().contains("stack: budget 4,096 bytes"), stats.out());
+        CliTest.Result asm = vp("build", "--emit", "asm", HELLO);
+        assertTrue(asm.out().contains("hello.emt:8: HV_Exit exits++;\n"), asm.out());
+        CliTest.Result dis = vp("disasm", image.toString());
+        assertEquals(0, dis.code(), dis.err());
+        assertTrue(dis.out().contains("probe image, ABI version 1, x86-64"), dis.out());
+        assertTrue(dis.out().contains("; probe 1 HV_Exit entry\n"), dis.out());
+        assertTrue(dis.out().contains("hello.emt:8: HV_Exit exits++;"), dis.out());
+
+        byte[] bytes = Files.readAllBytes(image);
+        bytes[bytes.length - 3] ^= 0x40;
+        Path corrupt = dir.resolve("corrupt.vpo");
+        Files.write(corrupt, bytes);
+        CliTest.Result refused = vp("disasm", corrupt.toString());
+        assertEquals(1, refused.code());
+        assertTrue(refused.err().contains("body hash (SHA-256) does not match"), refused.err());
+    }
+
+    @Test void runsABuiltImageAndTheInterpreterOnRequest() {
+        needKvm();
+        Path image = dir.resolve("hello.vpo");
+        assertEquals(0, vp("build", "-o", image.toString(), HELLO).code());
+        CliTest.Result r = vp("run", "--duration", "1500ms", "--vcpus", "1", image.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("hello from vp: probing 1 vCPU(s)\n"), r.out());
+        assertTrue(r.err().contains("native engine"), r.err());
+        CliTest.Result interp = vp("run", "--engine", "interp", "--duration", "1500ms", "--vcpus", "1", HELLO);
+        assertEquals(0, interp.code(), interp.err());
+        assertTrue(interp.out().startsWith("hello from vp: probing 1 vCPU(s)\n"), interp.out());
+        assertEquals(2, vp("run", "--engine", "interp", image.toString()).code());
+    }
+
+    @Test void vmmDeployResetAndRefusals() throws Exception {
+        needKvm();
+        Path token = dir.resolve("vp").resolve("vmm.token");
+        var vmmOut = new ByteArrayOutputStream();
+        var vmm = new VmmCommand(new PrintStream(vmmOut, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true));
+        CountDownLatch stop = new CountDownLatch(1);
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                code.set(vmm.run(List.of("--vcpus", "1", "--listen", "127.0.0.1:0", "--token-file", token.toString()), stop));
+            } catch (Args.UsageException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            int port = vmm.listening.get(30, TimeUnit.SECONDS);
+            String at = "127.0.0.1:" + port;
+            assertTrue(vmmOut.toString(StandardCharsets.UTF_8).contains("token in " + token), vmmOut.toString(StandardCharsets.UTF_8));
+
+            CliTest.Result deploy = vp("deploy", "--vmm", at, "--token-file", token.toString(), "--duration", "2500ms", HELLO);
+            assertEquals(0, deploy.code(), deploy.err());
+            assertTrue(deploy.out().startsWith("hello from vp: probing 1 vCPU(s)\n"), deploy.out());
+            assertTrue(deploy.out().contains("tick: "), deploy.out());
+
+            CliTest.Result probes = vp("probes", "--vmm", at, "--token-file", token.toString());
+            assertEquals(0, probes.code(), probes.err());
+            assertTrue(probes.out().contains("HV_Exit"), probes.out());
+
+            Path wrong = dir.resolve("wrong.token");
+            Files.writeString(wrong, "0123456789abcdef\n");
+            CliTest.Result refused = vp("reset", "--vmm", at, "--token-file", wrong.toString());
+            assertEquals(3, refused.code());
+            assertTrue(refused.err().contains("wrong token"), refused.err());
+
+            Path image = dir.resolve("hello.vpo");
+            assertEquals(0, vp("build", "-o", image.toString(), HELLO).code());
+            byte[] bytes = Files.readAllBytes(image);
+            bytes[bytes.length / 2] ^= 1;
+            Path corrupt = dir.resolve("corrupt.vpo");
+            Files.write(corrupt, bytes);
+            CliTest.Result bad = vp("deploy", "--vmm", at, "--token-file", token.toString(), "--duration", "100ms", corrupt.toString());
+            assertEquals(3, bad.code());
+            assertTrue(bad.err().contains("image refused: body hash (SHA-256) does not match"), bad.err());
+
+            // The harness kept running, with the script deployed before still loaded.
+            CliTest.Result reset = vp("reset", "--vmm", at, "--token-file", token.toString());
+            assertEquals(0, reset.code(), reset.err());
+            assertTrue(reset.out().matches("(?s).*HV_Exit \\(.*hello\\.emt:8\\) +[1-9][0-9]* +0\n.*"), reset.out());
+            CliTest.Result again = vp("reset", "--vmm", at, "--token-file", token.toString());
+            assertEquals("nothing was loaded\n", again.out());
+
+            CliTest.Result fromImage = vp("deploy", "--vmm", at, "--token-file", token.toString(), "--duration", "1500ms", image.toString());
+            assertEquals(0, fromImage.code(), fromImage.err());
+            assertTrue(fromImage.out().startsWith("hello from vp"), fromImage.out());
+        } finally {
+            stop.countDown();
+            t.join(30_000);
+        }
+        assertEquals(0, code.get(), vmmOut.toString(StandardCharsets.UTF_8));
+        String out = vmmOut.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("vp vmm: unloaded the running script") && out.endsWith("vp vmm: stopped\n"), out);
+        assertTrue(Files.notExists(token), "the token file is removed at exit");
+    }
+}
