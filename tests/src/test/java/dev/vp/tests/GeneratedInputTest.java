@@ -162,9 +162,9 @@ class GeneratedInputTest {
         }
     }
 
-    /** The kind of failure without the parts that vary by input (numbers, names in quotes). */
+    /** The kind of failure without the parts that vary by input (numbers, quoted code, the IR function's name). */
     private static String signature(String message) {
-        String s = message.replaceAll("`[^`]*`", "`_`").replaceAll("\\d+", "N");
+        String s = message.replaceAll("`[^`]*`", "`_`").replaceAll("@[\\w.$]+", "@_").replaceAll("\\d+", "N");
         return s.length() > 200 ? s.substring(0, 200) : s;
     }
 
