@@ -7,7 +7,7 @@ package dev.vp.x64.abi;
  *
  * <p>Entry: {@code void probe(VpCtx *ctx)}, System V, at a probe's entry offset in the text
  * (NativeProgram.probes). The entry code itself sets CTX_PROBE, CTX_FUEL, CTX_STACK_USED, CTX_ENTRY_RSP, the
- * try triple, CTX_OUTCOME and the exception fields; the runtime sets everything else before the call and reads
+ * try triple, CTX_OUTCOME, the exception fields, CTX_STAMP and CTX_TLB; the runtime sets everything else before the call and reads
  * CTX_OUTCOME (and, when cancelled, CTX_CANCEL_PC and CTX_EXC_DESC) after it. Generated code keeps ctx in RBX,
  * the per-vCPU data base in R12 and the global data base in R13 (all callee-saved). All fields are 8 bytes,
  * little endian, unless said otherwise.
@@ -93,6 +93,18 @@ public final class Abi {
     public static final int CTX_THREADID = 0x170;
     /** Eight bytes the helpers use within one call (a page-crossing guest read gathers its bytes here). */
     public static final int CTX_SCRATCH = 0x178;
+    /**
+     * The firing's timestamp for printf and logaggr records and aggregate latest times: the entry copies CTX_TSC
+     * into it, and when that is 0 the first record or update of the firing reads the counter once (as DTrace
+     * caches its timestamp per firing). The TSC built-in itself always reads CTX_TSC or the live counter.
+     */
+    public static final int CTX_STAMP = 0x180;
+    /**
+     * The guest translation cache, valid within one firing only (the entry empties it): CTX_TLB_ENTRIES entries
+     * of {u64 linear page, u64 host address of that page}, direct-mapped by linear page number; a tag that is not
+     * page-aligned (1) is empty. Only pages wholly inside guest RAM are cached.
+     */
+    public static final int CTX_TLB = 0x188, CTX_TLB_ENTRIES = 4, TLB_ENTRY = 16;
     /**
      * The latest cancellation's description (excdesc(), and the cancellation report when no handler caught it),
      * written natively on every cancellation, NUL-terminated, at most 255 bytes; empty at the start of a firing.

@@ -36,7 +36,11 @@ public final class HelperLibrary {
     public static final Set<Reg> LIGHT = EnumSet.of(RAX, RCX, RDX, RSI, RDI);
     public static final Set<Reg> HEAVY = EnumSet.of(RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11);
 
-    private static final long HASH_SEED = 0x9E37_79B9_7F4A_7C15L, HASH_MULTIPLIER = 0x100_0000_01B3L;
+    /**
+     * The slot is the high bits of hash * capacity, so the multiplier must move the high bits: the golden-ratio
+     * constant (Fibonacci hashing) spreads consecutive keys over the table, where FNV's prime piled them up.
+     */
+    private static final long HASH_SEED = 0x2545_F491_4F6C_DD1DL, HASH_MULTIPLIER = 0x9E37_79B9_7F4A_7C15L;
 
     // Entry points for generated code (see each emitter for its registers).
     public final Label textStart, setup, entryReturn, exit, cancelDivision, cancelFuel, cancelStack, cancel;
@@ -47,7 +51,7 @@ public final class HelperLibrary {
 
     // Internal routines.
     private final Label translate, readPointer, fault, unwind, putMem, putRep, putCString, toDigits, putHex, putDecimal,
-            ringReserve, lazyClear, strlen;
+            ringReserve, lazyClear, strlen, stamp;
 
     private final Assembler a;
     private final int maxString;
@@ -72,7 +76,7 @@ public final class HelperLibrary {
         translate = a.newLabel(); readPointer = a.newLabel(); fault = a.newLabel(); unwind = a.newLabel();
         putMem = a.newLabel(); putRep = a.newLabel(); putCString = a.newLabel(); toDigits = a.newLabel();
         putHex = a.newLabel(); putDecimal = a.newLabel(); ringReserve = a.newLabel(); lazyClear = a.newLabel();
-        strlen = a.newLabel();
+        strlen = a.newLabel(); stamp = a.newLabel();
     }
 
     private static Mem m(Reg base, int disp) { return Mem.of(base, disp); }
@@ -111,6 +115,10 @@ public final class HelperLibrary {
         a.mov(QWORD, m(RBX, CTX_OUTCOME), RDX);
         a.mov(QWORD, m(RBX, CTX_EXC_OUTCOME), RDX);
         a.mov(BYTE, m(RBX, CTX_EXC_DESC), RDX);
+        a.mov(QWORD, RDX, m(RBX, CTX_TSC));
+        a.mov(QWORD, m(RBX, CTX_STAMP), RDX);
+        a.mov(DWORD, RDX, 1);
+        for (int e = 0; e < CTX_TLB_ENTRIES; e++) a.mov(QWORD, m(RBX, CTX_TLB + TLB_ENTRY * e), RDX);
         a.alu(Alu.CMP, QWORD, RCX, m(RBX, CTX_STACK_BUDGET));
         a.jcc(Cond.A, cancelStack);
         a.mov(QWORD, m(RBX, CTX_STACK_USED), RCX);
@@ -300,18 +308,31 @@ public final class HelperLibrary {
         setCarry();
         a.ret();
 
-        // readPointer: rdi = linear address, esi = size -> rax = host pointer to size bytes; CF on a fault.
-        // A read that crosses a page gathers its bytes one by one into CTX_SCRATCH, as the interpreter does.
+        // readPointer: rdi = linear address, esi = size -> rax = host pointer to size bytes; CF on a fault. Changes
+        // rax, rcx, rdx only. A read within one page looks in the firing's translation cache (Abi.CTX_TLB) first;
+        // a read that crosses a page gathers its bytes one by one into CTX_SCRATCH, as the interpreter does.
         var cross = a.newLabel();
         var crossLoop = a.newLabel();
         var crossFail = a.newLabel();
         var failHere = a.newLabel();
+        var miss = a.newLabel();
+        var uncached = a.newLabel();
         a.bind(readPointer);
         a.mov(DWORD, RAX, RDI);
         a.alu(Alu.AND, DWORD, RAX, 0xFFF);
         a.alu(Alu.ADD, DWORD, RAX, RSI);
         a.alu(Alu.CMP, DWORD, RAX, 0x1000);
         a.jcc(Cond.A, cross);
+        tlbSlot(RDX);
+        a.mov(QWORD, RCX, RDI);
+        a.alu(Alu.AND, QWORD, RCX, -0x1000);
+        a.alu(Alu.CMP, QWORD, RCX, m(RBX, RDX, 1, CTX_TLB));
+        a.jcc(Cond.NE, miss);
+        a.mov(DWORD, RAX, RDI);
+        a.alu(Alu.AND, DWORD, RAX, 0xFFF);
+        a.alu(Alu.ADD, QWORD, RAX, m(RBX, RDX, 1, CTX_TLB + 8)); // a host pointer plus a page offset: CF = 0
+        a.ret();
+        a.bind(miss);
         a.mov(QWORD, RAX, RDI);
         a.call(translate);
         a.jcc(Cond.B, failHere);
@@ -319,6 +340,20 @@ public final class HelperLibrary {
         a.alu(Alu.SUB, QWORD, RCX, RSI);
         a.alu(Alu.CMP, QWORD, RAX, RCX);
         a.jcc(Cond.A, failHere);
+        // cache the page when all of it is RAM, so that every read within it may skip the walk
+        a.mov(QWORD, RCX, RAX);
+        a.alu(Alu.AND, QWORD, RCX, -0x1000);
+        a.alu(Alu.ADD, QWORD, RCX, 0x1000);
+        a.alu(Alu.CMP, QWORD, RCX, m(RBX, CTX_RAM_SIZE));
+        a.jcc(Cond.A, uncached);
+        tlbSlot(RDX);
+        a.alu(Alu.ADD, QWORD, RCX, m(RBX, CTX_RAM_BASE));
+        a.mov(QWORD, m(RBX, RDX, 1, CTX_TLB + 8), RCX);
+        a.alu(Alu.SUB, QWORD, m(RBX, RDX, 1, CTX_TLB + 8), 0x1000);
+        a.mov(QWORD, RCX, RDI);
+        a.alu(Alu.AND, QWORD, RCX, -0x1000);
+        a.mov(QWORD, m(RBX, RDX, 1, CTX_TLB), RCX);
+        a.bind(uncached);
         a.alu(Alu.ADD, QWORD, RAX, m(RBX, CTX_RAM_BASE));
         a.alu(Alu.XOR, DWORD, RCX, RCX); // CF = 0
         a.ret();
@@ -378,6 +413,14 @@ public final class HelperLibrary {
         // HEAVY. Reads into a temporary so that a fault leaves the destination as it was.
         readString(readString, false);
         readString(readPhysString, true);
+    }
+
+    /** dst = the byte offset of rdi's page's entry within the translation cache. */
+    private void tlbSlot(Reg dst) {
+        a.mov(QWORD, dst, RDI);
+        a.shift(Shift.SHR, QWORD, dst, 12);
+        a.alu(Alu.AND, DWORD, dst, CTX_TLB_ENTRIES - 1);
+        a.shift(Shift.SHL, DWORD, dst, Integer.numberOfTrailingZeros(TLB_ENTRY));
     }
 
     /** Clears all but bits 12..51 of an entry (its next table's or page's address), keeping bits from low up. */
@@ -1004,7 +1047,7 @@ public final class HelperLibrary {
         a.push(R9);
         a.mov(DWORD, m(RDI, REC_LENGTH), RSI);
         a.mov(DWORD, m(RDI, REC_TYPE), REC_PRINTF);
-        a.call(tsc);
+        a.call(stamp);
         a.mov(QWORD, m(RDI, REC_TSC), RAX);
         a.mov(QWORD, RAX, m(RSP, 8));
         a.mov(DWORD, m(RDI, REC_ID), RAX);
@@ -1208,8 +1251,8 @@ public final class HelperLibrary {
         a.mov(QWORD, m(RDI, ENTRY_SUM), RAX);
         a.mov(QWORD, m(RDI, ENTRY_MIN), RAX);
         a.mov(QWORD, m(RDI, ENTRY_MAX), RAX);
-        var stamp = a.newLabel();
-        a.jmp(stamp);
+        var latest = a.newLabel();
+        a.jmp(latest);
 
         a.bind(found);
         a.lea(DWORD, RCX, m(R14, R15, 1, 0));
@@ -1224,9 +1267,9 @@ public final class HelperLibrary {
         a.alu(Alu.CMP, QWORD, RAX, RCX);
         a.cmov(Cond.A, QWORD, RCX, RAX);
         a.mov(QWORD, m(RDI, ENTRY_MAX), RCX);
-        a.bind(stamp);
+        a.bind(latest);
         a.mov(QWORD, m(RDI, ENTRY_LATEST), RAX);
-        a.call(tsc);
+        a.call(stamp);
         a.mov(QWORD, m(RDI, ENTRY_TIME), RAX);
         a.bind(done);
         a.pop(RBP);
@@ -1253,7 +1296,7 @@ public final class HelperLibrary {
         a.jcc(Cond.E, logOut);
         a.mov(DWORD, m(RDI, REC_LENGTH), RSI);
         a.mov(DWORD, m(RDI, REC_TYPE), REC_LOGAGGR);
-        a.call(tsc);
+        a.call(stamp);
         a.mov(QWORD, m(RDI, REC_TSC), RAX);
         a.mov(DWORD, RAX, m(R10, Descriptors.AGGR_INDEX));
         a.mov(DWORD, m(RDI, REC_ID), RAX);
@@ -1410,6 +1453,18 @@ public final class HelperLibrary {
         a.ret();
         a.bind(live);
         rdtsc();
+        a.ret();
+
+        // stamp -> rax: the firing's timestamp (Abi.CTX_STAMP), read from the counter at most once. Changes rax, rdx.
+        var first = a.newLabel();
+        a.bind(stamp);
+        a.mov(QWORD, RAX, m(RBX, CTX_STAMP));
+        a.test(QWORD, RAX, RAX);
+        a.jcc(Cond.E, first);
+        a.ret();
+        a.bind(first);
+        rdtsc();
+        a.mov(QWORD, m(RBX, CTX_STAMP), RAX);
         a.ret();
 
         // systemTime -> rax: host microseconds (Abi.CTX_TIME_TSC). LIGHT.
