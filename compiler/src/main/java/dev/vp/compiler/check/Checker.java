@@ -465,7 +465,13 @@ public final class Checker {
                 scopes.pop();
             }
             case Stmt.Local l -> local(l.var());
-            case Stmt.ExprStmt e -> expr(e.expr());
+            case Stmt.ExprStmt e -> {
+                // A bare struct or array in guest memory as a statement would be a load of the whole object.
+                Type t = expr(e.expr());
+                if (t instanceof Type.Struct || t instanceof Type.Array)
+                    diags.report(Code.E0402, e.expr().span(), "`" + e.expr().span().text() + "` is " + t
+                            + " in guest memory and reading it as a statement does nothing; read a field instead");
+            }
             case Stmt.If i -> { cond(i.cond()); stmt(i.then()); if (i.otherwise() != null) stmt(i.otherwise()); }
             case Stmt.While w -> { cond(w.cond()); loops++; stmt(w.body()); loops--; }
             case Stmt.For f -> {
