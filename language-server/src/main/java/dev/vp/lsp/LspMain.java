@@ -34,7 +34,7 @@ public final class LspMain {
 
     /** Serves until `exit` or the end of the input; returns the exit code (0 after shutdown, 1 otherwise). */
     public static int run(InputStream in, OutputStream out) {
-        VpLanguageServer server = new VpLanguageServer(new NativeCodeSizer(), DeployClient.UNAVAILABLE);
+        VpLanguageServer server = new VpLanguageServer(new NativeCodeSizer(), new HarnessDeployClient());
         Launcher<VpLanguageClient> launcher = new Launcher.Builder<VpLanguageClient>()
                 .setLocalService(server).setRemoteInterface(VpLanguageClient.class)
                 .setInput(in).setOutput(out).create();

@@ -1,0 +1,81 @@
+package dev.vp.lsp;
+
+import com.google.gson.JsonObject;
+import dev.vp.compiler.Compilation;
+import dev.vp.vmm.deploy.DeployProtocol;
+import dev.vp.vmm.deploy.TokenFile;
+import dev.vp.x64.image.ImageBuilder;
+import dev.vp.x64.image.ProbeImageWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The editor's deploy and reset commands over the harness's deploy protocol: builds the .vpo in-process, opens
+ * the output stream first (so Load output is not missed), then loads. One stream per server stays open and
+ * keeps forwarding output after the command returns; a deploy to another address replaces it.
+ */
+final class HarnessDeployClient implements DeployClient {
+    private Thread stream;
+    private String streamAddress;
+
+    @Override
+    public synchronized String deploy(Compilation c, String address, String tokenFile, Consumer<String> output) throws DeployException {
+        var client = client(address, tokenFile);
+        byte[] image;
+        try {
+            image = ProbeImageWriter.write(ImageBuilder.build(c.ir()));
+        } catch (RuntimeException e) {
+            throw new DeployException("the backend could not build an image: " + e.getMessage());
+        }
+        ensureStream(client, address, output);
+        try {
+            client.load(image);
+        } catch (IOException e) {
+            throw new DeployException(e.getMessage());
+        }
+        return "deployed " + Path.of(c.main().path()).getFileName() + " (" + image.length + " bytes) to " + address;
+    }
+
+    @Override
+    public synchronized String reset(String address, String tokenFile) throws DeployException {
+        try {
+            JsonObject r = client(address, tokenFile).reset();
+            return r.has("report") ? r.get("report").getAsString() : "reset";
+        } catch (IOException e) {
+            throw new DeployException(e.getMessage());
+        }
+    }
+
+    private void ensureStream(dev.vp.vmm.deploy.DeployClient client, String address, Consumer<String> output) throws DeployException {
+        if (stream != null && stream.isAlive() && address.equals(streamAddress)) return;
+        if (stream != null) stream.interrupt();
+        CountDownLatch opened = new CountDownLatch(1);
+        streamAddress = address;
+        stream = Thread.ofPlatform().daemon(true).name("vp-lsp-output").start(() -> {
+            try {
+                client.streamOutput(opened::countDown, output);
+            } catch (IOException e) {
+                output.accept("vp: the output stream from " + address + " ended: " + e.getMessage() + "\n");
+            }
+        });
+        try {
+            if (!opened.await(5, TimeUnit.SECONDS)) throw new DeployException("the harness at " + address + " did not open its output stream");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeployException("interrupted while connecting to " + address);
+        }
+    }
+
+    private static dev.vp.vmm.deploy.DeployClient client(String address, String tokenFile) throws DeployException {
+        String addr = address == null || address.isBlank() ? "127.0.0.1:" + DeployProtocol.DEFAULT_PORT : address;
+        Path token = tokenFile == null || tokenFile.isBlank() ? TokenFile.defaultPath() : Path.of(tokenFile);
+        try {
+            return new dev.vp.vmm.deploy.DeployClient(dev.vp.vmm.deploy.DeployClient.parseAddress(addr), TokenFile.read(token));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DeployException(e.getMessage());
+        }
+    }
+}
