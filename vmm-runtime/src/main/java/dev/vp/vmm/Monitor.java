@@ -54,6 +54,12 @@ public final class Monitor implements AutoCloseable {
         loadedName = name;
     }
 
+    /** Loads a program the engine prepared (a built .vpo image on the native engine), replacing the running one. */
+    public synchronized void load(ProbeEngine.Prepared prepared, String name) throws LoadException, InterruptedException {
+        dispatcher.load(prepared);
+        loadedName = name;
+    }
+
     /** Unloads the running program (its Unload probes fire) and returns what it did. */
     public synchronized RunReport unload() throws InterruptedException {
         if (engine.program() == null) return null;
@@ -72,6 +78,7 @@ public final class Monitor implements AutoCloseable {
             dispatcher.close();
         } finally {
             harness.close();
+            engine.close();
         }
     }
 }

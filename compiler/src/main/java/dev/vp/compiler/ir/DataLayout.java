@@ -8,8 +8,8 @@ public final class DataLayout {
     private DataLayout() {}
 
     public static final int STRING_BYTES = 256;
-    /** count, sum, min, max, latest, and a word of hash and state. */
-    public static final int AGGR_ENTRY_HEADER = 48;
+    /** A word of hash and state, count, sum, min, max, latest, and latest's TSC (merges keep the newest). */
+    public static final int AGGR_ENTRY_HEADER = 56;
     /** key, value and a state word. */
     public static final int BAG_ENTRY = 24;
     /** Table headers: an aggregate's used/dropped/generation words, a bag's dropped word (see x64 Abi). */

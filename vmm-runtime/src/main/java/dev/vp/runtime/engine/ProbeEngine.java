@@ -39,6 +39,15 @@ public interface ProbeEngine {
     /** The loaded (or last unloaded) program's report: per-clause counts, drops, aggregates pending a logaggr. */
     RunReport report();
 
+    /**
+     * Binds the engine to the harness whose guest it probes (the dispatcher calls this when it is attached);
+     * an engine that reads the guest only through {@link FiringContext} needs nothing here.
+     */
+    default void attach(dev.vp.vmm.Harness harness) {}
+
+    /** Releases what the engine holds outside the Java heap (after the harness is closed). */
+    default void close() {}
+
     /** Firings of a clause: completed + exited + cancelled = firings. */
     record ClauseCounts(long firings, long exits, long cancellations) {}
 }

@@ -87,6 +87,7 @@ public final class ProbeDispatcher implements ProbeEvents {
         latency = new long[n][LATENCY_SAMPLES];
         latencyCount = new long[n];
         this.harness = harness;
+        engine.attach(harness);
     }
 
     private long ioctlRegister(int vcpu, Builtin b) {
@@ -109,8 +110,15 @@ public final class ProbeDispatcher implements ProbeEvents {
     public void load(IrProgram program) throws LoadException, InterruptedException {
         synchronized (loadLock) {
             if (harness == null) throw new IllegalStateException("attach the dispatcher to a harness before loading");
-            Tables next = resolve(program);
-            ProbeEngine.Prepared prepared = engine.prepare(program);
+            load(engine.prepare(program));
+        }
+    }
+
+    /** Loads a program the engine has prepared (e.g. a built image), in place of the running one. */
+    public void load(ProbeEngine.Prepared prepared) throws LoadException, InterruptedException {
+        synchronized (loadLock) {
+            if (harness == null) throw new IllegalStateException("attach the dispatcher to a harness before loading");
+            Tables next = resolve(prepared.program());
             stopTimer();
             KvmException[] failed = {null};
             harness.withVcpusOut(() -> {

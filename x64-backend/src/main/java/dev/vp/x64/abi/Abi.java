@@ -5,16 +5,29 @@ package dev.vp.x64.abi;
  * output ring, the aggregate and bag tables. Every offset here is a contract: the code generator emits it,
  * the runtime lays memory out by it, the consumer reads by it. Change it only with all three.
  *
- * <p>Entry: {@code void probe(VpCtx *ctx)}, System V. Generated code keeps ctx in RBX and the per-vCPU data
- * base in R12, the global data base in R13 (all callee-saved). All fields are 8 bytes, little endian.
+ * <p>Entry: {@code void probe(VpCtx *ctx)}, System V, at a probe's entry offset in the text
+ * (NativeProgram.probes). The entry code itself sets CTX_PROBE, CTX_FUEL, CTX_STACK_USED, CTX_ENTRY_RSP, the
+ * try triple, CTX_OUTCOME and the exception fields; the runtime sets everything else before the call and reads
+ * CTX_OUTCOME (and, when cancelled, CTX_CANCEL_PC and CTX_EXC_DESC) after it. Generated code keeps ctx in RBX,
+ * the per-vCPU data base in R12 and the global data base in R13 (all callee-saved). All fields are 8 bytes,
+ * little endian, unless said otherwise.
+ *
+ * <p>Memory a context points at: the per-vCPU data block (this context's copy of the perthread globals, then
+ * its own aggregate tables, at the offsets NativeProgram gives), the global data block (pervm globals), the
+ * shared block (aggregate generation words, then the bags) and the rodata blob. The host context (VMX-domain
+ * probes) is a context like the others with its own per-vCPU data block, VCPUID = -1, and CTX_REGS/CTX_SREGS
+ * pointing at zeroed kvm_regs/kvm_sregs areas: they are never 0, so generated code reads them unchecked.
  */
 public final class Abi {
     private Abi() {}
 
+    /** Written into every probe image; the runtime refuses an image built for another version of this contract. */
+    public static final int VERSION = 1;
+
     // ---- Context block (one per vCPU, one for the host) ----
-    /** Host pointer to the vCPU's struct kvm_regs (KVM_CAP_SYNC_REGS area), 0 for the host context. */
+    /** Host pointer to the vCPU's struct kvm_regs (KVM_CAP_SYNC_REGS area); a zeroed area for the host context. */
     public static final int CTX_REGS = 0x000;
-    /** Host pointer to the vCPU's struct kvm_sregs (sync area), 0 for the host context. */
+    /** Host pointer to the vCPU's struct kvm_sregs (sync area); a zeroed area for the host context. */
     public static final int CTX_SREGS = 0x008;
     public static final int CTX_RAM_BASE = 0x010;
     public static final int CTX_RAM_SIZE = 0x018;
@@ -36,21 +49,29 @@ public final class Abi {
     public static final int CTX_TRY_STACK_USED = 0x070;
     /** Outcome of the firing: 0 completed, 1 exited, 2 + Cause.ordinal() cancelled. */
     public static final int CTX_OUTCOME = 0x078;
-    /** Text offset of the instruction that cancelled (looked up in the line table), and a detail (fault address). */
+    /**
+     * Where the latest cancellation happened: a text offset inside the code of the cancelling IR instruction.
+     * Its source location is the line-table entry with the greatest offset at or below it.
+     */
     public static final int CTX_CANCEL_PC = 0x080;
+    /** The latest cancellation's detail: the address that could not be read for a guest fault, else 0. */
     public static final int CTX_CANCEL_DETAIL = 0x088;
     /** ARG0..ARG9 of the current firing. */
     public static final int CTX_ARGS = 0x090;
+    /** VCPUID: the vCPU index, or -1 (all ones) in the host context. */
     public static final int CTX_VCPUID = 0x0E0;
     public static final int CTX_NUMVCPUS = 0x0E8;
     public static final int CTX_TSC_HZ = 0x0F0;
-    /** The probe clause index being run (PROBENAME comes from the rodata table by it). */
+    /** The probe clause index being run; the entry code stores it (PROBENAME comes from rodata by it). */
     public static final int CTX_PROBE = 0x0F8;
     public static final int CTX_EXIT_REASON = 0x100;
     public static final int CTX_VMCS_EXIT_REASON = 0x108;
     public static final int CTX_VMCS_EXIT_QUAL = 0x110;
     public static final int CTX_VMCS_EXIT_INTR_INFO = 0x118;
-    /** getsystemtime(): host microseconds = TIME_MICROS + (rdtsc - TIME_TSC) * 1e6 / TSC_HZ. */
+    /**
+     * getsystemtime(): host microseconds = TIME_MICROS + (rdtsc - TIME_TSC) * 1e6 / TSC_HZ, where a counter below
+     * TIME_TSC counts as TIME_TSC, TSC_HZ = 0 adds nothing, and a quotient that does not fit 64 bits saturates.
+     */
     public static final int CTX_TIME_TSC = 0x120;
     public static final int CTX_TIME_MICROS = 0x128;
     /** Values the runtime reads by ioctl before a clause that needs them (DR6, DR7, KERNELGSBASE). */
@@ -59,15 +80,51 @@ public final class Abi {
     public static final int CTX_KERNELGSBASE = 0x140;
     /** Host pointer to the program's rodata (string constants, formats, probe names). */
     public static final int CTX_RODATA = 0x148;
-    /** Host pointer to the global bag tables and aggregate generation words (shared by all contexts). */
+    /** Host pointer to the shared block: aggregate generation words, then the bag tables (shared by all contexts). */
     public static final int CTX_SHARED = 0x150;
-    /** The last caught cancellation (excname/excdesc): outcome code, then its description (NUL-terminated). */
+    /** Outcome code (2 + Cause.ordinal()) of the latest cancellation in this firing, 0 before any: excname(). */
     public static final int CTX_EXC_OUTCOME = 0x158;
+    /**
+     * The TSC a firing sees (the TSC built-in, printf record times, aggregate latest times) when non-zero; 0 reads
+     * the live counter with rdtsc. For deterministic replays and tests; the runtime normally leaves it 0.
+     */
+    public static final int CTX_TSC = 0x160;
+    public static final int CTX_PCPUID = 0x168;
+    public static final int CTX_THREADID = 0x170;
+    /** Eight bytes the helpers use within one call (a page-crossing guest read gathers its bytes here). */
+    public static final int CTX_SCRATCH = 0x178;
+    /**
+     * The latest cancellation's description (excdesc(), and the cancellation report when no handler caught it),
+     * written natively on every cancellation, NUL-terminated, at most 255 bytes; empty at the start of a firing.
+     */
     public static final int CTX_EXC_DESC = 0x200;
     public static final int CTX_SIZE = 0x300;
 
+    // ---- Guest register files read by generated code (Linux UAPI, x86-64) ----
+    /** struct kvm_regs: RAX RBX RCX RDX RSI RDI RSP RBP R8..R15 RIP RFLAGS, 8 bytes each in this order. */
+    public static final int KVM_REGS_RAX = 0, KVM_REGS_RBX = 8, KVM_REGS_RCX = 16, KVM_REGS_RDX = 24, KVM_REGS_RSI = 32,
+            KVM_REGS_RDI = 40, KVM_REGS_RSP = 48, KVM_REGS_RBP = 56, KVM_REGS_R8 = 64, KVM_REGS_RIP = 128, KVM_REGS_RFLAGS = 136;
+    /**
+     * struct kvm_sregs: six struct kvm_segment of 24 bytes (CS DS ES FS GS SS, then TR LDT), GDT and IDT as
+     * {u64 base, u16 limit, pad}, then CR0 CR2 CR3 CR4 CR8 EFER. A segment is {u64 base, u32 limit, u16 selector,
+     * u8 type, present, dpl, db, s, l, g, avl, unusable, pad}. A segment's AR built-in is VMX's access-rights
+     * encoding: type | s << 4 | dpl << 5 | present << 7 | avl << 12 | l << 13 | db << 14 | g << 15 | unusable << 16.
+     */
+    public static final int KVM_SREGS_CS = 0, KVM_SREGS_DS = 24, KVM_SREGS_ES = 48, KVM_SREGS_FS = 72, KVM_SREGS_GS = 96,
+            KVM_SREGS_SS = 120, KVM_SREGS_GDT = 192, KVM_SREGS_IDT = 208, KVM_SREGS_CR0 = 224, KVM_SREGS_CR2 = 232,
+            KVM_SREGS_CR3 = 240, KVM_SREGS_CR4 = 248, KVM_SREGS_CR8 = 256, KVM_SREGS_EFER = 264;
+    public static final int SEG_BASE = 0, SEG_LIMIT = 8, SEG_SELECTOR = 12, SEG_TYPE = 14, SEG_PRESENT = 15, SEG_DPL = 16,
+            SEG_DB = 17, SEG_S = 18, SEG_L = 19, SEG_G = 20, SEG_AVL = 21, SEG_UNUSABLE = 22;
+
     // ---- Output ring (single producer: its context's thread; single consumer: the host) ----
-    /** Header: next write offset (producer, release), next read offset (consumer, release), capacity, drops, emitted. */
+    /**
+     * Header: RING_HEAD bytes ever written (producer, release store), RING_TAIL bytes ever consumed (consumer,
+     * release store), RING_CAPACITY (a power of two, at least 64), records dropped, records emitted. Both counts
+     * run free and never wrap; a record starts at data offset count & (capacity - 1). The free space is
+     * capacity - (head - tail). A record never wraps: when it does not fit before the end of the data area, a
+     * REC_PAD record (its length only counts) fills the rest and the record starts at offset 0. A record (with
+     * its pad) that does not fit in the free space is dropped whole and counted in RING_DROPPED.
+     */
     public static final int RING_HEAD = 0x00;
     public static final int RING_TAIL = 0x08;
     public static final int RING_CAPACITY = 0x10;
@@ -75,18 +132,32 @@ public final class Abi {
     public static final int RING_EMITTED = 0x20;
     public static final int RING_DATA = 0x40;
     /**
-     * Record: u32 total length (multiple of 8), u32 type, u64 TSC, u32 id (format or aggregate), u32 argument count,
-     * then per argument: ints as u64; strings as u64 length then the bytes padded to 8. A record that does not fit
-     * in the free space is dropped whole and counted in RING_DROPPED; offsets wrap at capacity with a PAD record.
+     * Record: u32 total length (multiple of 8), u32 type, u64 TSC, u32 id, u32 count, then the body.
+     * REC_PRINTF: id = format index, count = arguments; per argument, ints as u64, strings as u64 length then
+     * the bytes padded with zeros to 8. REC_LOGAGGR: id = aggregate index, count = entries; the body is u64
+     * updates dropped, u64 generation, then count entries copied from the logging context's own table (see
+     * the aggregate layout). A PAD record has only its length and type.
      */
     public static final int REC_LENGTH = 0, REC_TYPE = 4, REC_TSC = 8, REC_ID = 16, REC_ARGC = 20, REC_ARGS = 24;
     public static final int REC_PAD = 0, REC_PRINTF = 1, REC_LOGAGGR = 2, REC_CANCEL = 3;
 
     // ---- Aggregate tables (per context, per aggregate; open addressing, linear probing) ----
-    /** Table header: u64 entries used, u64 updates dropped, u64 generation seen; then capacity entries. */
+    /**
+     * Table header: u64 entries used, u64 updates dropped, u64 generation seen; then capacity entries. Each
+     * aggregate also has one u64 generation word in the shared block. Rule: clearaggr atomically increments the
+     * shared word, empties its own table and stores the new generation in its header; before any update or
+     * logaggr, a context whose table's generation differs from the shared word empties its table first and
+     * takes the shared word's value. The host counts a table whose generation differs from the shared word as
+     * empty, and merges a REC_LOGAGGR snapshot with the other contexts' live tables whose generation equals the
+     * record's, in context order (vCPU 0..n-1, then the host), the snapshot in its own context's place.
+     */
     public static final int AGGR_USED = 0x00, AGGR_DROPPED = 0x08, AGGR_GENERATION = 0x10, AGGR_ENTRIES = 0x18;
-    /** Entry: u64 hash|1 (0 = empty), count, sum, min, max, latest; then int keys (8 each), string keys (256 each). */
-    public static final int ENTRY_HASH = 0, ENTRY_COUNT = 8, ENTRY_SUM = 16, ENTRY_MIN = 24, ENTRY_MAX = 32, ENTRY_LATEST = 40, ENTRY_KEYS = 48;
+    /**
+     * Entry: u64 hash|1 (0 = empty), count, sum, min, max, latest, the TSC of latest (merges keep the newest);
+     * then int keys (8 each) and string keys (256 each, NUL-terminated; the bytes after the NUL mean nothing).
+     */
+    public static final int ENTRY_HASH = 0, ENTRY_COUNT = 8, ENTRY_SUM = 16, ENTRY_MIN = 24, ENTRY_MAX = 32, ENTRY_LATEST = 40,
+            ENTRY_TIME = 48, ENTRY_KEYS = 56;
 
     // ---- Bags (one shared table each; lock-free) ----
     /** Bag header: u64 dropped; then capacity slots of {u64 state (0 empty, 1 busy, 2 full), key, value}. */

@@ -260,6 +260,16 @@ public final class Assembler {
         encode(dst == Size.WORD, false, dst == Size.QWORD, opcode, to.code(), false, from, src == Size.BYTE);
     }
 
+    /** {@code lea dst, [rip+rel32]}: the address of a label, for resume addresses and the text base. */
+    public void lea(Reg dst, Label target) {
+        own(target);
+        rex(REX_W | (dst.code() >= 8 ? REX_R : 0));
+        emit8(0x8D);
+        emit8((dst.code() & 7) << 3 | 5);
+        rel32s.add(new Rel32(len, branches.size(), target));
+        emit32(0);
+    }
+
     public void lea(Size s, Reg dst, Mem src) {
         notByte("lea", s);
         rm(s, 0x8D, dst.code(), src);

@@ -389,6 +389,9 @@ public final class Disassembler {
         }
 
         private static String address(ModRm m) {
+            if (m.base == null) {
+                return "[rip" + (m.disp < 0 ? "-0x" : "+0x") + Long.toHexString(Math.abs((long) m.disp)) + "]";
+            }
             var sb = new StringBuilder("[").append(m.base.name(Size.QWORD));
             if (m.index != null) {
                 sb.append('+').append(m.index.name(Size.QWORD)).append('*').append(m.scale);
@@ -425,7 +428,7 @@ public final class Disassembler {
                 }
                 base = Reg.of((sib & 7) | (rex & 1) << 3);
             } else if (rm == 5 && mod == 0) {
-                throw new Unknown(); // rip-relative: never emitted
+                return new ModRm(mod, reg, rm, null, null, 1, int32()); // rip-relative: base null
             } else {
                 base = Reg.of(rm | (rex & 1) << 3);
             }

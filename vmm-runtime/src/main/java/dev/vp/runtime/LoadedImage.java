@@ -1,0 +1,139 @@
+// An image placed in the arena: where each context, ring and data block lives, its entries and its counters.
+package dev.vp.runtime;
+
+import dev.vp.compiler.output.AggregatePrinter;
+import dev.vp.compiler.output.AggregateTable;
+import dev.vp.compiler.output.FormatSpec;
+import dev.vp.runtime.arena.NativeArena;
+import dev.vp.x64.abi.Abi;
+import dev.vp.x64.image.ProbeImage;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.Locale;
+
+/**
+ * Built completely, and checked against the arena, before the running image is touched: if the constructor
+ * throws ImageRefusedException nothing has changed. The data area is laid out as: runtime scratch, context
+ * blocks (vCPU 0..n-1 then the host), the host's zeroed register files, rings, per-context data blocks, the
+ * global block, the shared block, rodata; every piece 64-byte aligned so contexts do not share cache lines.
+ */
+final class LoadedImage {
+    static final int SCRATCH = 0, SCRATCH_BYTES = 64;
+    /** kvm_regs (144 bytes) at 0 and kvm_sregs (312 bytes) at 256 of the host's zeroed register area. */
+    static final int HOST_REGS_BYTES = 1024, HOST_SREGS = 256;
+    /** Padding between busy flags, in longs, so that two contexts' flags never share a cache line. */
+    static final int BUSY_STRIDE = 16;
+
+    final ProbeImage image;
+    final GuestBinding binding;
+    final int vcpus, contexts;
+    final long ringCapacity;
+    final long[] ctxOffset, ringOffset, blockOffset;
+    final long hostRegsOffset, globalOffset, sharedOffset, rodataOffset, dataBytes;
+    final int stubOffset;
+    final MemorySegment[] ctxAddress;
+    final MethodHandle[] entries;
+    final ContextCounters[] counters;
+    final int[] lineOffsets;
+    final FormatSpec[] formats;
+    final long[] busy;
+    /** Per aggregate: the text of its latest logaggr (consumer thread), and how it prints with no entries. */
+    final String[] lastLogged;
+    final String[] printedEmpty;
+
+    LoadedImage(ProbeImage image, GuestBinding binding, RuntimeConfig config, NativeArena arena, int stubBytes)
+            throws ImageRefusedException {
+        this.image = image;
+        this.binding = binding;
+        this.vcpus = binding.vcpus().size();
+        this.contexts = vcpus + 1;
+        this.ringCapacity = config.ringBytes();
+        for (int i = 0; i < image.probes().size(); i++) {
+            ProbeImage.Probe p = image.probes().get(i);
+            if (p.stackNeed() > config.nativeStackBytes()) {
+                throw new ImageRefusedException(String.format(Locale.ROOT, "probe %d (%s) needs %,d bytes of native stack, the runtime allows %,d",
+                        i, p.spec(), p.stackNeed(), config.nativeStackBytes()));
+            }
+        }
+        stubOffset = align(image.text().length, 16);
+        long textNeed = (long) stubOffset + stubBytes;
+        if (textNeed > arena.textSize()) {
+            throw new ImageRefusedException(String.format(Locale.ROOT, "code needs %,d bytes (image %,d + runtime %,d), the arena has %,d",
+                    textNeed, image.text().length, textNeed - image.text().length, arena.textSize()));
+        }
+        ProbeImage.Data d = image.data();
+        long at = SCRATCH_BYTES;
+        ctxOffset = new long[contexts];
+        for (int c = 0; c < contexts; c++) { ctxOffset[c] = at; at += Abi.CTX_SIZE; }
+        hostRegsOffset = at;
+        at += HOST_REGS_BYTES;
+        ringOffset = new long[contexts];
+        for (int c = 0; c < contexts; c++) { ringOffset[c] = at; at += Abi.RING_DATA + config.ringBytes(); }
+        blockOffset = new long[contexts];
+        for (int c = 0; c < contexts; c++) { blockOffset[c] = at; at = align(at + d.vcpuBlockBytes(), 64); }
+        globalOffset = at;
+        at = align(at + d.globalBlockBytes(), 64);
+        sharedOffset = at;
+        at = align(at + d.sharedBlockBytes(), 64);
+        rodataOffset = at;
+        at = align(at + image.rodata().length, 64);
+        dataBytes = at;
+        long have = arena.data().byteSize();
+        if (dataBytes > have) {
+            throw new ImageRefusedException(String.format(Locale.ROOT,
+                    "data needs %,d bytes, the arena has %,d (%d contexts of %,d bytes of per-vCPU data and a %,d-byte ring each, "
+                            + "%,d global, %,d shared, %,d rodata)",
+                    dataBytes, have, contexts, d.vcpuBlockBytes(), config.ringBytes(), d.globalBlockBytes(), d.sharedBlockBytes(),
+                    image.rodata().length));
+        }
+        long base = arena.data().address();
+        ctxAddress = new MemorySegment[contexts];
+        counters = new ContextCounters[contexts];
+        for (int c = 0; c < contexts; c++) {
+            ctxAddress[c] = MemorySegment.ofAddress(base + ctxOffset[c]);
+            counters[c] = new ContextCounters(image.probes().size());
+        }
+        entries = new MethodHandle[image.probes().size()];
+        for (int i = 0; i < entries.length; i++) entries[i] = arena.entry(image.probes().get(i).entryOffset(), NativeArena.Linkage.CRITICAL);
+        lineOffsets = new int[image.lines().size()];
+        for (int i = 0; i < lineOffsets.length; i++) lineOffsets[i] = image.lines().get(i).codeOffset();
+        formats = new FormatSpec[d.formats().size()];
+        for (int i = 0; i < formats.length; i++) formats[i] = (FormatSpec) FormatSpec.parse(image.formatText(i));
+        busy = new long[contexts * BUSY_STRIDE];
+        lastLogged = new String[d.aggregates().size()];
+        printedEmpty = new String[lastLogged.length];
+        for (int i = 0; i < printedEmpty.length; i++) {
+            ProbeImage.Aggregate a = d.aggregates().get(i);
+            var empty = new java.util.ArrayList<AggregateTable>();
+            for (int c = 0; c < contexts; c++) empty.add(new AggregateTable(a.intKeys(), a.strKeys(), a.capacity()));
+            printedEmpty[i] = AggregatePrinter.print(a.name(), empty);
+        }
+    }
+
+    /** The context index of a vCPU or Runtime.HOST. */
+    int context(int vcpu) {
+        if (vcpu == Runtime.HOST) return vcpus;
+        if (vcpu < 0 || vcpu >= vcpus) throw new IllegalArgumentException("no vCPU " + vcpu + ": the image is bound to " + vcpus + " (or HOST)");
+        return vcpu;
+    }
+
+    /** The vCPU a context index stands for (HOST for the last). */
+    int vcpuOf(int context) {
+        return context == vcpus ? Runtime.HOST : context;
+    }
+
+    /** The line-table index covering a text offset, or -1. */
+    int lineIndex(long textOffset) {
+        int lo = 0, hi = lineOffsets.length - 1, found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (lineOffsets[mid] <= textOffset) { found = mid; lo = mid + 1; }
+            else hi = mid - 1;
+        }
+        return found;
+    }
+
+    static int align(int value, int to) { return (value + to - 1) & -to; }
+
+    static long align(long value, long to) { return (value + to - 1) & -to; }
+}

@@ -1,0 +1,19 @@
+// The fixed sizes a runtime is built with: its one arena, the output rings, and the native stack a probe may use.
+package dev.vp.runtime;
+
+/**
+ * textBytes and dataBytes size the arena, mapped once (page multiples); ringBytes is each context's output ring
+ * (a power of two, at least 64); nativeStackBytes bounds the machine stack one probe firing may need (the firing
+ * runs on the caller's thread stack).
+ */
+public record RuntimeConfig(long textBytes, long dataBytes, long ringBytes, long nativeStackBytes) {
+    /** 256 KB of text, 8 MB of data, 64 KB rings, 64 KB of native stack. */
+    public static final RuntimeConfig DEFAULT = new RuntimeConfig(256 << 10, 8 << 20, 64 << 10, 64 << 10);
+
+    public RuntimeConfig {
+        if (ringBytes < 64 || Long.bitCount(ringBytes) != 1) {
+            throw new IllegalArgumentException("ring size " + ringBytes + " must be a power of two of at least 64 bytes");
+        }
+        if (nativeStackBytes <= 0) throw new IllegalArgumentException("native stack allowance must be positive, got " + nativeStackBytes);
+    }
+}

@@ -1,0 +1,232 @@
+// The native engine: clauses compiled to x86-64, loaded into the Runtime's arena, fired by a downcall.
+package dev.vp.runtime.engine;
+
+import dev.vp.compiler.interp.ProbeCounters.CancelSite;
+import dev.vp.compiler.ir.IrProgram;
+import dev.vp.compiler.lang.Builtin;
+import dev.vp.compiler.output.FormatSpec;
+import dev.vp.compiler.output.OutputSink;
+import dev.vp.runtime.GuestBinding;
+import dev.vp.runtime.ImageRefusedException;
+import dev.vp.runtime.Runtime;
+import dev.vp.runtime.RuntimeConfig;
+import dev.vp.runtime.RuntimeReport;
+import dev.vp.vmm.Harness;
+import dev.vp.vmm.kvm.KvmRun;
+import dev.vp.x64.gen.NativeCompiler;
+import dev.vp.x64.image.ImageBuilder;
+import dev.vp.x64.image.ProbeImage;
+import dev.vp.x64.image.ProbeImageException;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * prepare compiles (or takes a built image), builds and checks the image against the runtime's arena, so a
+ * refusal never touches the running program. Generated code reads guest RAM and the vCPUs' register files in
+ * place (the binding made at {@link #attach}); fire copies the firing's arguments and exit fields from the
+ * FiringContext's native block into the context block and calls the clause's entry, allocating nothing.
+ * <p>
+ * The Runtime itself runs the Load and Unload clauses (with no arguments) as part of loading and unloading, so
+ * the dispatcher's firings of those points are not run again here. The binding's disarm callback stops this
+ * engine from starting firings; the Runtime then waits for the ones in flight. The dispatcher calls load and
+ * unload with every vCPU out of the guest and its timer stopped, so in practice there are none.
+ */
+public final class NativeEngine implements ProbeEngine {
+    /** How often output rings are drained to the sink. */
+    private static final long DRAIN_MILLIS = 20;
+    private static final long RIP = KvmRun.SYNC_REGS + 8L * KvmRun.Reg.RIP.ordinal();
+
+    private final int vcpus;
+    private final Runtime runtime;
+    private GuestBinding binding;
+    private Image loaded, last;
+    /** The clause flags fire() reads; null when nothing is loaded or the binding was disarmed. */
+    private volatile Image armed;
+
+    /**
+     * A checked image; program is its probe and data description (a built image's has no IR functions: its code
+     * is native). runtimeFires marks Load/Unload clauses, needsIoctl clauses that read DR6, DR7 or KERNELGSBASE.
+     */
+    private record Image(ProbeImage image, IrProgram program, boolean[] runtimeFires, boolean[] needsIoctl) implements Prepared {}
+
+    public NativeEngine(int vcpus, OutputSink sink, RuntimeConfig config) {
+        if (vcpus < 1) throw new IllegalArgumentException("an engine needs at least 1 vCPU, got " + vcpus);
+        this.vcpus = vcpus;
+        this.runtime = new Runtime(config);
+        runtime.addSink(sink);
+        runtime.startDraining(DRAIN_MILLIS);
+    }
+
+    public NativeEngine(int vcpus, OutputSink sink) { this(vcpus, sink, RuntimeConfig.DEFAULT); }
+
+    @Override
+    public synchronized void attach(Harness harness) {
+        if (harness.vcpuCount() != vcpus) {
+            throw new IllegalArgumentException("the engine was made for " + vcpus + " vCPUs, the harness has " + harness.vcpuCount());
+        }
+        var list = new ArrayList<GuestBinding.Vcpu>();
+        for (int v = 0; v < vcpus; v++) {
+            long run = harness.kvmRun(v).segment().address();
+            list.add(new GuestBinding.Vcpu(run + KvmRun.SYNC_REGS, run + KvmRun.SYNC_SREGS));
+        }
+        MemorySegment ram = harness.memory().segment();
+        binding = new GuestBinding(ram.address(), ram.byteSize(), 0, list, () -> armed = null);
+    }
+
+    /** Binds to a guest that is not a harness (tests with a fake guest). */
+    public synchronized void attach(GuestBinding guest) {
+        if (guest.vcpus().size() != vcpus) {
+            throw new IllegalArgumentException("the engine was made for " + vcpus + " vCPUs, the binding has " + guest.vcpus().size());
+        }
+        binding = new GuestBinding(guest.ramBase(), guest.ramSize(), guest.tscHz(), guest.vcpus(), () -> {
+            armed = null;
+            guest.disarm().run();
+        });
+    }
+
+    @Override
+    public Prepared prepare(IrProgram program) throws LoadException {
+        ProbeImage image;
+        try {
+            image = ImageBuilder.build(program, NativeCompiler.compile(program));
+        } catch (IllegalArgumentException | ProbeImageException e) {
+            throw new LoadException("the program cannot be compiled to native code: " + e.getMessage());
+        }
+        return checked(image, program);
+    }
+
+    /** Prepares a built image (a .vpo file or a deployed one) already read by ProbeImageReader. */
+    public Prepared prepare(ProbeImage image) throws LoadException {
+        return checked(image, describe(image));
+    }
+
+    private synchronized Image checked(ProbeImage image, IrProgram program) throws LoadException {
+        if (binding == null) throw new IllegalStateException("attach the engine to a guest before preparing programs");
+        try {
+            runtime.check(image, binding);
+        } catch (ImageRefusedException e) {
+            throw new LoadException(e.getMessage());
+        }
+        int n = image.probes().size();
+        boolean[] runtimeFires = new boolean[n], ioctl = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            ProbeImage.Probe p = image.probes().get(i);
+            runtimeFires[i] = switch (p.point()) {
+                case "VMMLoad", "VMXLoad", "VMMUnload", "VMXUnload" -> true;
+                default -> false;
+            };
+            ioctl[i] = p.needsIoctl();
+        }
+        return new Image(image, program, runtimeFires, ioctl);
+    }
+
+    /** The dispatcher's view of a built image: its probes, data and limits as an IR program without functions. */
+    static IrProgram describe(ProbeImage image) {
+        ProbeImage.Data d = image.data();
+        var globals = d.globals().stream().map(g -> new IrProgram.Global(g.name(), g.string(), g.perVcpu(), g.initInt(), g.initString())).toList();
+        var aggrs = d.aggregates().stream().map(a -> new IrProgram.Aggr(a.name(), a.intKeys(), a.strKeys(), a.capacity())).toList();
+        var bags = d.bags().stream().map(b -> new IrProgram.Bag(b.name(), b.capacity())).toList();
+        var formats = new ArrayList<IrProgram.Format>();
+        for (int f = 0; f < d.formats().size(); f++) {
+            String text = image.formatText(f);
+            var spec = (FormatSpec) FormatSpec.parse(text);
+            formats.add(new IrProgram.Format(text, spec.conversions().stream().map(FormatSpec.Conversion::takesString).toList()));
+        }
+        var probes = image.probes().stream().map(p -> new IrProgram.Probe(p.spec(), p.domain(), p.point(),
+                p.symbol().isEmpty() ? null : p.symbol(), p.address(), p.periodNs(), -1, p.readsVcpuState(), p.needsIoctl(), p.loc())).toList();
+        ProbeImage.Budget b = image.budget();
+        return new IrProgram(globals, aggrs, bags, List.of(), formats, List.of(), probes,
+                new IrProgram.Limits(b.stackBytes(), b.loopFuel(), b.stringBytes()));
+    }
+
+    @Override
+    public synchronized void load(Prepared prepared) {
+        if (loaded != null) throw new IllegalStateException("unload the loaded program first");
+        if (!(prepared instanceof Image image)) throw new IllegalArgumentException("not prepared by this engine: " + prepared);
+        try {
+            runtime.load(image.image, binding);
+        } catch (ImageRefusedException e) {
+            throw new IllegalStateException("an image checked by prepare was refused at load: " + e.getMessage(), e);
+        }
+        loaded = image;
+        last = image;
+        armed = image;
+    }
+
+    @Override
+    public void fire(int clause, int vcpu, FiringContext ctx) {
+        Image image = armed;
+        if (image == null || image.runtimeFires[clause]) return;
+        if (image.needsIoctl[clause]) {
+            runtime.setIoctlState(vcpu, ctx.read(Builtin.DR6), ctx.read(Builtin.DR7), ctx.read(Builtin.KERNELGSBASE));
+        }
+        MemorySegment block = ctx.block();
+        MemorySegment run = ctx.kvmRun();
+        if (run == null || block.get(JAVA_LONG, FiringContext.RIP_OVERRIDDEN) == 0) {
+            runtime.fire(clause, vcpu, block, FiringContext.ARG0, FiringContext.EXIT_REASON);
+            return;
+        }
+        // Generated code reads RIP from the sync area; KVM reads it back only when marked dirty, which this is not.
+        long real = run.get(JAVA_LONG, RIP);
+        run.set(JAVA_LONG, RIP, block.get(JAVA_LONG, FiringContext.RIP));
+        try {
+            runtime.fire(clause, vcpu, block, FiringContext.ARG0, FiringContext.EXIT_REASON);
+        } finally {
+            run.set(JAVA_LONG, RIP, real);
+        }
+    }
+
+    @Override
+    public synchronized void unload() {
+        if (loaded == null) return;
+        runtime.unload();
+        loaded = null;
+    }
+
+    @Override
+    public synchronized IrProgram program() { return loaded == null ? null : loaded.program; }
+
+    /** The loaded (or last) image. */
+    public synchronized ProbeImage image() { return last == null ? null : last.image; }
+
+    @Override
+    public ClauseCounts lastCounts(int clause) {
+        RuntimeReport r = runtime.report();
+        if (r == null) throw new IllegalStateException("no program has been loaded");
+        RuntimeReport.Clause c = r.clauses().get(clause);
+        return new ClauseCounts(c.firings(), c.exits(), c.cancellations());
+    }
+
+    @Override
+    public RunReport report() {
+        RuntimeReport r = runtime.report();
+        ProbeImage image = image();
+        if (r == null || image == null) return new RunReport(List.of(), List.of(), List.of());
+        var clauses = new ArrayList<RunReport.Clause>();
+        for (int i = 0; i < r.clauses().size(); i++) {
+            RuntimeReport.Clause c = r.clauses().get(i);
+            ProbeImage.Probe p = image.probes().get(i);
+            var cancels = new ArrayList<RunReport.Cancel>();
+            for (CancelSite s : c.sites()) cancels.add(new RunReport.Cancel(s.cause().shortName, s.loc(), s.count(), s.description()));
+            if (c.unattributed() != 0) {
+                cancels.add(new RunReport.Cancel("cancelled", p.loc(), c.unattributed(), "at sites beyond the runtime's site table"));
+            }
+            clauses.add(new RunReport.Clause(c.spec(), p.loc(), c.firings(), c.exits(), cancels));
+        }
+        var drops = new ArrayList<RunReport.Drop>();
+        for (RuntimeReport.Drops d : r.aggregateDrops()) drops.add(new RunReport.Drop("updates of aggregate " + d.name(), d.count()));
+        for (RuntimeReport.Drops d : r.bagDrops()) drops.add(new RunReport.Drop("inserts into bag " + d.name(), d.count()));
+        drops.add(new RunReport.Drop("output records (ring full)", r.ringDrops()));
+        drops.add(new RunReport.Drop("malformed output records", r.malformedRecords()));
+        return new RunReport(clauses, drops, r.pendingAggregates());
+    }
+
+    /** Delivers the output the rings hold now (the drainer does this every few milliseconds). */
+    public void drain() { runtime.drain(); }
+
+    @Override
+    public void close() { runtime.close(); }
+}

@@ -1,0 +1,303 @@
+// The compiler's IR test programs end to end: IR -> native code -> .vpo bytes -> reader -> Runtime, against the interpreter.
+package dev.vp.runtime;
+
+import static dev.vp.x64.abi.Abi.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vp.compiler.interp.FiringResult;
+import dev.vp.compiler.interp.GuestMemory;
+import dev.vp.compiler.interp.GuestState;
+import dev.vp.compiler.interp.Interpreter;
+import dev.vp.compiler.interp.PageTableBuilder;
+import dev.vp.compiler.interp.ProbeCounters;
+import dev.vp.compiler.ir.IrProgram;
+import dev.vp.compiler.ir.text.IrParser;
+import dev.vp.compiler.lang.Builtin;
+import dev.vp.x64.image.ImageBuilder;
+import dev.vp.x64.image.ProbeImage;
+import dev.vp.x64.image.ProbeImageReader;
+import dev.vp.x64.image.ProbeImageWriter;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Carries out each IR file's directives (IrFileTest's: vcpus, ram, map, poke, poke64, set, fire, report) on the
+ * interpreter and on the runtime with the image that went through the .vpo writer and reader. After every
+ * firing the output text, the outcome and every global must be equal (Load and Unload clauses run on both as
+ * the runtime runs them, their output not compared: see start); at the end the per-clause counts,
+ * cancellation sites (cause, line, count, description), bag and aggregate drops and the aggregates pending a
+ * logaggr must be equal too.
+ */
+class IrFilesImageTest {
+    static final Path IR_DIR = Path.of("..", "compiler", "src", "test", "resources", "ir");
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+
+    @TestFactory
+    Stream<DynamicTest> irFiles() throws IOException {
+        try (Stream<Path> files = Files.list(IR_DIR)) {
+            List<Path> list = files.filter(p -> p.toString().endsWith(".ir")).sorted().toList();
+            if (list.isEmpty()) throw new IllegalStateException("no IR test files in " + IR_DIR.toAbsolutePath());
+            return list.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> run(p)));
+        }
+    }
+
+    static void run(Path file) throws Exception {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String name = file.getFileName().toString();
+        IrProgram program = IrParser.parse(text, name);
+        ProbeImage image = ProbeImageReader.read(ProbeImageWriter.write(ImageBuilder.build(program)));
+        try (Arena arena = Arena.ofShared(); var engines = new Engines(program, image, arena)) {
+            String[] lines = text.split("\r?\n");
+            for (int n = 0; n < lines.length; n++) {
+                String line = lines[n].strip();
+                if (line.startsWith(";@")) engines.directive(line.substring(2).strip(), name + ":" + (n + 1));
+            }
+            engines.compareReports(name);
+        }
+    }
+
+    private static final class Engines implements AutoCloseable {
+        private final IrProgram program;
+        private final ProbeImage image;
+        private final Arena arena;
+        private final StringBuilder interpOut = new StringBuilder(), nativeOut = new StringBuilder();
+        private int vcpus = 1;
+        private MemorySegment ram, fields;
+        private MemorySegment[] regs;
+        private PageTableBuilder tables;
+        private GuestState guest;
+        private Interpreter interp;
+        private Runtime runtime;
+
+        Engines(IrProgram program, ProbeImage image, Arena arena) {
+            this.program = program;
+            this.image = image;
+            this.arena = arena;
+            newRam(4 << 20);
+        }
+
+        private void newRam(long size) {
+            ram = arena.allocate(size, 4096);
+            ram.fill((byte) 0);
+            guest = new GuestState(new GuestMemory(ram));
+            tables = null;
+        }
+
+        void directive(String d, String where) throws Exception {
+            List<String> w = words(d);
+            switch (w.getFirst()) {
+                case "vcpus" -> vcpus = Integer.parseInt(w.get(1));
+                case "ram" -> newRam(number(w.get(1)));
+                case "map" -> {
+                    if (tables == null) tables = new PageTableBuilder(ram, ram.byteSize() - (256 << 10), ram.byteSize());
+                    var size = switch (w.get(1)) {
+                        case "4k" -> PageTableBuilder.PageSize.K4;
+                        case "2m" -> PageTableBuilder.PageSize.M2;
+                        default -> PageTableBuilder.PageSize.G1;
+                    };
+                    tables.map(number(w.get(2)), number(w.get(3)), number(w.get(4)), size);
+                    guest.set(Builtin.CR3, tables.cr3());
+                }
+                case "poke" -> {
+                    String s = w.get(2);
+                    for (int i = 0; i < s.length(); i++) ram.set(ValueLayout.JAVA_BYTE, number(w.get(1)) + i, (byte) s.charAt(i));
+                }
+                case "poke64" -> ram.set(LONG, number(w.get(1)), number(w.get(2)));
+                case "set" -> guest.set(Builtin.byName(w.get(1)), number(w.get(2)));
+                case "fire" -> {
+                    if (runtime == null) start();
+                    int probe = Integer.parseInt(w.get(1));
+                    int vcpu = 0;
+                    long times = 1;
+                    for (int i = 2; i + 1 < w.size(); i += 2) {
+                        switch (w.get(i)) {
+                            case "vcpu" -> vcpu = w.get(i + 1).equals("host") ? -1 : Integer.parseInt(w.get(i + 1));
+                            case "times" -> times = number(w.get(i + 1));
+                            default -> throw new IllegalArgumentException(where + ": unknown fire option " + w.get(i));
+                        }
+                    }
+                    for (long t = 0; t < times; t++) fire(probe, vcpu, where);
+                }
+                case "report" -> { }
+                default -> throw new IllegalArgumentException(where + ": unknown directive " + w.getFirst());
+            }
+        }
+
+        private void start() throws ImageRefusedException {
+            interp = new Interpreter(program, vcpus, r -> interpOut.append(r.text()));
+            runtime = new Runtime(new RuntimeConfig(256 << 10, 16 << 20, 1 << 20, 1 << 20));
+            runtime.addSink(r -> nativeOut.append(r.text()));
+            regs = new MemorySegment[vcpus];
+            var list = new ArrayList<GuestBinding.Vcpu>();
+            for (int v = 0; v < vcpus; v++) {
+                regs[v] = arena.allocate(1024, 64);
+                list.add(new GuestBinding.Vcpu(regs[v].address(), regs[v].address() + 256));
+            }
+            fields = arena.allocate(128, 8);
+            runtime.load(image, new GuestBinding(ram.address(), ram.byteSize(), 1_000_000_000L, list, () -> { }));
+            runtime.drain();
+            firePoint("VMMLoad", "VMXLoad");
+            // Not compared: the runtime runs a point on every vCPU before draining, and a logaggr record is merged
+            // with the other vCPUs' tables as they are when it is drained (Abi), so they already hold later updates.
+            interpOut.setLength(0);
+            nativeOut.setLength(0);
+        }
+
+        /** What the runtime does at load and unload, on the interpreter: the VMM point on every vCPU, the VMX one on the host. */
+        private void firePoint(String vmm, String vmx) {
+            var quiet = new GuestState(new GuestMemory(ram));
+            for (int p = 0; p < program.probes().size(); p++) {
+                String point = program.probes().get(p).point();
+                if (point.equals(vmm)) for (int v = 0; v < vcpus; v++) interp.fire(p, v, quiet);
+                else if (point.equals(vmx)) interp.fire(p, Interpreter.HOST, quiet);
+            }
+        }
+
+        private void fire(int probe, int vcpu, String where) {
+            if (guest.read(Builtin.TSC) == 0) guest.set(Builtin.TSC, 1); // CTX_TSC 0 means the live counter
+            int before = interpOut.length(), nativeBefore = nativeOut.length();
+            FiringResult expected = interp.fire(probe, vcpu < 0 ? Interpreter.HOST : vcpu, guest);
+            prepare(vcpu);
+            int outcome = runtime.fire(probe, vcpu < 0 ? Runtime.HOST : vcpu, fields, 0, 80);
+            runtime.drain();
+            assertEquals(interpOut.substring(before), nativeOut.substring(nativeBefore), where + ": output");
+            int expectedOutcome = switch (expected.outcome()) {
+                case COMPLETED -> Runtime.COMPLETED;
+                case EXITED -> Runtime.EXITED;
+                case CANCELLED -> 2 + expected.cause().ordinal();
+            };
+            assertEquals(expectedOutcome, outcome, where + ": outcome (interpreter: " + expected + ")");
+            LoadedImage l = runtime.loadedForTests();
+            MemorySegment data = runtime.dataForTests();
+            for (int g = 0; g < image.data().globals().size(); g++) {
+                ProbeImage.Global def = image.data().globals().get(g);
+                for (int v = -1; v < vcpus; v++) {
+                    int c = v < 0 ? vcpus : v;
+                    long at = (def.perVcpu() ? l.blockOffset[c] : l.globalOffset) + def.offset();
+                    int iv = v < 0 ? Interpreter.HOST : v;
+                    if (def.string()) {
+                        assertEquals(interp.stringGlobal(g, iv), data.getString(at, StandardCharsets.ISO_8859_1), where + ": " + def.name());
+                    } else {
+                        assertEquals(interp.intGlobal(g, iv), data.get(LONG, at), where + ": " + def.name());
+                    }
+                }
+            }
+        }
+
+        /** The guest's registers into the vCPU's register files, the firing's fields into the block, the rest into the context. */
+        private void prepare(int vcpu) {
+            for (int i = 0; i < 10; i++) fields.set(LONG, 8L * i, guest.read(Builtin.values()[Builtin.ARG0.ordinal() + i]));
+            fields.set(LONG, 80, guest.read(Builtin.EXIT_REASON));
+            fields.set(LONG, 88, guest.read(Builtin.VMCS_EXIT_REASON));
+            fields.set(LONG, 96, guest.read(Builtin.VMCS_EXIT_QUAL));
+            fields.set(LONG, 104, guest.read(Builtin.VMCS_EXIT_INTR_INFO));
+            LoadedImage l = runtime.loadedForTests();
+            MemorySegment data = runtime.dataForTests();
+            long ctx = l.ctxOffset[l.context(vcpu < 0 ? Runtime.HOST : vcpu)];
+            data.set(LONG, ctx + CTX_TSC, guest.read(Builtin.TSC));
+            data.set(LONG, ctx + CTX_TSC_HZ, guest.read(Builtin.TSC_HZ));
+            data.set(LONG, ctx + CTX_TIME_TSC, -1L);
+            data.set(LONG, ctx + CTX_TIME_MICROS, guest.hostMicros());
+            data.set(LONG, ctx + CTX_PCPUID, guest.read(Builtin.PCPUID));
+            data.set(LONG, ctx + CTX_THREADID, guest.read(Builtin.THREADID));
+            data.set(LONG, ctx + CTX_DR6, guest.read(Builtin.DR6));
+            data.set(LONG, ctx + CTX_DR7, guest.read(Builtin.DR7));
+            data.set(LONG, ctx + CTX_KERNELGSBASE, guest.read(Builtin.KERNELGSBASE));
+            // The IR files give the host the guest's registers too; the harness gives it none (FiringContext.forHost).
+            MemorySegment r = vcpu < 0 ? data.asSlice(l.hostRegsOffset, LoadedImage.HOST_REGS_BYTES) : regs[vcpu];
+            Builtin[] gprs = {Builtin.RAX, Builtin.RBX, Builtin.RCX, Builtin.RDX, Builtin.RSI, Builtin.RDI, Builtin.RSP, Builtin.RBP,
+                    Builtin.R8, Builtin.R9, Builtin.R10, Builtin.R11, Builtin.R12, Builtin.R13, Builtin.R14, Builtin.R15, Builtin.RIP, Builtin.RFLAGS};
+            for (int i = 0; i < gprs.length; i++) r.set(LONG, 8L * i, guest.read(gprs[i]));
+            MemorySegment s = r.asSlice(vcpu < 0 ? LoadedImage.HOST_SREGS : 256);
+            segment(s, KVM_SREGS_CS, Builtin.CS, Builtin.CSBASE, Builtin.CSLIMIT, Builtin.CSAR);
+            segment(s, KVM_SREGS_DS, Builtin.DS, Builtin.DSBASE, Builtin.DSLIMIT, Builtin.DSAR);
+            segment(s, KVM_SREGS_ES, Builtin.ES, Builtin.ESBASE, Builtin.ESLIMIT, Builtin.ESAR);
+            segment(s, KVM_SREGS_FS, Builtin.FS, Builtin.FSBASE, Builtin.FSLIMIT, Builtin.FSAR);
+            segment(s, KVM_SREGS_GS, Builtin.GS, Builtin.GSBASE, Builtin.GSLIMIT, Builtin.GSAR);
+            segment(s, KVM_SREGS_SS, Builtin.SS, Builtin.SSBASE, Builtin.SSLIMIT, Builtin.SSAR);
+            s.set(LONG, KVM_SREGS_GDT, guest.read(Builtin.GDTRBASE));
+            s.set(ValueLayout.JAVA_SHORT_UNALIGNED, KVM_SREGS_GDT + 8, (short) guest.read(Builtin.GDTRLIMIT));
+            s.set(LONG, KVM_SREGS_IDT, guest.read(Builtin.IDTRBASE));
+            s.set(ValueLayout.JAVA_SHORT_UNALIGNED, KVM_SREGS_IDT + 8, (short) guest.read(Builtin.IDTRLIMIT));
+            s.set(LONG, KVM_SREGS_CR0, guest.read(Builtin.CR0));
+            s.set(LONG, KVM_SREGS_CR2, guest.read(Builtin.CR2));
+            s.set(LONG, KVM_SREGS_CR3, guest.read(Builtin.CR3));
+            s.set(LONG, KVM_SREGS_CR4, guest.read(Builtin.CR4));
+            s.set(LONG, KVM_SREGS_CR8, guest.read(Builtin.CR8));
+            s.set(LONG, KVM_SREGS_EFER, guest.read(Builtin.EFER));
+        }
+
+        private void segment(MemorySegment s, int at, Builtin selector, Builtin base, Builtin limit, Builtin ar) {
+            s.set(LONG, at + SEG_BASE, guest.read(base));
+            s.set(ValueLayout.JAVA_INT_UNALIGNED, at + SEG_LIMIT, (int) guest.read(limit));
+            s.set(ValueLayout.JAVA_SHORT_UNALIGNED, at + SEG_SELECTOR, (short) guest.read(selector));
+            long v = guest.read(ar);
+            int[][] bits = {{SEG_TYPE, 0, 15}, {SEG_S, 4, 1}, {SEG_DPL, 5, 3}, {SEG_PRESENT, 7, 1}, {SEG_AVL, 12, 1}, {SEG_L, 13, 1},
+                    {SEG_DB, 14, 1}, {SEG_G, 15, 1}, {SEG_UNUSABLE, 16, 1}};
+            for (int[] f : bits) s.set(ValueLayout.JAVA_BYTE, at + f[0], (byte) ((v >>> f[1]) & f[2]));
+        }
+
+        void compareReports(String name) {
+            if (runtime == null) return;
+            RuntimeReport report = runtime.unload();
+            firePoint("VMMUnload", "VMXUnload");
+            for (int p = 0; p < program.probes().size(); p++) {
+                ProbeCounters expected = interp.counters(p);
+                RuntimeReport.Clause actual = report.clauses().get(p);
+                assertEquals(expected.firings(), actual.firings(), name + ": firings of probe " + p);
+                assertEquals(expected.exits(), actual.exits(), name + ": exits of probe " + p);
+                assertEquals(expected.cancellations(), actual.cancellations(), name + ": cancellations of probe " + p);
+                assertEquals(expected.sites().stream().map(Object::toString).sorted().toList(),
+                        actual.sites().stream().map(Object::toString).sorted().toList(), name + ": cancellation sites of probe " + p);
+            }
+            for (int b = 0; b < program.bags().size(); b++) assertEquals(interp.bagDrops(b), report.bagDrops().get(b).count(), name + ": bag drops");
+            var pending = new ArrayList<String>();
+            for (int a = 0; a < program.aggrs().size(); a++) {
+                assertEquals(interp.aggregateDrops(a), report.aggregateDrops().get(a).count(), name + ": aggregate drops");
+                if (interp.updatedSinceLog(a)) pending.add(interp.printAggregate(a));
+            }
+            assertEquals(pending, report.pendingAggregates(), name + ": aggregates pending a logaggr");
+        }
+
+        @Override public void close() { if (runtime != null) runtime.close(); }
+
+        private static long number(String s) {
+            return s.startsWith("0x") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
+        }
+
+        private static List<String> words(String d) {
+            var out = new ArrayList<String>();
+            int i = 0;
+            while (i < d.length()) {
+                char c = d.charAt(i);
+                if (c == ' ') { i++; continue; }
+                var w = new StringBuilder();
+                if (c == '"') {
+                    for (i++; d.charAt(i) != '"'; i++) {
+                        char ch = d.charAt(i);
+                        if (ch == '\\') {
+                            ch = d.charAt(++i);
+                            ch = switch (ch) { case 'n' -> '\n'; case '0' -> '\0'; default -> ch; };
+                        }
+                        w.append(ch);
+                    }
+                    i++;
+                } else {
+                    while (i < d.length() && d.charAt(i) != ' ') w.append(d.charAt(i++));
+                }
+                out.add(w.toString());
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,281 @@
+// The runtime with hand-assembled images: load, fire, output, cancellations, drops, refusals and replacement.
+package dev.vp.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vp.compiler.interp.ProbeCounters.CancelSite;
+import dev.vp.compiler.ir.Cause;
+import dev.vp.compiler.ir.Loc;
+import dev.vp.compiler.lang.Domain;
+import dev.vp.compiler.output.OutputRecord;
+import dev.vp.x64.abi.Abi;
+import dev.vp.x64.image.ProbeImage;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RuntimeTest {
+    static final int PRINT = 0, CANCEL = 1, EMPTY = 2, EXIT = 3, STRINGS = 4;
+
+    private final Arena native_ = Arena.ofShared();
+    private final List<OutputRecord> out = new ArrayList<>();
+    private final AtomicInteger disarms = new AtomicInteger();
+    private Runtime runtime;
+
+    @BeforeEach
+    void start() {
+        runtime = new Runtime(new RuntimeConfig(64 << 10, 1 << 20, 4096, 64 << 10));
+        runtime.addSink(out::add);
+    }
+
+    @AfterEach
+    void stop() {
+        runtime.close();
+        native_.close();
+    }
+
+    GuestBinding binding(int vcpus) {
+        MemorySegment ram = native_.allocate(4096, 4096);
+        var list = new ArrayList<GuestBinding.Vcpu>();
+        for (int i = 0; i < vcpus; i++) {
+            MemorySegment regs = native_.allocate(1024, 64);
+            list.add(new GuestBinding.Vcpu(regs.address(), regs.address() + 256));
+        }
+        return new GuestBinding(ram.address(), ram.byteSize(), 1_000_000_000L, list, disarms::incrementAndGet);
+    }
+
+    /** PRINT prints ARG0, CANCEL divides by zero at line 21, EMPTY completes, EXIT exits, STRINGS prints a string; plus Load/Unload. */
+    static HandProgram standard(String prefix) {
+        var p = new HandProgram().formatPrefix(prefix);
+        p.clause("HV_Exit", "HV_Exit", Domain.VMM, 10, a -> { HandProgram.printf(a, 0, null, Abi.CTX_ARGS); HandProgram.complete(a); });
+        p.clause("In", "In", Domain.VMM, 20, a -> p.cancel(a, 21, Cause.DIVISION_BY_ZERO, "division-by-zero"));
+        p.clause("VMM1Hz", "VMM1Hz", Domain.VMM, 30, HandProgram::complete);
+        p.clause("Out", "Out", Domain.VMM, 40, a -> { a.mov(dev.vp.x64.asm.Size.QWORD, dev.vp.x64.asm.Mem.of(dev.vp.x64.asm.Reg.RDI, Abi.CTX_OUTCOME), 1); a.ret(); });
+        p.clause("VMX1Hz", "VMX1Hz", Domain.VMX, 50, a -> {
+            HandProgram.printf(a, 2, "hi", Abi.CTX_ARGS, Abi.CTX_VCPUID);
+            HandProgram.complete(a);
+        });
+        p.clause("VMMLoad", "VMMLoad", Domain.VMM, 60, a -> { HandProgram.printf(a, 1, null, Abi.CTX_VCPUID); HandProgram.complete(a); });
+        p.clause("VMMUnload", "VMMUnload", Domain.VMM, 70, a -> { HandProgram.printf(a, 0, null, Abi.CTX_VCPUID); HandProgram.complete(a); });
+        return p;
+    }
+
+    private List<String> texts() {
+        var t = new ArrayList<String>();
+        for (OutputRecord r : out) t.add(r.vcpu() + "@" + r.timestamp() + ":" + r.text());
+        out.clear();
+        return t;
+    }
+
+    @Test
+    void loadRunsLoadProbesAndOutputIsMergedByTsc() throws Exception {
+        runtime.load(standard("").build(), binding(2));
+        runtime.drain();
+        assertEquals(List.of("0@0:loaded on vCPU 0\n", "1@0:loaded on vCPU 1\n"), texts());
+        runtime.setTsc(1, 200);
+        runtime.setArgs(1, 11);
+        assertEquals(Runtime.COMPLETED, runtime.fire(PRINT, 1));
+        runtime.setTsc(0, 100);
+        runtime.setArgs(0, 22);
+        assertEquals(Runtime.COMPLETED, runtime.fire(PRINT, 0));
+        runtime.setTsc(Runtime.HOST, 150);
+        runtime.setArgs(Runtime.HOST, -5);
+        assertEquals(Runtime.COMPLETED, runtime.fire(STRINGS, Runtime.HOST));
+        assertEquals(3, runtime.drain());
+        assertEquals(List.of("0@100:value 22\n", "-1@150:hi -5 -1\n", "1@200:value 11\n"), texts());
+    }
+
+    @Test
+    void cancellationsAndExitsAreCountedWithTheirLine() throws Exception {
+        runtime.load(standard("").build(), binding(2));
+        for (int i = 0; i < 3; i++) assertEquals(2 + Cause.DIVISION_BY_ZERO.ordinal(), runtime.fire(CANCEL, i % 2));
+        assertEquals(Runtime.EXITED, runtime.fire(EXIT, 0));
+        RuntimeReport report = runtime.report();
+        RuntimeReport.Clause cancel = report.clauses().get(CANCEL);
+        assertEquals(3, cancel.firings());
+        assertEquals(3, cancel.cancellations());
+        assertEquals(List.of(new CancelSite(Cause.DIVISION_BY_ZERO, new Loc(HandProgram.FILE, 21), 3, "division-by-zero")), cancel.sites());
+        assertEquals(1, report.clauses().get(EXIT).exits());
+        assertEquals(2, report.clauses().get(5).firings(), "VMMLoad ran once per vCPU");
+        assertTrue(report.text().contains("probe In (hand.emt:20): 3 firings, 3 cancelled\n  3 x division-by-zero at hand.emt:21: division-by-zero\n"),
+                report.text());
+    }
+
+    @Test
+    void ringFullDropsAreCountedExactly() throws Exception {
+        runtime.load(standard("").build(), binding(1));
+        runtime.drain();
+        texts();
+        int fired = 1000;
+        for (int i = 0; i < fired; i++) {
+            runtime.setArg(0, 0, i);
+            runtime.fire(PRINT, 0);
+        }
+        int delivered = runtime.drain();
+        RuntimeReport report = runtime.report();
+        assertTrue(report.ringDrops() > 0, "a 4 KB ring cannot hold 1000 32-byte records");
+        assertEquals(fired, delivered + report.ringDrops());
+        assertTrue(report.text().contains("output: " + report.ringDrops() + " records dropped (ring full)"), report.text());
+        List<String> got = texts();
+        for (int i = 0; i < delivered; i++) assertEquals("0@0:value " + i + "\n", got.get(i), "the first records are kept in order");
+    }
+
+    @Test
+    void wrappingRingsDeliverEverythingInOrder() throws Exception {
+        runtime.load(standard("").build(), binding(1));
+        runtime.drain();
+        texts();
+        int fired = 20_000, delivered = 0;
+        for (int i = 0; i < fired; i++) {
+            runtime.setArg(0, 0, i);
+            runtime.fire(PRINT, 0);
+            if (i % 37 == 36) delivered += runtime.drain();
+        }
+        delivered += runtime.drain();
+        assertEquals(fired, delivered);
+        assertEquals(0, runtime.report().ringDrops());
+        assertEquals(0, runtime.report().malformedRecords());
+        List<String> got = texts();
+        for (int i = 0; i < fired; i++) assertEquals("0@0:value " + i + "\n", got.get(i));
+    }
+
+    @Test
+    void anImageThatDoesNotFitIsRefusedWithTheFiguresAndTheOldOneRuns() throws Exception {
+        runtime.load(standard("old ").build(), binding(1));
+        ProbeImage big = standard("new ").vcpuBlockBytes(600_000).build();
+        var e = assertThrows(ImageRefusedException.class, () -> runtime.load(big, binding(1)));
+        // scratch 64 + 2 contexts 1,536 + host registers 1,024 + 2 rings 8,320 + 2 x 600,000 + rodata 64
+        assertTrue(e.getMessage().startsWith("data needs 1,211,008 bytes, the arena has 1,048,576 (2 contexts of 600,000 bytes"),
+                e.getMessage());
+        assertEquals(0, disarms.get(), "a refused load does not disarm the running image");
+        runtime.drain();
+        texts();
+        runtime.setArgs(0, 5);
+        assertEquals(Runtime.COMPLETED, runtime.fire(PRINT, 0));
+        runtime.drain();
+        assertEquals(List.of("0@0:old value 5\n"), texts());
+    }
+
+    @Test
+    void aMalformedImageIsRefusedBeforeAnythingChanges() throws Exception {
+        runtime.load(standard("").build(), binding(1));
+        ProbeImage good = standard("").build();
+        var probes = new ArrayList<>(good.probes());
+        ProbeImage.Probe p = probes.get(0);
+        probes.set(0, new ProbeImage.Probe(p.spec(), p.point(), p.domain(), p.symbol(), p.address(), p.periodNs(), 0x1f40, p.codeSize(),
+                p.stackNeed(), p.readsVcpuState(), p.needsIoctl(), p.loc()));
+        var bad = new ProbeImage(good.abiVersion(), good.text(), good.rodata(), good.data(), probes, good.relocations(), good.lines(), good.budget());
+        var e = assertThrows(ImageRefusedException.class, () -> runtime.load(bad, binding(1)));
+        assertTrue(e.getMessage().contains("probe 0 entry offset 0x1f40 is outside the text"), e.getMessage());
+        assertEquals(Runtime.COMPLETED, runtime.fire(EMPTY, 0));
+        assertEquals(0, disarms.get());
+    }
+
+    @Test
+    void replacingAnImageUnloadsTheOldOneFirst() throws Exception {
+        runtime.load(standard("A ").build(), binding(2));
+        runtime.setArgs(0, 1);
+        runtime.fire(PRINT, 0);
+        runtime.fire(CANCEL, 1);
+        runtime.load(standard("B ").build(), binding(2));
+        assertEquals(1, disarms.get());
+        runtime.setArgs(0, 2);
+        runtime.fire(PRINT, 0);
+        runtime.drain();
+        // Equal TSCs merge in context order; A's VMMUnload prints VCPUID with format 0.
+        assertEquals(List.of("0@0:A loaded on vCPU 0\n", "0@0:A value 1\n", "0@0:A value 0\n", "1@0:A loaded on vCPU 1\n",
+                "1@0:A value 1\n", "0@0:B loaded on vCPU 0\n", "0@0:B value 2\n", "1@0:B loaded on vCPU 1\n"), texts());
+        RuntimeReport report = runtime.report();
+        assertEquals(0, report.clauses().get(CANCEL).cancellations(), "counters start again with the new image");
+        RuntimeReport last = runtime.unload();
+        assertEquals(1, last.clauses().get(PRINT).firings());
+        assertEquals(Runtime.NOT_LOADED, runtime.fire(PRINT, 0));
+        assertEquals(last, runtime.report());
+    }
+
+    @Test
+    void globalsAndAggregateTablesAreInitialisedAndLogaggrMergesLiveTables() throws Exception {
+        var p = standard("").aggregate("hits", 4);
+        p.clause("VMM10Hz", "VMM10Hz", Domain.VMM, 80, a -> { HandProgram.logaggrEmptySnapshot(a, 0, 0); HandProgram.complete(a); });
+        ProbeImage image = p.build();
+        runtime.load(image, binding(2));
+        runtime.drain();
+        texts();
+        LoadedImage l = runtime.loadedForTests();
+        MemorySegment data = runtime.dataForTests();
+        assertEquals(7, data.get(ValueLayout.JAVA_LONG, l.blockOffset[1]), "per-vCPU global initialised in every context");
+        // vCPU 1's live table gets one entry by hand, as the helper library would write it.
+        ProbeImage.Aggregate a = image.data().aggregates().get(0);
+        long table = l.blockOffset[1] + a.tableOffset();
+        long entry = table + Abi.AGGR_ENTRIES;
+        long[] fields = {1, 2, 30, 10, 20, 20, 99, 0x42};
+        for (int i = 0; i < fields.length; i++) data.set(ValueLayout.JAVA_LONG, entry + 8L * i, fields[i]);
+        data.set(ValueLayout.JAVA_LONG, table + Abi.AGGR_USED, 1);
+        data.set(ValueLayout.JAVA_LONG, table + Abi.AGGR_DROPPED, 3);
+        runtime.fire(7, 0);
+        runtime.drain();
+        assertEquals(List.of("0@0:aggr: hits (1 integer key) (0 string keys)\nhits[0x42] == avg 15 count 2 min 10 max 20 latest 20\n"
+                + "hits: 3 updates dropped (capacity 4)\n"), texts());
+        assertEquals(List.of(new RuntimeReport.Drops("hits", 3)), runtime.report().aggregateDrops());
+        // After a clearaggr elsewhere (the shared generation moves on), vCPU 1's table no longer counts.
+        data.set(ValueLayout.JAVA_LONG, l.sharedOffset + a.generationOffset(), 1);
+        runtime.fire(7, 0);
+        runtime.drain();
+        assertEquals(List.of("0@0:aggr: hits (1 integer key) (0 string keys)\n"), texts());
+        assertEquals(List.of(new RuntimeReport.Drops("hits", 0)), runtime.report().aggregateDrops());
+    }
+
+    @Test
+    void firingWhileImagesAreReplacedNeverSeesHalfAnImage() throws Exception {
+        runtime.load(standard("").build(), binding(1));
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var bad = new AtomicInteger();
+        var fired = new AtomicInteger();
+        Thread firing = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                int r = runtime.fire(EMPTY, 0);
+                if (r == Runtime.COMPLETED) fired.incrementAndGet();
+                else if (r != Runtime.NOT_LOADED) bad.incrementAndGet();
+            }
+        });
+        for (int i = 0; i < 50; i++) runtime.load(standard("v" + i + " ").build(), binding(1));
+        stop.set(true);
+        firing.join();
+        assertEquals(0, bad.get());
+        assertTrue(fired.get() > 0);
+    }
+
+    @Test
+    void firingAllocatesNothing() throws Exception {
+        runtime.load(standard("").build(), binding(1));
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().threadId();
+        for (int round = 0; round < 3; round++) {
+            long before = threads.getThreadAllocatedBytes(id);
+            for (int i = 0; i < 1_000_000; i++) {
+                runtime.setArg(0, 0, i);
+                runtime.fire(EMPTY, 0);
+                runtime.fire(PRINT, 0);   // the ring fills and drops: the drop path too
+                if ((i & 1023) == 0) runtime.fire(CANCEL, 0);
+            }
+            long allocated = threads.getThreadAllocatedBytes(id) - before;
+            if (round == 2) assertEquals(0, allocated, "bytes allocated over a million firings after warm-up");
+        }
+    }
+
+    @Test
+    void nothingLoadedMeansNoReport() {
+        assertNull(runtime.report());
+        assertEquals(Runtime.NOT_LOADED, runtime.fire(0, 0));
+    }
+}

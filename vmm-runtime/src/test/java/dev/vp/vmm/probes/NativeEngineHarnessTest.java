@@ -1,0 +1,162 @@
+// The same compiled scripts on minios with the interpreter engine and with the native engine: what is deterministic agrees.
+package dev.vp.vmm.probes;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.vp.compiler.ir.IrProgram;
+import dev.vp.compiler.output.OutputRecord;
+import dev.vp.runtime.engine.InterpreterEngine;
+import dev.vp.runtime.engine.LoadException;
+import dev.vp.runtime.engine.NativeEngine;
+import dev.vp.runtime.engine.ProbeEngine;
+import dev.vp.runtime.engine.RunReport;
+import dev.vp.vmm.Harness;
+import dev.vp.vmm.KvmAvailability;
+import dev.vp.x64.image.ImageBuilder;
+import dev.vp.x64.image.ProbeImage;
+import dev.vp.x64.image.ProbeImageReader;
+import dev.vp.x64.image.ProbeImageWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class NativeEngineHarnessTest {
+    /**
+     * Load and Unload prints are exact; HV_Exit counts a per-vCPU global and must agree with the clause's firing
+     * count; ENTER on do_syscall names tasks through the minios preload (guest reads, strings, a bag-free path).
+     */
+    static final String SCRIPT = """
+            perthread int exits;
+            VMMLoad { printf("load vcpu %d of %d\\n", VCPUID, NUMVCPUS); }
+            VMXLoad { printf("vmx load\\n"); }
+            HV_Exit { exits++; }
+            GUEST:ENTER:do_syscall(int nr) { calls[curprocname()] <- 1; }
+            VMMUnload { printf("unload vcpu %d: %s\\n", VCPUID, exits > 0 ? "exits seen" : "no exits"); }
+            """;
+
+    record Run(List<String> output, RunReport report) {}
+
+    static Run run(IrProgram program, Function<List<OutputRecord>, ProbeEngine> engines, int vcpus) throws Exception {
+        List<OutputRecord> output = Collections.synchronizedList(new ArrayList<>());
+        ProbeEngine engine = engines.apply(output);
+        var dispatcher = new ProbeDispatcher(engine);
+        List<String> console = Collections.synchronizedList(new ArrayList<>());
+        try (Harness harness = Harness.boot(Harness.minios(), Harness.Config.of(vcpus, console::add).withProbes(dispatcher))) {
+            dispatcher.attach(harness);
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (console.isEmpty() && System.nanoTime() < end) Thread.sleep(10);
+            dispatcher.load(program);
+            Thread.sleep(1500);
+            dispatcher.unload();
+            RunReport report = engine.report();
+            synchronized (output) {
+                return new Run(output.stream().map(OutputRecord::text).toList(), report);
+            }
+        } finally {
+            dispatcher.close();
+            engine.close();
+        }
+    }
+
+    @Test
+    void interpreterAndNativeAgreeOnMinios() throws Exception {
+        KvmAvailability.require();
+        IrProgram program = CompiledScriptTest.compile(SCRIPT.replace("calls[curprocname()] <- 1;",
+                "printf(\"call %s\\n\", curprocname());"));
+        Run interp = run(program, out -> new InterpreterEngine(2, out::add), 2);
+        Run nat = run(program, out -> new NativeEngine(2, out::add), 2);
+        for (Run r : List.of(interp, nat)) {
+            List<String> fixed = r.output.stream().filter(t -> !t.startsWith("call ")).sorted().toList();
+            assertEquals(List.of("load vcpu 0 of 2\n", "load vcpu 1 of 2\n", "unload vcpu 0: exits seen\n",
+                    "unload vcpu 1: exits seen\n", "vmx load\n"), fixed);
+            Set<String> tasks = Set.of("init", "shell", "diskio", "netd", "compute");
+            List<String> calls = r.output.stream().filter(t -> t.startsWith("call ")).toList();
+            assertFalse(calls.isEmpty(), "system calls were traced");
+            for (String c : calls) assertTrue(tasks.contains(c.substring(5).strip()), c);
+        }
+        assertEquals(interp.report.clauses().size(), nat.report.clauses().size());
+        for (int i = 0; i < interp.report.clauses().size(); i++) {
+            RunReport.Clause a = interp.report.clauses().get(i), b = nat.report.clauses().get(i);
+            assertEquals(a.spec(), b.spec());
+            assertEquals(a.loc(), b.loc());
+            assertEquals(a.cancellations(), b.cancellations(), "no cancellations on either engine");
+        }
+        // Load points fire once per vCPU (VMX on the host), on both engines.
+        assertEquals(2, nat.report.clauses().get(0).firings());
+        assertEquals(1, nat.report.clauses().get(1).firings());
+        assertTrue(nat.report.clauses().get(2).firings() > 100, "HV_Exit fired: " + nat.report.clauses().get(2));
+        assertEquals(nat.report.text().contains("dropped"), false, nat.report.text());
+    }
+
+    @Test
+    void aBuiltImageRunsAndPendingAggregatesAreReported() throws Exception {
+        KvmAvailability.require();
+        IrProgram program = CompiledScriptTest.compile(SCRIPT);
+        ProbeImage image = ProbeImageReader.read(ProbeImageWriter.write(ImageBuilder.build(program)));
+        List<OutputRecord> output = Collections.synchronizedList(new ArrayList<>());
+        var engine = new NativeEngine(1, output::add);
+        var dispatcher = new ProbeDispatcher(engine);
+        try (Harness harness = Harness.boot(Harness.minios(), Harness.Config.of(1, line -> { }).withProbes(dispatcher))) {
+            dispatcher.attach(harness);
+            dispatcher.load(engine.prepare(image));
+            assertNotNull(engine.program());
+            Thread.sleep(1500);
+            dispatcher.unload();
+            RunReport report = engine.report();
+            assertEquals(1, report.pendingAggregates().size(), report.text());
+            assertTrue(report.pendingAggregates().getFirst().startsWith("aggr: calls"), report.text());
+            assertTrue(report.text().contains("\"shell\"") || report.text().contains("\"init\""), report.text());
+        } finally {
+            dispatcher.close();
+            engine.close();
+        }
+    }
+
+    @Test
+    void aRefusedImageLeavesTheRunningOneLoaded() throws Exception {
+        KvmAvailability.require();
+        IrProgram program = CompiledScriptTest.compile(SCRIPT);
+        var engine = new NativeEngine(1, r -> { }, new dev.vp.runtime.RuntimeConfig(256 << 10, 8 << 20, 64 << 10, 64 << 10));
+        var dispatcher = new ProbeDispatcher(engine);
+        try (Harness harness = Harness.boot(Harness.minios(), Harness.Config.of(1, line -> { }).withProbes(dispatcher))) {
+            dispatcher.attach(harness);
+            dispatcher.load(program);
+            ProbeImage good = ImageBuilder.build(program);
+            var tooBig = new ProbeImage(good.abiVersion(), good.text(), good.rodata(), new ProbeImage.Data(good.data().vcpuBlockBytes(),
+                    64L << 20, good.data().sharedBlockBytes(), good.data().globals(), good.data().aggregates(), good.data().bags(),
+                    good.data().formats()), good.probes(), good.relocations(), good.lines(), new ProbeImage.Budget(good.budget().codeBytes(),
+                    good.budget().dataBytes() - good.data().globalBlockBytes() + (64L << 20), good.budget().clauses(),
+                    good.budget().stackBytes(), good.budget().loopFuel(), good.budget().stringBytes()));
+            LoadException e = assertThrows(LoadException.class, () -> dispatcher.load(engine.prepare(tooBig)));
+            assertTrue(e.getMessage().contains("data needs"), e.getMessage());
+            Thread.sleep(300);
+            long before = engine.lastCounts(2).firings();
+            Thread.sleep(300);
+            assertTrue(engine.lastCounts(2).firings() > before, "the running program kept firing");
+        } finally {
+            dispatcher.close();
+            engine.close();
+        }
+    }
+
+    @Test
+    void everyExampleBuildsAnImageTheRuntimeAccepts() throws Exception {
+        List<Path> examples;
+        try (Stream<Path> s = Files.list(Path.of("..", "examples"))) {
+            examples = s.filter(p -> p.toString().endsWith(".emt")).sorted().toList();
+        }
+        assertFalse(examples.isEmpty());
+        for (Path p : examples) {
+            IrProgram program = CompiledScriptTest.compile(Files.readString(p));
+            ProbeImage image = ImageBuilder.build(program);
+            assertEquals(image, ProbeImageReader.read(ProbeImageWriter.write(image)), p.toString());
+        }
+    }
+}

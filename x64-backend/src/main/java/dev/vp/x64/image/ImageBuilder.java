@@ -1,0 +1,158 @@
+// Turns a compiled program (IR description plus NativeProgram) into the ProbeImage that is written as a .vpo.
+package dev.vp.x64.image;
+
+import dev.vp.compiler.ir.DataLayout;
+import dev.vp.compiler.ir.Insn;
+import dev.vp.compiler.ir.IrFunction;
+import dev.vp.compiler.ir.IrProgram;
+import dev.vp.x64.NativeProgram;
+import dev.vp.x64.abi.Abi;
+import dev.vp.x64.gen.NativeCompiler;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The IR program supplies the names, probe points and limits; the NativeProgram the code, rodata and data
+ * layout. The compiler's rodata is kept as is (generated code addresses it through CTX_RODATA) and the format
+ * texts the host consumer needs are appended after it. The text is position independent, so there are no
+ * relocations. A probe's region in the image is its entry stub: its clause function lies elsewhere in the text
+ * (NativeProgram.ProbeCode counts both, the figure `vp build --stats` prints).
+ */
+public final class ImageBuilder {
+    private ImageBuilder() {}
+
+    /**
+     * Machine stack the helper library may use below a generated frame: its deepest chain (the string reader's
+     * 264-byte buffer frame, then strcpy, or the formatter's frame and its put helpers) stays under 1 KB.
+     */
+    static final int HELPER_STACK_BYTES = 1024;
+    /** The entry stub's return address and six saved registers. */
+    static final int ENTRY_STACK_BYTES = 7 * 8;
+
+    /** Compiles program with the x64 backend and builds its image. */
+    public static ProbeImage build(IrProgram program) {
+        return build(program, NativeCompiler.compile(program));
+    }
+
+    public static ProbeImage build(IrProgram program, NativeProgram code) {
+        int maxString = program.limits().stringBytes() - 1;
+        NativeProgram.Layout layout = code.layout();
+        var globals = new ArrayList<ProbeImage.Global>();
+        for (int g = 0; g < program.globals().size(); g++) {
+            IrProgram.Global def = program.globals().get(g);
+            globals.add(new ProbeImage.Global(def.name(), def.string(), def.perVcpu(), layout.globalOffset(g),
+                    def.string() ? 0 : def.initInt(), def.string() ? truncate(def.initString(), maxString) : ""));
+        }
+        var aggregates = new ArrayList<ProbeImage.Aggregate>();
+        for (int a = 0; a < program.aggrs().size(); a++) {
+            IrProgram.Aggr def = program.aggrs().get(a);
+            aggregates.add(new ProbeImage.Aggregate(def.name(), def.intKeys(), def.strKeys(), def.capacity(),
+                    layout.aggrTableOffset(a), DataLayout.aggrTableBytes(def), layout.generationOffset(a)));
+        }
+        var bags = new ArrayList<ProbeImage.Bag>();
+        for (int b = 0; b < program.bags().size(); b++) {
+            IrProgram.Bag def = program.bags().get(b);
+            bags.add(new ProbeImage.Bag(def.name(), def.capacity(), layout.bagOffset(b), DataLayout.bagBytes(def)));
+        }
+        var rodata = new ByteArrayOutputStream();
+        rodata.writeBytes(code.rodata());
+        var formats = new ArrayList<ProbeImage.Format>();
+        for (IrProgram.Format f : program.formats()) {
+            byte[] text = f.text().getBytes(StandardCharsets.ISO_8859_1);
+            formats.add(new ProbeImage.Format(rodata.size(), text.length));
+            rodata.writeBytes(text);
+            rodata.write(0);
+        }
+        while (rodata.size() % ProbeImage.ALIGNMENT != 0) rodata.write(0);
+        byte[] ro = rodata.toByteArray();
+        var data = new ProbeImage.Data(layout.perVcpuBytes(), layout.globalBytes(), layout.sharedBytes(), globals, aggregates, bags, formats);
+
+        var probes = new ArrayList<ProbeImage.Probe>();
+        for (int p = 0; p < program.probes().size(); p++) {
+            IrProgram.Probe def = program.probes().get(p);
+            NativeProgram.ProbeCode pc = code.probes().get(p);
+            int stub = pc.codeBytes() - code.functions().get(def.function()).size();
+            probes.add(new ProbeImage.Probe(def.spec(), def.point(), def.domain(), def.symbol(), def.address(), def.periodNs(),
+                    pc.entryOffset(), stub, Math.toIntExact(Math.min(Integer.MAX_VALUE, nativeStackNeed(program, def.function()))),
+                    def.readsVcpuState(), def.needsIoctl(), def.loc()));
+        }
+
+        byte[] text = code.text();
+        var lines = new ArrayList<ProbeImage.LineEntry>();
+        for (NativeProgram.LineEntry e : code.lines()) {
+            if (e.offset() >= text.length) continue;
+            // Two marks at one offset: the later one is where the code there comes from.
+            if (!lines.isEmpty() && lines.getLast().codeOffset() == e.offset()) lines.removeLast();
+            lines.add(new ProbeImage.LineEntry(e.offset(), e.loc()));
+        }
+        IrProgram.Limits limits = program.limits();
+        long dataBytes = data.vcpuBlockBytes() + data.globalBlockBytes() + data.sharedBlockBytes() + ro.length;
+        var budget = new ProbeImage.Budget(text.length, dataBytes, probes.size(), limits.stackBytes(), limits.loopFuel(), limits.stringBytes());
+        return new ProbeImage(Abi.VERSION, text, ro, data, probes, List.of(), lines, budget);
+    }
+
+    /**
+     * A bound on the machine stack one firing of a clause needs: the entry stub, the generated frames along the
+     * deepest call chain (for recursive chains, as many of the largest frame as the stack budget lets the IR
+     * charge of the smallest one), and the helpers below the last frame. A generated frame holds at most the
+     * return address and RBP, three fixed words, a spill slot per IR register, a 24-byte save area per try,
+     * the string slots, the outgoing argument block and 15 bytes of alignment.
+     */
+    static long nativeStackNeed(IrProgram program, int function) {
+        long frames = deepest(program, function, new boolean[program.functions().size()]);
+        if (frames < 0) {
+            long largest = 0, smallest = Long.MAX_VALUE;
+            for (IrFunction f : program.functions()) {
+                largest = Math.max(largest, frameBound(f));
+                smallest = Math.min(smallest, f.frameBytes());
+            }
+            frames = (program.limits().stackBytes() / smallest + 1) * largest;
+        }
+        return ENTRY_STACK_BYTES + frames + HELPER_STACK_BYTES;
+    }
+
+    private static long deepest(IrProgram program, int f, boolean[] onPath) {
+        if (onPath[f]) return -1;
+        onPath[f] = true;
+        long below = 0;
+        IrFunction fn = program.functions().get(f);
+        for (var block : fn.blocks()) {
+            for (Insn insn : block.insns()) {
+                if (insn instanceof Insn.Call c) {
+                    long d = deepest(program, c.function(), onPath);
+                    if (d < 0) { onPath[f] = false; return -1; }
+                    below = Math.max(below, d);
+                }
+            }
+        }
+        onPath[f] = false;
+        return frameBound(fn) + below;
+    }
+
+    private static long frameBound(IrFunction fn) {
+        long tries = 0, outgoing = 0;
+        for (var block : fn.blocks()) {
+            for (Insn insn : block.insns()) {
+                if (insn instanceof Insn.TryBegin) tries++;
+                outgoing = Math.max(outgoing, switch (insn) {
+                    case Insn.Sprintf i -> i.args().size();
+                    case Insn.Printf i -> i.args().size();
+                    case Insn.AggrAdd i -> i.intKeys().size() + i.strKeys().size() + 1;
+                    case Insn.BagInsert i -> 2;
+                    case Insn.Call i -> i.args().size() + 1;
+                    default -> 0;
+                });
+            }
+        }
+        return 16 + 24 + 8L * fn.registers() + 24 * tries + (long) DataLayout.STRING_BYTES * fn.slots() + 8 * outgoing + 15;
+    }
+
+    /** The interpreter's truncation of a string constant: at the first NUL, then at maxString characters. */
+    private static String truncate(String text, int maxString) {
+        String s = text == null ? "" : text;
+        int nul = s.indexOf('\0');
+        return s.substring(0, Math.min(nul < 0 ? s.length() : nul, maxString));
+    }
+}

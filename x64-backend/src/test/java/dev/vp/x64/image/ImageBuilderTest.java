@@ -1,0 +1,68 @@
+// Every IR test program builds an image the validator accepts and that round-trips.
+package dev.vp.x64.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vp.compiler.ir.IrProgram;
+import dev.vp.compiler.ir.text.IrParser;
+import dev.vp.x64.NativeProgram;
+import dev.vp.x64.gen.NativeCompiler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+class ImageBuilderTest {
+    static final Path COMPILER_TESTS = Path.of("..", "compiler", "src", "test", "resources");
+
+    @TestFactory
+    Stream<DynamicTest> irPrograms() throws IOException {
+        return files(COMPILER_TESTS.resolve("ir"), ".ir").map(p -> DynamicTest.dynamicTest(p.getFileName().toString(),
+                () -> roundTrip(IrParser.parse(Files.readString(p, StandardCharsets.UTF_8), p.getFileName().toString()))));
+    }
+
+    static Stream<Path> files(Path dir, String suffix) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> list = s.filter(p -> p.toString().endsWith(suffix)).sorted().toList();
+            if (list.isEmpty()) throw new IllegalStateException("no " + suffix + " files in " + dir.toAbsolutePath());
+            return list.stream();
+        }
+    }
+
+    static void roundTrip(IrProgram program) {
+        NativeProgram code = NativeCompiler.compile(program);
+        ProbeImage image = ImageBuilder.build(program, code);
+        ProbeImageValidator.validate(image);
+        assertEquals(image, ProbeImageReader.read(ProbeImageWriter.write(image)));
+        assertEquals(code.text().length, image.text().length);
+        for (int p = 0; p < image.probes().size(); p++) {
+            ProbeImage.Probe probe = image.probes().get(p);
+            assertEquals(program.probes().get(p).spec(), probe.spec());
+            assertTrue(probe.codeSize() <= code.probes().get(p).codeBytes(), "an entry stub is part of the probe's code");
+            assertTrue(probe.stackNeed() > 0);
+        }
+        for (int f = 0; f < program.formats().size(); f++) assertEquals(program.formats().get(f).text(), image.formatText(f));
+        for (int g = 0; g < program.globals().size(); g++) assertEquals(program.globals().get(g).name(), image.data().globals().get(g).name());
+    }
+
+    @Test
+    void recursionIsBoundedByTheStackBudget() throws IOException {
+        // stack.ir: @rec (2 registers, no slots) recurses until the 4096-byte budget cancels it, 127 levels deep.
+        Path file = COMPILER_TESTS.resolve("ir").resolve("stack.ir");
+        IrProgram program = IrParser.parse(Files.readString(file), "stack.ir");
+        ProbeImage image = ImageBuilder.build(program);
+        long recFrame = 16 + 8 * 2;
+        long nativeRecFrame = 16 + 24 + 8 * 2 + 15;
+        for (ProbeImage.Probe p : image.probes()) {
+            assertTrue(p.stackNeed() >= ImageBuilder.ENTRY_STACK_BYTES + ImageBuilder.HELPER_STACK_BYTES);
+        }
+        long deepest = image.probes().stream().mapToLong(ProbeImage.Probe::stackNeed).max().orElseThrow();
+        assertTrue(deepest >= 4096 / recFrame * nativeRecFrame, "the bound covers every native frame the budget allows: " + deepest);
+    }
+}
