@@ -93,7 +93,7 @@ public final class ExitCost {
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
-        Engines.create(engine, 1, r -> { }); // an unknown engine name fails here, before anything boots
+        if (!Engines.NAMES.contains(engine)) throw new IllegalArgumentException("unknown engine `" + engine + "`; known: " + Engines.NAMES);
         return new Options(dir, engine, rounds, window, seconds, minios, vcpus);
     }
 
@@ -163,6 +163,7 @@ public final class ExitCost {
             }
         } finally {
             dispatcher.close();
+            timedEngine.close();
         }
     }
 
@@ -243,6 +244,7 @@ public final class ExitCost {
             }
         } finally {
             dispatcher.close();
+            timedEngine.close();
         }
     }
 }

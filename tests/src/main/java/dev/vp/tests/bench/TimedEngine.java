@@ -6,6 +6,7 @@ import dev.vp.runtime.engine.FiringContext;
 import dev.vp.runtime.engine.LoadException;
 import dev.vp.runtime.engine.ProbeEngine;
 import dev.vp.runtime.engine.RunReport;
+import dev.vp.vmm.Harness;
 
 /**
  * The dispatcher calls {@link #fire} exactly where it would call the engine, so the timestamps taken here bracket
@@ -42,4 +43,8 @@ public final class TimedEngine implements ProbeEngine {
     @Override public ClauseCounts lastCounts(int clause) { return inner.lastCounts(clause); }
 
     @Override public RunReport report() { return inner.report(); }
+
+    @Override public void attach(Harness harness) { inner.attach(harness); }
+
+    @Override public void close() { inner.close(); }
 }

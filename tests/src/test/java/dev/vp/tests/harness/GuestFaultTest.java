@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vp.compiler.symbols.ElfFile;
+import dev.vp.runtime.engine.ProbeEngine;
 import dev.vp.runtime.engine.RunReport;
 import dev.vp.tests.bench.Engines;
 import dev.vp.tests.bench.Scripts;
@@ -38,7 +39,8 @@ class GuestFaultTest {
         byte[] bytes = Harness.class.getResourceAsStream(Harness.MINIOS_RESOURCE).readAllBytes();
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(24, 0x10);
         ElfFile broken = ElfFile.parse("minios-entry-in-page-0", bytes);
-        ProbeDispatcher dispatcher = new ProbeDispatcher(Engines.create(Engines.DEFAULT, 2, r -> output.add(r.text())));
+        ProbeEngine engine = Engines.create(Engines.DEFAULT, 2, r -> output.add(r.text()));
+        ProbeDispatcher dispatcher = new ProbeDispatcher(engine);
         try (Harness harness = Harness.boot(broken, Harness.Config.of(2, console::add).withProbes(dispatcher))) {
             dispatcher.attach(harness);
             GuestFault fault = harness.awaitFault(Duration.ofSeconds(10)).orElseThrow(() -> new AssertionError("no fault reported"));
@@ -48,6 +50,7 @@ class GuestFaultTest {
             assertTrue(output.contains("loaded on vCPU 0\n") && output.contains("loaded on vCPU 1\n"), "load probes ran: " + output);
         } finally {
             dispatcher.close();
+            engine.close();
         }
         assertNoHarnessThreads();
         bootsAndRuns();
