@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 /**
  * Run from the repository root after a build (vmm-runtime/bench/README.md has the command):
  * <pre>
- *   vmm-runtime/bench/run.sh [--engine interpreter] [--rounds 10] [--window-ms 500] [--seconds 5] [--skip-minios]
+ *   vmm-runtime/bench/run.sh [--engine native] [--rounds 10] [--window-ms 500] [--seconds 5] [--skip-minios]
  * </pre>
  * Three parts, each printed as it finishes:
  * <ol>
