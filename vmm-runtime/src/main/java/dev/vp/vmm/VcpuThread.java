@@ -104,6 +104,7 @@ final class VcpuThread {
             harness.fault(new GuestFault(id, GuestFault.Kind.UNHANDLED_EXIT, rip(), "harness error: " + e));
         } finally {
             inGuest = false;
+            vcpu.unbindCurrentThread();
             harness.vcpuFinished();
         }
     }

@@ -30,7 +30,9 @@ public final class Vcpu implements AutoCloseable {
     private final long mmapAddress;
     private final long mmapSize;
     private final KvmRun run;
-    private volatile long pthread;
+    /** The bound thread's pthread_t, 0 when none; guarded by {@link #kickLock} so that no signal targets an ended thread. */
+    private long pthread;
+    private final Object kickLock = new Object();
     private boolean closed;
 
     Vcpu(int id, int fd, int mmapSize, MemorySegment cpuid) throws KvmException {
@@ -55,7 +57,15 @@ public final class Vcpu implements AutoCloseable {
     /** Records the calling thread as the one that runs this vCPU, so that {@link #kick()} can signal it. */
     public void bindToCurrentThread() {
         VcpuKicker.install();
-        pthread = Libc.pthreadSelf();
+        synchronized (kickLock) { pthread = Libc.pthreadSelf(); }
+    }
+
+    /**
+     * Called by the bound thread as it ends: pthread_kill on a thread that has ended is undefined behaviour (it
+     * crashed the JVM when a guest had faulted and the dispatcher then paused the stopped vCPUs).
+     */
+    public void unbindCurrentThread() {
+        synchronized (kickLock) { pthread = 0; }
     }
 
     /** One KVM_RUN: 0 on an exit to handle, else the errno (EINTR after a kick). Never throws. */
@@ -72,8 +82,9 @@ public final class Vcpu implements AutoCloseable {
     /** Makes the vCPU's thread leave KVM_RUN soon (or not enter it): immediate_exit, then a signal. */
     public void kick() {
         run.immediateExit(true);
-        long thread = pthread;
-        if (thread != 0) Libc.pthreadKill(thread, VcpuKicker.signal());
+        synchronized (kickLock) {
+            if (pthread != 0) Libc.pthreadKill(pthread, VcpuKicker.signal());
+        }
     }
 
     /** DR6 or DR7 through KVM_GET_DEBUGREGS (an ioctl: only probes that read them pay); 0 if the ioctl fails. */
@@ -105,7 +116,7 @@ public final class Vcpu implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        pthread = 0;
+        unbindCurrentThread();
         Libc.munmap(mmapAddress, mmapSize);
         Libc.close(fd);
         arena.close();
