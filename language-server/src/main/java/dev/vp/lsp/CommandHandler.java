@@ -33,6 +33,9 @@ final class CommandHandler {
     record ProbeEntry(String name, String domain, String description, List<TargetCatalog.Argument> arguments, boolean exitProbe) {}
 
     private final Documents documents;
+    /** Calls that wait on the network. Not the common pool: on 2 CPUs it has one worker, which other waits starve. */
+    private static final java.util.concurrent.Executor NETWORK = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
     private final DeployClient deployer;
     private final java.util.function.Supplier<Settings> settings;
     private final Consumer<String> output;
@@ -49,7 +52,8 @@ final class CommandHandler {
         return switch (command) {
             case COMPILE -> compile(need(uri, command)).thenApply(CommandHandler::result);
             case DEPLOY -> compile(need(uri, command)).thenApply(this::deploy);
-            case RESET -> CompletableFuture.supplyAsync(this::reset);
+            // Not the common pool: on 2 CPUs it has one worker, and a blocking network call there starves everything else.
+            case RESET -> CompletableFuture.supplyAsync(this::reset, NETWORK);
             case PROBES -> (uri == null || documents.get(uri) == null ? CompletableFuture.completedFuture((Snapshot) null) : documents.get(uri).current())
                     .thenApply(s -> probes(s == null ? TargetCatalog.defaultCatalog() : HoverHandler.catalog(s)));
             default -> CompletableFuture.failedFuture(error("unknown command `" + command + "`; this server runs " + String.join(", ", ALL)));

@@ -41,10 +41,14 @@ public final class LspMain {
         server.connect(launcher.getRemoteProxy());
         Future<Void> listening = launcher.startListening();
         try {
-            return java.util.concurrent.CompletableFuture.anyOf(server.exited(),
-                    java.util.concurrent.CompletableFuture.runAsync(() -> {
-                        try { listening.get(); } catch (InterruptedException | ExecutionException e) { Thread.currentThread().interrupt(); }
-                    })).thenApply(x -> server.exited().getNow(1)).get();
+            // A thread of its own waits for the connection to end: the common pool has one worker on 2 CPUs, and
+            // blocking it for the whole session would starve every other async task of the server.
+            var ended = new java.util.concurrent.CompletableFuture<Void>();
+            Thread.ofPlatform().daemon(true).name("vp-lsp-connection").start(() -> {
+                try { listening.get(); } catch (InterruptedException | ExecutionException e) { Thread.currentThread().interrupt(); }
+                ended.complete(null);
+            });
+            return java.util.concurrent.CompletableFuture.anyOf(server.exited(), ended).thenApply(x -> server.exited().getNow(1)).get();
         } catch (InterruptedException | ExecutionException e) {
             return 1;
         }

@@ -1,0 +1,55 @@
+package dev.vp.lsp;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.vp.compiler.Compilation;
+import dev.vp.compiler.Compiler;
+import dev.vp.compiler.ScriptSetup;
+import dev.vp.compiler.diag.Diagnostics;
+import dev.vp.compiler.pp.FileSystemSourceLoader;
+import dev.vp.compiler.source.SourceFile;
+import dev.vp.runtime.engine.NativeEngine;
+import dev.vp.vmm.Monitor;
+import dev.vp.vmm.deploy.DeployProtocol;
+import dev.vp.vmm.deploy.DeployServer;
+import dev.vp.vmm.deploy.MonitorDeployTarget;
+import dev.vp.vmm.deploy.TokenFile;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The editor's deploy and reset commands against a real monitor and deploy server. */
+class HarnessDeployClientTest {
+    @TempDir Path dir;
+
+    @Test void deploysStreamsAndResets() throws Exception {
+        if (!Boolean.getBoolean("vp.requireKvm")) assumeTrue(Files.exists(Path.of("/dev/kvm")), "no /dev/kvm");
+        var loader = new FileSystemSourceLoader();
+        var options = ScriptSetup.resolve(dir.resolve("t.emt"), ScriptSetup.Flags.NONE, loader, new Diagnostics());
+        Compilation c = Compiler.compile(new SourceFile(dir.resolve("t.emt").toString(),
+                "VMM10Hz if (VCPUID == 0) printf(\"deployed tick\\n\");\n"), options, loader);
+        assertTrue(c.diagnostics().isEmpty(), c.diagnostics().toString());
+        Path tokenFile = dir.resolve("vp/vmm.token");
+        try (Monitor monitor = Monitor.start(sink -> new NativeEngine(1, sink), 1, line -> { });
+             DeployServer server = new DeployServer(new InetSocketAddress("127.0.0.1", 0), false, new MonitorDeployTarget(monitor),
+                     TokenFile.create(tokenFile), DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES)) {
+            String at = "127.0.0.1:" + server.port();
+            var lines = new LinkedBlockingQueue<String>();
+            var client = new HarnessDeployClient();
+            String summary = client.deploy(c, at, tokenFile.toString(), lines::add);
+            assertTrue(summary.startsWith("deployed t.emt ("), summary);
+            String first = lines.poll(10, TimeUnit.SECONDS);
+            assertTrue(first != null && first.contains("deployed tick"), String.valueOf(first));
+            String report = client.reset(at, tokenFile.toString());
+            assertTrue(report.contains("VMM10Hz"), report);
+            var wrong = assertThrows(DeployClient.DeployException.class, () -> client.reset(at, dir.resolve("nope").toString()));
+            assertTrue(wrong.getMessage().contains("no token file"), wrong.getMessage());
+        }
+    }
+}
