@@ -48,7 +48,7 @@ public final class Lowerer {
 
     public static IrProgram lower(Checked checked, IrProgram.Limits limits) {
         Lowerer l = new Lowerer(checked);
-        return l.run(limits);
+        return UnusedFunctions.remove(l.run(limits));
     }
 
     private IrProgram run(IrProgram.Limits limits) {

@@ -42,6 +42,19 @@ class LoweringPropertiesTest {
     }
 
     @Test
+    void functionsNoClauseReachesAreDropped() {
+        IrProgram p = lower("""
+                int unused() { return 1; }
+                int leaf() { return 2; }
+                int used() { return leaf(); }
+                int alsoUnused() { return unused(); }
+                VMM1Hz printf("%d\\n", used());
+                """);
+        assertEquals(List.of("leaf", "used", "probe0"), p.functions().stream().map(IrFunction::name).toList());
+        assertEquals(2, p.probes().getFirst().function());
+    }
+
+    @Test
     void temporariesAreReusedAcrossStatements() {
         var body = new StringBuilder("string s;\nVMMLoad {\n");
         for (int i = 0; i < 200; i++) body.append("    s = s + \"x\" + \"y\"; printf(\"%s %d\\n\", s, ").append(i).append(");\n");
