@@ -65,7 +65,9 @@ class ProbeDispatcherTest {
             assertEquals(Set.of(0L, 1L), rig.rows(13).stream().map(r -> r[0]).collect(Collectors.toSet()));
 
             long hvExit = rig.count(0), hvResume = rig.count(1);
-            assertTrue(hvExit <= exits && hvExit >= exits * 0.95, "HV_Exit " + hvExit + " vs " + exits + " exits");
+            // The harness's own exits (kicks that park the vCPUs for load and unload) fire no HV_Exit; on a loaded
+            // host they grow to several percent of the window.
+            assertTrue(hvExit <= exits && hvExit >= exits * 0.85, "HV_Exit " + hvExit + " vs " + exits + " exits");
             assertTrue(Math.abs(hvExit - hvResume) <= 2, "every exit resumes: HV_Exit " + hvExit + ", HV_Resume " + hvResume);
             assertTrue(rig.count(2) + rig.count(3) + rig.count(9) + rig.count(10) <= hvExit);
 
