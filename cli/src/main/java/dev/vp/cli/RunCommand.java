@@ -89,8 +89,11 @@ final class RunCommand {
         try (Monitor monitor = Monitor.start(engines, vcpus, line -> { if (console) err.println(line); })) {
             if (args.one("-o") != null) file = Files.newBufferedWriter(Path.of(args.one("-o")));
             Writer f = file;
+            // As the VProbes toolkit's stack filter did: the terminal shows gueststack frames as guest symbols; the
+            // -o file keeps the raw addresses.
+            GuestStackFilter stacks = GuestStackFilter.of(monitor.harness().guest());
             monitor.onOutput(text -> {
-                out.print(text);
+                out.print(stacks.apply(text));
                 if (f != null) {
                     try { f.write(text); } catch (IOException e) { err.println("vp run: cannot write the output file: " + e.getMessage()); }
                 }
@@ -111,7 +114,7 @@ final class RunCommand {
                 RunReport report = monitor.unload();
                 out.flush();
                 out.println();
-                out.print(report.text());
+                out.print(stacks.apply(report.text()));
             } finally {
                 finished.countDown();
                 try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException ignored) { }
