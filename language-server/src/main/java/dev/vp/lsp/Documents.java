@@ -171,6 +171,16 @@ final class Documents {
             CompletableFuture<Snapshot> f;
             synchronized (d) { f = d.current; }
             published.accept(s);
+            // Diagnostics go out first; the backend's exact code sizes follow (they cost a native compile).
+            if (s.compilation != null && s.compilation.ir() != null) {
+                Snapshot sized = s.withCodeSizes(sizer.measure(s.compilation.ir()));
+                if (docs.get(d.uri) == d && d.version == version) {
+                    d.latest = sized;
+                    if (sized.syntaxClean()) d.lastClean = sized;
+                    if (sized.codeSizes.isPresent()) published.accept(sized);
+                    s = sized;
+                }
+            }
             f.complete(s);
         } catch (RuntimeException | Error e) {
             failed.accept(e);
@@ -185,8 +195,7 @@ final class Documents {
         Setup setup = setups.computeIfAbsent(d.path.getParent() == null ? Path.of("/") : d.path.getParent(), dir -> resolve(d.path));
         if (setup.options == null) return new Snapshot(d.uri, version, main, null, null, setup.problems, Optional.empty());
         Compilation c = Compiler.compile(main, setup.options, loader);
-        Optional<CodeSizer.Sizes> sizes = c.ir() == null ? Optional.empty() : sizer.measure(c.ir());
-        return new Snapshot(d.uri, version, main, setup.options, c, setup.problems, sizes);
+        return new Snapshot(d.uri, version, main, setup.options, c, setup.problems, Optional.empty());
     }
 
     private Setup resolve(Path script) {

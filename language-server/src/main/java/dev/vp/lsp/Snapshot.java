@@ -36,6 +36,11 @@ final class Snapshot {
         this.codeSizes = codeSizes;
     }
 
+    /** The same state with the backend's code sizes, measured after the diagnostics went out. */
+    Snapshot withCodeSizes(Optional<CodeSizer.Sizes> sizes) {
+        return new Snapshot(uri, version, main, options, compilation, setupProblems, sizes);
+    }
+
     /** Every diagnostic of this state, in `vp check`'s order: setup problems first, then the compilation's. */
     List<Diagnostic> diagnostics() {
         List<Diagnostic> all = new ArrayList<>(setupProblems);
