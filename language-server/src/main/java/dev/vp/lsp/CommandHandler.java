@@ -33,8 +33,13 @@ final class CommandHandler {
     record ProbeEntry(String name, String domain, String description, List<TargetCatalog.Argument> arguments, boolean exitProbe) {}
 
     private final Documents documents;
-    /** Calls that wait on the network. Not the common pool: on 2 CPUs it has one worker, which other waits starve. */
-    private static final java.util.concurrent.Executor NETWORK = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Calls that wait on the network, on one long-lived thread of their own: not the common pool (one worker on 2
+     * CPUs, which other waits starve), and not short-lived threads (the response is written on the thread that
+     * completes the call, and a piped stream fails its reader once that writer thread has ended).
+     */
+    private static final java.util.concurrent.Executor NETWORK = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().daemon(true).name("vp-lsp-network").unstarted(r));
 
     private final DeployClient deployer;
     private final java.util.function.Supplier<Settings> settings;
@@ -52,7 +57,6 @@ final class CommandHandler {
         return switch (command) {
             case COMPILE -> compile(need(uri, command)).thenApply(CommandHandler::result);
             case DEPLOY -> compile(need(uri, command)).thenApply(this::deploy);
-            // Not the common pool: on 2 CPUs it has one worker, and a blocking network call there starves everything else.
             case RESET -> CompletableFuture.supplyAsync(this::reset, NETWORK);
             case PROBES -> (uri == null || documents.get(uri) == null ? CompletableFuture.completedFuture((Snapshot) null) : documents.get(uri).current())
                     .thenApply(s -> probes(s == null ? TargetCatalog.defaultCatalog() : HoverHandler.catalog(s)));
