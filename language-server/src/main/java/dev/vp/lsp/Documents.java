@@ -124,7 +124,9 @@ final class Documents {
         CompletableFuture<Snapshot> f = new CompletableFuture<>();
         compileThread.execute(() -> {
             try {
-                f.complete(compile(d));
+                Snapshot s = compile(d);
+                if (s.compilation != null && s.compilation.ir() != null) s = s.withCodeSizes(sizer.measure(s.compilation.ir()));
+                f.complete(s);
             } catch (RuntimeException | Error e) {
                 failed.accept(e);
                 f.completeExceptionally(e);
