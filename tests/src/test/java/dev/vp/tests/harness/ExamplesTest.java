@@ -122,8 +122,7 @@ class ExamplesTest {
             samples.merge(name, e.count(), Long::sum);
         }
         assertTrue(samples.keySet().containsAll(Set.of("compute", "diskio")), "the busy tasks are sampled: " + samples);
-        long named = samples.keySet().stream().filter(PIDS::containsKey).count();
-        assertTrue(named >= 3, "at least three of init/shell/diskio/netd/compute in 4 s: " + samples);
+        // The other tasks sleep almost all the time: a 4 s sample catches them only by chance, so they are not required.
         assertTrue(out.text().contains("--- samples per process ---"), out.text());
         long total = samples.values().stream().mapToLong(Long::longValue).sum();
         assertTrue(total <= out.firings("PROFILE:1msec"), "every sample is a PROFILE firing");
