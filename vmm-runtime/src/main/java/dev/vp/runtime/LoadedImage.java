@@ -8,7 +8,6 @@ import dev.vp.runtime.arena.NativeArena;
 import dev.vp.x64.abi.Abi;
 import dev.vp.x64.image.ProbeImage;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.Locale;
 
 /**
@@ -21,8 +20,11 @@ final class LoadedImage {
     static final int SCRATCH = 0, SCRATCH_BYTES = 64;
     /** kvm_regs (144 bytes) at 0 and kvm_sregs (312 bytes) at 256 of the host's zeroed register area. */
     static final int HOST_REGS_BYTES = 1024, HOST_SREGS = 256;
-    /** Padding between busy flags, in longs, so that two contexts' flags never share a cache line. */
-    static final int BUSY_STRIDE = 16;
+    /**
+     * {@link #lanes}: per context, LANE_STRIDE longs (so that two contexts never share a cache line) holding the
+     * busy flag, the context block's offset in the data area and its absolute address: what a firing needs, in one line.
+     */
+    static final int LANE_STRIDE = 16, LANE_BUSY = 0, LANE_CTX_OFFSET = 1, LANE_CTX_ADDRESS = 2;
 
     final ProbeImage image;
     final GuestBinding binding;
@@ -31,12 +33,12 @@ final class LoadedImage {
     final long[] ctxOffset, ringOffset, blockOffset;
     final long hostRegsOffset, globalOffset, sharedOffset, rodataOffset, dataBytes;
     final int stubOffset;
-    final MemorySegment[] ctxAddress;
-    final MethodHandle[] entries;
+    /** Each clause's entry, for NativeArena.UNGUARDED_CALL. */
+    final MemorySegment[] entries;
     final ContextCounters[] counters;
     final int[] lineOffsets;
     final FormatSpec[] formats;
-    final long[] busy;
+    final long[] lanes;
     /** Per aggregate: the text of its latest logaggr (consumer thread), and how it prints with no entries. */
     final String[] lastLogged;
     final String[] printedEmpty;
@@ -87,19 +89,21 @@ final class LoadedImage {
                     image.rodata().length));
         }
         long base = arena.data().address();
-        ctxAddress = new MemorySegment[contexts];
         counters = new ContextCounters[contexts];
         for (int c = 0; c < contexts; c++) {
-            ctxAddress[c] = MemorySegment.ofAddress(base + ctxOffset[c]);
             counters[c] = new ContextCounters(image.probes().size());
         }
-        entries = new MethodHandle[image.probes().size()];
-        for (int i = 0; i < entries.length; i++) entries[i] = arena.entry(image.probes().get(i).entryOffset(), NativeArena.Linkage.CRITICAL);
+        entries = new MemorySegment[image.probes().size()];
+        for (int i = 0; i < entries.length; i++) entries[i] = arena.entryAddress(image.probes().get(i).entryOffset());
         lineOffsets = new int[image.lines().size()];
         for (int i = 0; i < lineOffsets.length; i++) lineOffsets[i] = image.lines().get(i).codeOffset();
         formats = new FormatSpec[d.formats().size()];
         for (int i = 0; i < formats.length; i++) formats[i] = (FormatSpec) FormatSpec.parse(image.formatText(i));
-        busy = new long[contexts * BUSY_STRIDE];
+        lanes = new long[contexts * LANE_STRIDE];
+        for (int c = 0; c < contexts; c++) {
+            lanes[c * LANE_STRIDE + LANE_CTX_OFFSET] = ctxOffset[c];
+            lanes[c * LANE_STRIDE + LANE_CTX_ADDRESS] = base + ctxOffset[c];
+        }
         lastLogged = new String[d.aggregates().size()];
         printedEmpty = new String[lastLogged.length];
         for (int i = 0; i < printedEmpty.length; i++) {

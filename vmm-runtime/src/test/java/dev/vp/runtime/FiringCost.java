@@ -2,9 +2,9 @@
 package dev.vp.runtime;
 
 import dev.vp.compiler.lang.Domain;
+import dev.vp.runtime.arena.NativeArena;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.List;
 
 /**
@@ -30,24 +30,24 @@ public final class FiringCost {
             runtime.load(program.build(), new GuestBinding(ram.address(), ram.byteSize(), 0,
                     List.of(new GuestBinding.Vcpu(regs.address(), regs.address() + 256)), () -> {}));
             LoadedImage l = runtime.loadedForTests();
-            MethodHandle bare = l.entries[0];
-            MemorySegment ctx = l.ctxAddress[0];
+            MemorySegment bare = l.entries[0];
+            long ctx = l.lanes[LoadedImage.LANE_CTX_ADDRESS];
             double baseline = Double.MAX_VALUE, fire = Double.MAX_VALUE;
             for (int round = 0; round < 3; round++) {
                 baseline = Math.min(baseline, bare(bare, ctx));
                 fire = Math.min(fire, fired(runtime));
             }
-            System.out.printf("bare CRITICAL downcall of the entry  %6.2f ns/call%n", baseline);
+            System.out.printf("bare unguarded critical downcall    %6.2f ns/call%n", baseline);
             System.out.printf("Runtime.fire, empty clause           %6.2f ns/firing  (%.2fx the bare downcall)%n", fire, fire / baseline);
             System.out.printf("firings counted: %d%n", runtime.report().clauses().get(0).firings());
         }
     }
 
-    private static double bare(MethodHandle entry, MemorySegment ctx) throws Throwable {
+    private static double bare(MemorySegment entry, long ctx) throws Throwable {
         long best = Long.MAX_VALUE;
         for (int b = 0; b < BATCHES; b++) {
             long t0 = System.nanoTime();
-            for (int i = 0; i < PER_BATCH; i++) entry.invokeExact(ctx);
+            for (int i = 0; i < PER_BATCH; i++) NativeArena.UNGUARDED_CALL.invokeExact(entry, ctx);
             best = Math.min(best, System.nanoTime() - t0);
         }
         return (double) best / PER_BATCH;

@@ -46,6 +46,13 @@ public final class NativeArena implements AutoCloseable {
     private static final MethodHandle SYSCONF = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("sysconf"),
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
     private static final FunctionDescriptor ENTRY = FunctionDescriptor.ofVoid(ADDRESS);
+    /**
+     * {@code (MemorySegment entry, long ctx) void}, linked critical and without {@link #entry}'s state guard, for
+     * a caller that itself guarantees the text is installed and the arena open for the whole call (the Runtime's
+     * busy-flag protocol does). A static final so that the JIT inlines the downcall into the caller; ctx is a
+     * plain address so the call checks no segment.
+     */
+    public static final MethodHandle UNGUARDED_CALL = LINKER.downcallHandle(FunctionDescriptor.ofVoid(JAVA_LONG), Linker.Option.critical(false));
     private static final MethodHandle IS_RUNNABLE, REFUSE;
 
     static {
@@ -161,11 +168,16 @@ public final class NativeArena implements AutoCloseable {
      * {@code MemorySegment.ofAddress} (which skips the shared-scope acquire on each call).
      */
     public MethodHandle entry(long textOffset, Linkage linkage) {
+        var call = MethodHandles.insertArguments(linkage.unbound, 0, entryAddress(textOffset));
+        return MethodHandles.guardWithTest(IS_RUNNABLE.bindTo(this), call, REFUSE.bindTo(this));
+    }
+
+    /** The address of the entry at textOffset, for {@link #UNGUARDED_CALL}. */
+    public MemorySegment entryAddress(long textOffset) {
         if (textOffset < 0 || textOffset >= textSize) {
             throw new IllegalArgumentException("entry offset " + textOffset + " is outside the text area (0.." + (textSize - 1) + ")");
         }
-        var call = MethodHandles.insertArguments(linkage.unbound, 0, MemorySegment.ofAddress(base + textOffset));
-        return MethodHandles.guardWithTest(IS_RUNNABLE.bindTo(this), call, REFUSE.bindTo(this));
+        return MemorySegment.ofAddress(base + textOffset);
     }
 
     private boolean isRunnable() {

@@ -68,7 +68,9 @@ public final class FiringContext implements GuestContext {
         this.numVcpus = numVcpus;
         this.run = run;
         this.memory = new GuestMemory(ram);
-        this.block = arena.allocate(BLOCK_SIZE, 8);
+        // Viewed in the global scope so that the per-firing writes and the runtime's copy pay no liveness check (the
+        // arena is closed only after the harness, and with it every firing, has stopped); on two cache lines, not three.
+        this.block = MemorySegment.ofAddress(arena.allocate(BLOCK_SIZE, 64).address()).reinterpret(BLOCK_SIZE);
         this.ioctlRegisters = ioctlRegisters;
         this.wallClockOffsetMicros = System.currentTimeMillis() * 1000 - System.nanoTime() / 1000;
     }

@@ -43,14 +43,18 @@ public final class NativeEngine implements ProbeEngine {
     private final Runtime runtime;
     private GuestBinding binding;
     private Image loaded, last;
-    /** The clause flags fire() reads; null when nothing is loaded or the binding was disarmed. */
-    private volatile Image armed;
+    /** The loaded image's {@link Image#special} bits, all fire() reads of it; null when nothing is loaded or the binding was disarmed. */
+    private volatile byte[] armed;
+
+    /** Bits of {@link Image#special}: a Load/Unload clause the Runtime runs itself; a clause reading DR6, DR7 or KERNELGSBASE. */
+    private static final byte RUNTIME_FIRES = 1, NEEDS_IOCTL = 2;
 
     /**
      * A checked image; program is its probe and data description (a built image's has no IR functions: its code
-     * is native). runtimeFires marks Load/Unload clauses, needsIoctl clauses that read DR6, DR7 or KERNELGSBASE.
+     * is native). special holds each clause's RUNTIME_FIRES and NEEDS_IOCTL bits, in one array so that a firing
+     * reads one cache line for both.
      */
-    private record Image(ProbeImage image, IrProgram program, boolean[] runtimeFires, boolean[] needsIoctl) implements Prepared {}
+    private record Image(ProbeImage image, IrProgram program, byte[] special) implements Prepared {}
 
     public NativeEngine(int vcpus, OutputSink sink, RuntimeConfig config) {
         if (vcpus < 1) throw new IllegalArgumentException("an engine needs at least 1 vCPU, got " + vcpus);
@@ -111,16 +115,16 @@ public final class NativeEngine implements ProbeEngine {
             throw new LoadException(e.getMessage());
         }
         int n = image.probes().size();
-        boolean[] runtimeFires = new boolean[n], ioctl = new boolean[n];
+        byte[] special = new byte[n];
         for (int i = 0; i < n; i++) {
             ProbeImage.Probe p = image.probes().get(i);
-            runtimeFires[i] = switch (p.point()) {
+            boolean runtimeFires = switch (p.point()) {
                 case "VMMLoad", "VMXLoad", "VMMUnload", "VMXUnload" -> true;
                 default -> false;
             };
-            ioctl[i] = p.needsIoctl();
+            special[i] = (byte) ((runtimeFires ? RUNTIME_FIRES : 0) | (p.needsIoctl() ? NEEDS_IOCTL : 0));
         }
-        return new Image(image, program, runtimeFires, ioctl);
+        return new Image(image, program, special);
     }
 
     /** The dispatcher's view of a built image: its probes, data and limits as an IR program without functions. */
@@ -153,29 +157,32 @@ public final class NativeEngine implements ProbeEngine {
         }
         loaded = image;
         last = image;
-        armed = image;
+        armed = image.special;
     }
 
     @Override
     public void fire(int clause, int vcpu, FiringContext ctx) {
-        Image image = armed;
-        if (image == null || image.runtimeFires[clause]) return;
-        if (image.needsIoctl[clause]) {
+        byte[] flags = armed;
+        if (flags == null) return;
+        int special = flags[clause];
+        if ((special & RUNTIME_FIRES) != 0) return;
+        if ((special & NEEDS_IOCTL) != 0) {
             runtime.setIoctlState(vcpu, ctx.read(Builtin.DR6), ctx.read(Builtin.DR7), ctx.read(Builtin.KERNELGSBASE));
         }
         MemorySegment block = ctx.block();
         MemorySegment run = ctx.kvmRun();
-        if (run == null || block.get(JAVA_LONG, FiringContext.RIP_OVERRIDDEN) == 0) {
-            runtime.fire(clause, vcpu, block, FiringContext.ARG0, FiringContext.EXIT_REASON);
-            return;
-        }
         // Generated code reads RIP from the sync area; KVM reads it back only when marked dirty, which this is not.
-        long real = run.get(JAVA_LONG, RIP);
-        run.set(JAVA_LONG, RIP, block.get(JAVA_LONG, FiringContext.RIP));
+        boolean override = run != null && block.get(JAVA_LONG, FiringContext.RIP_OVERRIDDEN) != 0;
+        long real = 0;
+        if (override) {
+            real = run.get(JAVA_LONG, RIP);
+            run.set(JAVA_LONG, RIP, block.get(JAVA_LONG, FiringContext.RIP));
+        }
+        // One call site, so that the JIT inlines Runtime.fire here once rather than compiling it apart.
         try {
             runtime.fire(clause, vcpu, block, FiringContext.ARG0, FiringContext.EXIT_REASON);
         } finally {
-            run.set(JAVA_LONG, RIP, real);
+            if (override) run.set(JAVA_LONG, RIP, real);
         }
     }
 

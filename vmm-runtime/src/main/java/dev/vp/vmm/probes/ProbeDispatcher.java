@@ -50,6 +50,8 @@ public final class ProbeDispatcher implements ProbeEvents {
     private Harness harness;
     private Arena arena;
     private FiringContext[] contexts;
+    /** Each vCPU's kvm_run, held here so that an exit reaches it without going through the harness's lists. */
+    private KvmRun[] runs;
     private FiringContext host;
     private volatile Tables tables;
     private PeriodicTimer timer;
@@ -76,10 +78,12 @@ public final class ProbeDispatcher implements ProbeEvents {
         int n = harness.vcpuCount();
         arena = Arena.ofShared();
         contexts = new FiringContext[n];
+        runs = new KvmRun[n];
         for (int v = 0; v < n; v++) {
             int vcpu = v;
             contexts[v] = FiringContext.forVcpu(v, n, harness.kvmRun(v).segment(), harness.memory().segment(),
                     b -> ioctlRegister(vcpu, b), arena);
+            runs[v] = harness.kvmRun(v);
         }
         host = FiringContext.forHost(n, harness.memory().segment(), arena);
         pendingGroups = new AtomicLongArray(n);
@@ -310,7 +314,7 @@ public final class ProbeDispatcher implements ProbeEvents {
         Tables t = tables;
         if (t == null || !t.exitFields) return;
         FiringContext c = contexts[vcpu];
-        setExitFields(c, harness.kvmRun(vcpu), kvmExitReason);
+        setExitFields(c, runs[vcpu], kvmExitReason);
         fire(t.byPoint[StaticProbe.HV_Exit.ordinal()], vcpu, c);
     }
 
