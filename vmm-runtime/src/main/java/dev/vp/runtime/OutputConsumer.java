@@ -205,7 +205,7 @@ final class OutputConsumer {
         String[] strs = new String[a.strKeys()];
         long strings = entry + Abi.ENTRY_KEYS + 8L * a.intKeys();
         for (int k = 0; k < strs.length; k++) strs[k] = cString(data, strings + 256L * k, 256);
-        table.put(ints, strs, count, data.get(U64, entry + Abi.ENTRY_SUM), data.get(U64, entry + Abi.ENTRY_MIN),
+        table.addEntry(ints, strs, count, data.get(U64, entry + Abi.ENTRY_SUM), data.get(U64, entry + Abi.ENTRY_MIN),
                 data.get(U64, entry + Abi.ENTRY_MAX), data.get(U64, entry + Abi.ENTRY_LATEST), data.get(U64, entry + Abi.ENTRY_TIME));
     }
 

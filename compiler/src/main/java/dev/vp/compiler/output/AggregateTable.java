@@ -94,25 +94,7 @@ public final class AggregateTable {
         return true;
     }
 
-    /**
-     * Adds an entry whose figures were kept elsewhere (a native per-vCPU table read by the host), merging it into
-     * an existing entry with the same keys. count must be at least 1; a new key beyond capacity is refused.
-     */
-    public void put(long[] ints, String[] strs, long count, long sum, long min, long max, long latest, long time) {
-        if (ints.length != intKeys || strs.length != strKeys || count == 0) {
-            throw new IllegalArgumentException("aggregate entry with " + ints.length + " integer and " + strs.length
-                    + " string keys and count " + count + " does not fit a [" + intKeys + "][" + strKeys + "] table");
-        }
-        Key key = new Key(ints, strs);
-        if (!entries.containsKey(key) && entries.size() >= capacity) {
-            throw new IllegalArgumentException("aggregate table is full (capacity " + capacity + ")");
-        }
-        Entry e = new Entry();
-        e.count = count; e.sum = sum; e.min = min; e.max = max; e.latest = latest; e.time = time;
-        entries.computeIfAbsent(key, k -> new Entry()).merge(e);
-    }
-
-    /** Counts updates that were dropped where the figures were kept (see {@link #put}). */
+    /** Counts updates that were dropped where the figures were kept (a native table read by the host). */
     public void addDropped(long updates) { dropped += updates; }
 
     /**
