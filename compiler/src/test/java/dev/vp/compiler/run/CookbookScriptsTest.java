@@ -59,7 +59,7 @@ class CookbookScriptsTest {
             ScriptRun script = new ScriptRun(new SourceFile(name, Files.readString(p, StandardCharsets.UTF_8)));
             Compilation c = script.compile(script.anyTarget ? null : minios);
             assertEquals("", script.unexpectedDiagnostics(c), name + ": diagnostics");
-            if (script.hasRunDirectives()) assertEquals(script.expected.toString(), script.run(c.ir()), name + ": transcript");
+            if (script.hasRunDirectives()) assertEquals(script.expectedTranscript(), script.run(c.ir()), name + ": transcript");
         }));
     }
 }

@@ -39,6 +39,6 @@ class RunFileTest {
         Compilation c = script.compile(null);
         assertEquals("", script.unexpectedDiagnostics(c), name + ": diagnostics");
         assertNotNull(c.ir(), name + ": no IR");
-        assertEquals(script.expected.toString(), script.run(c.ir()), name + ": transcript");
+        assertEquals(script.expectedTranscript(), script.run(c.ir()), name + ": transcript");
     }
 }

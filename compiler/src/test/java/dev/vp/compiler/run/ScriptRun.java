@@ -29,6 +29,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A script with its test directives. A cookbook script's header may say `// target: any` (compile as for
@@ -50,8 +51,10 @@ import java.util.List;
  * report                              per clause: firings, exits, cancellations by site; bag drops
  * </pre>
  * A firing that ends by exit() adds "! exited", a cancelled one "! cancelled CAUSE at FILE:LINE: TEXT".
+ * The firings run on the interpreter, or on whatever {@link Engines} the caller gives (the backend's differential
+ * test runs the interpreter and the native code side by side).
  */
-final class ScriptRun {
+public final class ScriptRun {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -65,7 +68,50 @@ final class ScriptRun {
     final List<Symbol> symbols = new ArrayList<>();
     boolean anyTarget;
 
-    ScriptRun(SourceFile file) {
+    /** What runs a program's firings for the directives; vCPU numbers use {@link Interpreter#HOST} for the host. */
+    public interface Engine {
+        FiringResult fire(int probe, int vcpu, GuestState guest);
+        long intGlobal(int global, int vcpu);
+        String stringGlobal(int global, int vcpu);
+        /** The aggregate as the unload summary prints it. */
+        String printAggregate(int aggr);
+        Counts counts(int probe);
+        long bagDrops(int bag);
+    }
+
+    /** A clause's figures for the `report` directive. */
+    public record Counts(long firings, long exits, long cancellations, List<ProbeCounters.CancelSite> sites) {
+        public static Counts of(ProbeCounters c) { return new Counts(c.firings(), c.exits(), c.cancellations(), c.sites()); }
+    }
+
+    /** Makes the guest RAM and, at the first firing or query, the engine; out receives every output record's text. */
+    public interface Engines {
+        MemorySegment newRam(long bytes);
+        Engine start(IrProgram program, int vcpus, MemorySegment ram, Consumer<String> out);
+    }
+
+    /** The interpreter alone, with RAM on the Java heap. */
+    public static final Engines INTERPRETER = new Engines() {
+        @Override public MemorySegment newRam(long bytes) { return MemorySegment.ofArray(new byte[Math.toIntExact(bytes)]); }
+
+        @Override public Engine start(IrProgram program, int vcpus, MemorySegment ram, Consumer<String> out) {
+            return interpreterEngine(new Interpreter(program, vcpus, r -> out.accept(r.text())));
+        }
+    };
+
+    /** An interpreter seen as an Engine. */
+    public static Engine interpreterEngine(Interpreter in) {
+        return new Engine() {
+            @Override public FiringResult fire(int probe, int vcpu, GuestState guest) { return in.fire(probe, vcpu, guest); }
+            @Override public long intGlobal(int global, int vcpu) { return in.intGlobal(global, vcpu); }
+            @Override public String stringGlobal(int global, int vcpu) { return in.stringGlobal(global, vcpu); }
+            @Override public String printAggregate(int aggr) { return in.printAggregate(aggr); }
+            @Override public Counts counts(int probe) { return Counts.of(in.counters(probe)); }
+            @Override public long bagDrops(int bag) { return in.bagDrops(bag); }
+        };
+    }
+
+    public ScriptRun(SourceFile file) {
         this.file = file;
         String prefix = file.path().endsWith(".vp") ? ";" : "//";
         String[] lines = file.text().split("\r?\n", -1);
@@ -94,10 +140,12 @@ final class ScriptRun {
         }
     }
 
-    boolean hasRunDirectives() { return !directives.isEmpty(); }
+    public String expectedTranscript() { return expected.toString(); }
+
+    public boolean hasRunDirectives() { return !directives.isEmpty(); }
 
     /** Compiles with the default catalog (or `any`), the script's own test symbols plus extra ones, no preloads. */
-    Compilation compile(SymbolTable extra) {
+    public Compilation compile(SymbolTable extra) {
         TargetCatalog catalog = anyTarget ? TargetCatalog.any() : TargetCatalog.defaultCatalog();
         SymbolTable table = extra == null ? SymbolTable.of(symbols) : SymbolTable.merge(List.of(SymbolTable.of(symbols), extra));
         var options = new CompileOptions(List.of(), List.of(), new CatalogTarget(catalog, table), catalog.budgets(), catalog.numVcpus());
@@ -105,7 +153,7 @@ final class ScriptRun {
     }
 
     /** Errors and warnings that the header did not announce, rendered; empty when the compilation is as declared. */
-    String unexpectedDiagnostics(Compilation c) {
+    public String unexpectedDiagnostics(Compilation c) {
         var out = new StringBuilder();
         List<String> warnings = new ArrayList<>();
         for (Diagnostic d : c.diagnostics()) {
@@ -121,7 +169,10 @@ final class ScriptRun {
     }
 
     /** Runs the directives on a fresh interpreter and returns the transcript. */
-    String run(IrProgram program) {
+    public String run(IrProgram program) { return run(program, INTERPRETER); }
+
+    /** Verifies the IR and its text round trip, runs the directives on fresh engines, returns the transcript. */
+    public String run(IrProgram program, Engines engines) {
         List<String> problems = IrVerifier.verify(program);
         if (!problems.isEmpty()) throw new AssertionError(file.path() + ": IR verifier: " + problems);
         String printed = IrPrinter.print(program);
@@ -129,29 +180,35 @@ final class ScriptRun {
         if (!program.equals(reparsed)) {
             throw new AssertionError(file.path() + ": the IR text form does not round-trip: " + firstDifference(program, reparsed));
         }
-        return new Runner(program).runAll();
+        return new Runner(program, engines).runAll();
     }
 
     /** Carries out the run directives against one fake guest. */
     private final class Runner {
         private final IrProgram program;
+        private final Engines engines;
         private final StringBuilder transcript = new StringBuilder();
         private int vcpus = 1;
-        private MemorySegment ram = MemorySegment.ofArray(new byte[4 << 20]);
+        private MemorySegment ram;
         private PageTableBuilder tables;
-        private GuestState guest = new GuestState(new GuestMemory(ram));
-        private Interpreter interp;
+        private GuestState guest;
+        private Engine engine;
 
-        Runner(IrProgram program) { this.program = program; }
+        Runner(IrProgram program, Engines engines) {
+            this.program = program;
+            this.engines = engines;
+            ram = engines.newRam(4 << 20);
+            guest = new GuestState(new GuestMemory(ram));
+        }
 
         String runAll() {
             for (Directive d : directives) directive(d);
             return transcript.toString();
         }
 
-        private Interpreter interp() {
-            if (interp == null) interp = new Interpreter(program, vcpus, r -> transcript.append(r.text()));
-            return interp;
+        private Engine engine() {
+            if (engine == null) engine = engines.start(program, vcpus, ram, transcript::append);
+            return engine;
         }
 
         private void directive(Directive d) {
@@ -160,7 +217,7 @@ final class ScriptRun {
             switch (w.getFirst()) {
                 case "vcpus" -> vcpus = Integer.parseInt(w.get(1));
                 case "ram" -> {
-                    ram = MemorySegment.ofArray(new byte[(int) number(w.get(1), where)]);
+                    ram = engines.newRam(number(w.get(1), where));
                     guest = new GuestState(new GuestMemory(ram));
                     tables = null;
                 }
@@ -192,7 +249,7 @@ final class ScriptRun {
                 case "global" -> global(w, where);
                 case "logaggr" -> {
                     int a = indexOf(program.aggrs().stream().map(IrProgram.Aggr::name).toList(), w.get(1), "aggregate", where);
-                    transcript.append(interp().printAggregate(a));
+                    transcript.append(engine().printAggregate(a));
                 }
                 case "report" -> report();
                 default -> throw new IllegalArgumentException(where + ": unknown directive " + w.getFirst());
@@ -216,7 +273,7 @@ final class ScriptRun {
                 throw new IllegalArgumentException(where + ": no clause is written `" + spec + "`; the clauses are "
                         + program.probes().stream().map(IrProgram.Probe::spec).toList());
             }
-            Interpreter in = interp();
+            Engine in = engine();
             for (long t = 0; t < times; t++) {
                 for (int p : clauses) {
                     FiringResult r = in.fire(p, vcpu, guest);
@@ -230,15 +287,15 @@ final class ScriptRun {
             int vcpu = 0;
             if (w.size() > 3 && w.get(2).equals("vcpu")) vcpu = w.get(3).equals("host") ? Interpreter.HOST : Integer.parseInt(w.get(3));
             transcript.append("= ").append(w.get(1)).append(' ');
-            if (program.globals().get(g).string()) transcript.append('"').append(interp().stringGlobal(g, vcpu)).append('"');
-            else transcript.append(interp().intGlobal(g, vcpu));
+            if (program.globals().get(g).string()) transcript.append('"').append(engine().stringGlobal(g, vcpu)).append('"');
+            else transcript.append(engine().intGlobal(g, vcpu));
             transcript.append('\n');
         }
 
         private void report() {
-            Interpreter in = interp();
+            Engine in = engine();
             for (int p = 0; p < program.probes().size(); p++) {
-                ProbeCounters c = in.counters(p);
+                Counts c = in.counts(p);
                 transcript.append("# ").append(program.probes().get(p).spec()).append(": firings ").append(c.firings())
                           .append(" exits ").append(c.exits()).append(" cancellations ").append(c.cancellations()).append('\n');
                 for (ProbeCounters.CancelSite s : c.sites()) {

@@ -250,15 +250,7 @@ public final class NativeRunner implements AutoCloseable {
                 long entry = at + 16, size = DataLayout.aggrEntryBytes(def);
                 for (int e = 0; e < count; e++, entry += size) addEntry(t, def, ring, entry);
             } else {
-                MemorySegment table = data[c].asSlice(code.layout().aggrTableOffset(aggr));
-                if (table.get(LONG, AGGR_GENERATION) == generation) {
-                    t.addDropped(table.get(LONG, AGGR_DROPPED));
-                    long size = DataLayout.aggrEntryBytes(def);
-                    for (int e = 0; e < def.capacity(); e++) {
-                        long entry = AGGR_ENTRIES + e * size;
-                        if (table.get(LONG, entry + ENTRY_HASH) != 0) addEntry(t, def, table, entry);
-                    }
-                }
+                readLive(t, aggr, c, generation);
             }
             tables.add(t);
         }
@@ -284,6 +276,32 @@ public final class NativeRunner implements AutoCloseable {
     public String stringGlobal(int g, int vcpu) {
         var layout = code.layout();
         return (layout.isPerVcpu(g) ? data[context(vcpu)] : global).getString(layout.globalOffset(g), StandardCharsets.ISO_8859_1);
+    }
+
+    /** The aggregate as the unload summary prints it: every context's table of the current generation. */
+    public String printAggregate(int aggr) {
+        IrProgram.Aggr def = program.aggrs().get(aggr);
+        long generation = shared.get(LONG, code.layout().generationOffset(aggr));
+        var tables = new ArrayList<AggregateTable>();
+        for (int c = 0; c <= vcpus; c++) {
+            var t = new AggregateTable(def.intKeys(), def.strKeys(), def.capacity());
+            readLive(t, aggr, c, generation);
+            tables.add(t);
+        }
+        return AggregatePrinter.print(def.name(), tables);
+    }
+
+    /** Context c's live table of the aggregate into t, when it belongs to the given generation. */
+    private void readLive(AggregateTable t, int aggr, int c, long generation) {
+        IrProgram.Aggr def = program.aggrs().get(aggr);
+        MemorySegment table = data[c].asSlice(code.layout().aggrTableOffset(aggr));
+        if (table.get(LONG, AGGR_GENERATION) != generation) return;
+        t.addDropped(table.get(LONG, AGGR_DROPPED));
+        long size = DataLayout.aggrEntryBytes(def);
+        for (int e = 0; e < def.capacity(); e++) {
+            long entry = AGGR_ENTRIES + e * size;
+            if (table.get(LONG, entry + ENTRY_HASH) != 0) addEntry(t, def, table, entry);
+        }
     }
 
     public long bagDrops(int bag) { return shared.get(LONG, code.layout().bagOffset(bag) + BAG_DROPPED); }
