@@ -48,6 +48,14 @@ public final class DeployProtocol {
 
     /** Reads one frame; null at a clean end of stream before a frame starts. */
     public static Frame read(DataInputStream in, int maxPayload) throws IOException {
+        return read(in, maxPayload, null);
+    }
+
+    /**
+     * Reads one frame, refusing it before its payload is read when token is given and the header does not carry
+     * it: an unauthenticated client can make the harness read no more than a header.
+     */
+    public static Frame read(DataInputStream in, int maxPayload, String token) throws IOException {
         int length;
         try {
             length = in.readInt();
@@ -66,15 +74,33 @@ public final class DeployProtocol {
         } catch (JsonParseException e) {
             throw new ProtocolException("malformed frame: the header is not JSON");
         }
-        int version = header.has("v") && header.get("v").isJsonPrimitive() ? header.get("v").getAsInt() : -1;
+        long version = number(header, "v", -1);
         if (version != VERSION) throw new ProtocolException("unsupported protocol version " + version + " (this harness speaks " + VERSION + ")");
-        long payloadBytes = header.has("payloadBytes") ? header.get("payloadBytes").getAsLong() : 0;
+        if (token != null && !TokenFile.matches(token, string(header, "token")))
+            throw new ProtocolException(header.has("token") ? "wrong token: read it from the harness's token file"
+                    : "missing token: every request must carry the harness's token");
+        long payloadBytes = number(header, "payloadBytes", 0);
         if (payloadBytes < 0) throw new ProtocolException("malformed frame: negative payloadBytes");
         if (payloadBytes > maxPayload)
             throw new ProtocolException("image too large: " + payloadBytes + " bytes, the harness accepts at most " + maxPayload);
         byte[] payload = in.readNBytes((int) payloadBytes);
         if (payload.length != payloadBytes) throw new ProtocolException("malformed frame: the connection closed inside a payload");
         return new Frame(header, payload);
+    }
+
+    /** A whole-number field, the default when absent; anything else is a malformed frame. */
+    private static long number(JsonObject o, String key, long absent) throws ProtocolException {
+        if (!o.has(key)) return absent;
+        try {
+            var p = o.getAsJsonPrimitive(key);
+            if (p.isNumber()) {
+                var d = p.getAsBigDecimal();
+                if (d.scale() <= 0 || d.stripTrailingZeros().scale() <= 0) return d.longValueExact();
+            }
+        } catch (ClassCastException | ArithmeticException | NumberFormatException e) {
+            // falls through to the refusal
+        }
+        throw new ProtocolException("malformed frame: `" + key + "` must be a whole number");
     }
 
     public static JsonObject ok() {

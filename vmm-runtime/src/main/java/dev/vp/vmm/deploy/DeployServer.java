@@ -68,17 +68,12 @@ public final class DeployServer implements AutoCloseable {
             while (!closed) {
                 DeployProtocol.Frame f;
                 try {
-                    f = DeployProtocol.read(in, maxPayload);
+                    f = DeployProtocol.read(in, maxPayload, token);
                 } catch (DeployProtocol.ProtocolException e) {
                     DeployProtocol.write(out, DeployProtocol.error(e.getMessage()), null);
                     return;
                 }
                 if (f == null) return;
-                if (!TokenFile.matches(token, DeployProtocol.string(f.header(), "token"))) {
-                    DeployProtocol.write(out, DeployProtocol.error(f.header().has("token")
-                            ? "wrong token: read it from the harness's token file" : "missing token: every request must carry the harness's token"), null);
-                    return;
-                }
                 String op = DeployProtocol.string(f.header(), "op");
                 if ("output".equals(op)) { stream(out); return; }
                 DeployProtocol.write(out, handle(op, f.payload()), null);

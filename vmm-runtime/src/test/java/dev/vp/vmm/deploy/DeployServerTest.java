@@ -93,6 +93,25 @@ class DeployServerTest {
             var reply = DeployProtocol.read(new DataInputStream(s.getInputStream()), 1024);
             assertTrue(DeployProtocol.string(reply.header(), "error").startsWith("malformed frame: header length"));
         }
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            // An unauthenticated client is refused on its header: the harness never reads the 1 KB it announces.
+            var out = new DataOutputStream(s.getOutputStream());
+            byte[] header = "{\"v\":1,\"op\":\"load\",\"token\":\"nope\",\"payloadBytes\":1024}".getBytes();
+            out.writeInt(header.length);
+            out.write(header);
+            out.flush();
+            var reply = DeployProtocol.read(new DataInputStream(s.getInputStream()), 1024);
+            assertTrue(DeployProtocol.string(reply.header(), "error").startsWith("wrong token"));
+        }
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            var out = new DataOutputStream(s.getOutputStream());
+            byte[] header = "{\"v\":\"one\",\"op\":\"status\"}".getBytes();
+            out.writeInt(header.length);
+            out.write(header);
+            out.flush();
+            var reply = DeployProtocol.read(new DataInputStream(s.getInputStream()), 1024);
+            assertEquals("malformed frame: `v` must be a whole number", DeployProtocol.string(reply.header(), "error"));
+        }
         IOException refused = assertThrows(IOException.class, () -> client(token).load(new byte[0]));
         assertTrue(refused.getMessage().contains("image refused: empty"));
         client(token).status();
