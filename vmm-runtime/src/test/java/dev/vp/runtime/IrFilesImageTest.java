@@ -8,10 +8,9 @@ import dev.vp.compiler.interp.FiringResult;
 import dev.vp.compiler.interp.GuestMemory;
 import dev.vp.compiler.interp.GuestState;
 import dev.vp.compiler.interp.Interpreter;
-import dev.vp.compiler.interp.PageTableBuilder;
+import dev.vp.compiler.interp.IrFileScript;
 import dev.vp.compiler.interp.ProbeCounters;
 import dev.vp.compiler.ir.IrProgram;
-import dev.vp.compiler.ir.text.IrParser;
 import dev.vp.compiler.lang.Builtin;
 import dev.vp.x64.image.ImageBuilder;
 import dev.vp.x64.image.ProbeImage;
@@ -22,10 +21,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -44,38 +41,29 @@ class IrFilesImageTest {
 
     @TestFactory
     Stream<DynamicTest> irFiles() throws IOException {
-        try (Stream<Path> files = Files.list(IR_DIR)) {
-            List<Path> list = files.filter(p -> p.toString().endsWith(".ir")).sorted().toList();
-            if (list.isEmpty()) throw new IllegalStateException("no IR test files in " + IR_DIR.toAbsolutePath());
-            return list.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> run(p)));
+        return IrFileScript.tests(IR_DIR, IrFilesImageTest::run);
+    }
+
+    static void run(IrFileScript script) throws Exception {
+        ProbeImage image = ProbeImageReader.read(ProbeImageWriter.write(ImageBuilder.build(script.program)));
+        try (Arena arena = Arena.ofShared(); var engines = new Engines(script.program, image, arena)) {
+            script.run(engines);
+            engines.compareReports(script.name);
         }
     }
 
-    static void run(Path file) throws Exception {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        String name = file.getFileName().toString();
-        IrProgram program = IrParser.parse(text, name);
-        ProbeImage image = ProbeImageReader.read(ProbeImageWriter.write(ImageBuilder.build(program)));
-        try (Arena arena = Arena.ofShared(); var engines = new Engines(program, image, arena)) {
-            String[] lines = text.split("\r?\n");
-            for (int n = 0; n < lines.length; n++) {
-                String line = lines[n].strip();
-                if (line.startsWith(";@")) engines.directive(line.substring(2).strip(), name + ":" + (n + 1));
-            }
-            engines.compareReports(name);
-        }
-    }
-
-    private static final class Engines implements AutoCloseable {
+    /**
+     * The interpreter and the runtime side by side; every firing is compared here, so the transcript stays empty
+     * (start drops the Load clauses' output, and the counts are compared at unload instead of by `report`).
+     */
+    private static final class Engines implements IrFileScript.Engines, IrFileScript.Engine, AutoCloseable {
         private final IrProgram program;
         private final ProbeImage image;
         private final Arena arena;
         private final StringBuilder interpOut = new StringBuilder(), nativeOut = new StringBuilder();
-        private int vcpus = 1;
+        private int vcpus;
         private MemorySegment ram, fields;
         private MemorySegment[] regs;
-        private PageTableBuilder tables;
-        private GuestState guest;
         private Interpreter interp;
         private Runtime runtime;
 
@@ -83,57 +71,18 @@ class IrFilesImageTest {
             this.program = program;
             this.image = image;
             this.arena = arena;
-            newRam(4 << 20);
         }
 
-        private void newRam(long size) {
-            ram = arena.allocate(size, 4096);
-            ram.fill((byte) 0);
-            guest = new GuestState(new GuestMemory(ram));
-            tables = null;
+        @Override public MemorySegment newRam(long bytes) {
+            MemorySegment segment = arena.allocate(bytes, 4096);
+            segment.fill((byte) 0);
+            return segment;
         }
 
-        void directive(String d, String where) throws Exception {
-            List<String> w = words(d);
-            switch (w.getFirst()) {
-                case "vcpus" -> vcpus = Integer.parseInt(w.get(1));
-                case "ram" -> newRam(number(w.get(1)));
-                case "map" -> {
-                    if (tables == null) tables = new PageTableBuilder(ram, ram.byteSize() - (256 << 10), ram.byteSize());
-                    var size = switch (w.get(1)) {
-                        case "4k" -> PageTableBuilder.PageSize.K4;
-                        case "2m" -> PageTableBuilder.PageSize.M2;
-                        default -> PageTableBuilder.PageSize.G1;
-                    };
-                    tables.map(number(w.get(2)), number(w.get(3)), number(w.get(4)), size);
-                    guest.set(Builtin.CR3, tables.cr3());
-                }
-                case "poke" -> {
-                    String s = w.get(2);
-                    for (int i = 0; i < s.length(); i++) ram.set(ValueLayout.JAVA_BYTE, number(w.get(1)) + i, (byte) s.charAt(i));
-                }
-                case "poke64" -> ram.set(LONG, number(w.get(1)), number(w.get(2)));
-                case "set" -> guest.set(Builtin.byName(w.get(1)), number(w.get(2)));
-                case "fire" -> {
-                    if (runtime == null) start();
-                    int probe = Integer.parseInt(w.get(1));
-                    int vcpu = 0;
-                    long times = 1;
-                    for (int i = 2; i + 1 < w.size(); i += 2) {
-                        switch (w.get(i)) {
-                            case "vcpu" -> vcpu = w.get(i + 1).equals("host") ? -1 : Integer.parseInt(w.get(i + 1));
-                            case "times" -> times = number(w.get(i + 1));
-                            default -> throw new IllegalArgumentException(where + ": unknown fire option " + w.get(i));
-                        }
-                    }
-                    for (long t = 0; t < times; t++) fire(probe, vcpu, where);
-                }
-                case "report" -> { }
-                default -> throw new IllegalArgumentException(where + ": unknown directive " + w.getFirst());
-            }
-        }
-
-        private void start() throws ImageRefusedException {
+        @Override public IrFileScript.Engine start(IrProgram program, int vcpus, MemorySegment ram, GuestState guest)
+                throws ImageRefusedException {
+            this.vcpus = vcpus;
+            this.ram = ram;
             interp = new Interpreter(program, vcpus, r -> interpOut.append(r.text()));
             runtime = new Runtime(new RuntimeConfig(256 << 10, 16 << 20, 1 << 20, 1 << 20));
             runtime.addSink(r -> nativeOut.append(r.text()));
@@ -151,6 +100,7 @@ class IrFilesImageTest {
             // with the other vCPUs' tables as they are when it is drained (Abi), so they already hold later updates.
             interpOut.setLength(0);
             nativeOut.setLength(0);
+            return this;
         }
 
         /** What the runtime does at load and unload, on the interpreter: the VMM point on every vCPU, the VMX one on the host. */
@@ -163,12 +113,12 @@ class IrFilesImageTest {
             }
         }
 
-        private void fire(int probe, int vcpu, String where) {
+        @Override public String fire(int probe, int vcpu, GuestState guest, String where) {
             if (guest.read(Builtin.TSC) == 0) guest.set(Builtin.TSC, 1); // CTX_TSC 0 means the live counter
             int before = interpOut.length(), nativeBefore = nativeOut.length();
-            FiringResult expected = interp.fire(probe, vcpu < 0 ? Interpreter.HOST : vcpu, guest);
-            prepare(vcpu);
-            int outcome = runtime.fire(probe, vcpu < 0 ? Runtime.HOST : vcpu, fields, 0, 80);
+            FiringResult expected = interp.fire(probe, vcpu, guest);
+            prepare(vcpu, guest);
+            int outcome = runtime.fire(probe, vcpu, fields, 0, 80);
             runtime.drain();
             assertEquals(interpOut.substring(before), nativeOut.substring(nativeBefore), where + ": output");
             int expectedOutcome = switch (expected.outcome()) {
@@ -192,10 +142,11 @@ class IrFilesImageTest {
                     }
                 }
             }
+            return "";
         }
 
         /** The guest's registers into the vCPU's register files, the firing's fields into the block, the rest into the context. */
-        private void prepare(int vcpu) {
+        private void prepare(int vcpu, GuestState guest) {
             for (int i = 0; i < 10; i++) fields.set(LONG, 8L * i, guest.read(Builtin.values()[Builtin.ARG0.ordinal() + i]));
             fields.set(LONG, 80, guest.read(Builtin.EXIT_REASON));
             fields.set(LONG, 88, guest.read(Builtin.VMCS_EXIT_REASON));
@@ -219,12 +170,12 @@ class IrFilesImageTest {
                     Builtin.R8, Builtin.R9, Builtin.R10, Builtin.R11, Builtin.R12, Builtin.R13, Builtin.R14, Builtin.R15, Builtin.RIP, Builtin.RFLAGS};
             for (int i = 0; i < gprs.length; i++) r.set(LONG, 8L * i, guest.read(gprs[i]));
             MemorySegment s = r.asSlice(vcpu < 0 ? LoadedImage.HOST_SREGS : 256);
-            segment(s, KVM_SREGS_CS, Builtin.CS, Builtin.CSBASE, Builtin.CSLIMIT, Builtin.CSAR);
-            segment(s, KVM_SREGS_DS, Builtin.DS, Builtin.DSBASE, Builtin.DSLIMIT, Builtin.DSAR);
-            segment(s, KVM_SREGS_ES, Builtin.ES, Builtin.ESBASE, Builtin.ESLIMIT, Builtin.ESAR);
-            segment(s, KVM_SREGS_FS, Builtin.FS, Builtin.FSBASE, Builtin.FSLIMIT, Builtin.FSAR);
-            segment(s, KVM_SREGS_GS, Builtin.GS, Builtin.GSBASE, Builtin.GSLIMIT, Builtin.GSAR);
-            segment(s, KVM_SREGS_SS, Builtin.SS, Builtin.SSBASE, Builtin.SSLIMIT, Builtin.SSAR);
+            segment(s, guest, KVM_SREGS_CS, Builtin.CS, Builtin.CSBASE, Builtin.CSLIMIT, Builtin.CSAR);
+            segment(s, guest, KVM_SREGS_DS, Builtin.DS, Builtin.DSBASE, Builtin.DSLIMIT, Builtin.DSAR);
+            segment(s, guest, KVM_SREGS_ES, Builtin.ES, Builtin.ESBASE, Builtin.ESLIMIT, Builtin.ESAR);
+            segment(s, guest, KVM_SREGS_FS, Builtin.FS, Builtin.FSBASE, Builtin.FSLIMIT, Builtin.FSAR);
+            segment(s, guest, KVM_SREGS_GS, Builtin.GS, Builtin.GSBASE, Builtin.GSLIMIT, Builtin.GSAR);
+            segment(s, guest, KVM_SREGS_SS, Builtin.SS, Builtin.SSBASE, Builtin.SSLIMIT, Builtin.SSAR);
             s.set(LONG, KVM_SREGS_GDT, guest.read(Builtin.GDTRBASE));
             s.set(ValueLayout.JAVA_SHORT_UNALIGNED, KVM_SREGS_GDT + 8, (short) guest.read(Builtin.GDTRLIMIT));
             s.set(LONG, KVM_SREGS_IDT, guest.read(Builtin.IDTRBASE));
@@ -237,7 +188,7 @@ class IrFilesImageTest {
             s.set(LONG, KVM_SREGS_EFER, guest.read(Builtin.EFER));
         }
 
-        private void segment(MemorySegment s, int at, Builtin selector, Builtin base, Builtin limit, Builtin ar) {
+        private static void segment(MemorySegment s, GuestState guest, int at, Builtin selector, Builtin base, Builtin limit, Builtin ar) {
             s.set(LONG, at + SEG_BASE, guest.read(base));
             s.set(ValueLayout.JAVA_INT_UNALIGNED, at + SEG_LIMIT, (int) guest.read(limit));
             s.set(ValueLayout.JAVA_SHORT_UNALIGNED, at + SEG_SELECTOR, (short) guest.read(selector));
@@ -246,6 +197,8 @@ class IrFilesImageTest {
                     {SEG_DB, 14, 1}, {SEG_G, 15, 1}, {SEG_UNUSABLE, 16, 1}};
             for (int[] f : bits) s.set(ValueLayout.JAVA_BYTE, at + f[0], (byte) ((v >>> f[1]) & f[2]));
         }
+
+        @Override public String report() { return ""; }
 
         void compareReports(String name) {
             if (runtime == null) return;
@@ -270,34 +223,5 @@ class IrFilesImageTest {
         }
 
         @Override public void close() { if (runtime != null) runtime.close(); }
-
-        private static long number(String s) {
-            return s.startsWith("0x") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
-        }
-
-        private static List<String> words(String d) {
-            var out = new ArrayList<String>();
-            int i = 0;
-            while (i < d.length()) {
-                char c = d.charAt(i);
-                if (c == ' ') { i++; continue; }
-                var w = new StringBuilder();
-                if (c == '"') {
-                    for (i++; d.charAt(i) != '"'; i++) {
-                        char ch = d.charAt(i);
-                        if (ch == '\\') {
-                            ch = d.charAt(++i);
-                            ch = switch (ch) { case 'n' -> '\n'; case '0' -> '\0'; default -> ch; };
-                        }
-                        w.append(ch);
-                    }
-                    i++;
-                } else {
-                    while (i < d.length() && d.charAt(i) != ' ') w.append(d.charAt(i++));
-                }
-                out.add(w.toString());
-            }
-            return out;
-        }
     }
 }

@@ -1,6 +1,9 @@
 // Compiles a script with the full front end and runs the directives in its comments on the interpreter.
 package dev.vp.compiler.run;
 
+import static dev.vp.compiler.interp.IrFileScript.number;
+import static dev.vp.compiler.interp.IrFileScript.words;
+
 import dev.vp.compiler.CompileOptions;
 import dev.vp.compiler.Compilation;
 import dev.vp.compiler.Compiler;
@@ -9,16 +12,14 @@ import dev.vp.compiler.catalog.TargetCatalog;
 import dev.vp.compiler.diag.Diagnostic;
 import dev.vp.compiler.diag.render.DiagnosticRenderer;
 import dev.vp.compiler.interp.FiringResult;
-import dev.vp.compiler.interp.GuestMemory;
 import dev.vp.compiler.interp.GuestState;
 import dev.vp.compiler.interp.Interpreter;
-import dev.vp.compiler.interp.PageTableBuilder;
+import dev.vp.compiler.interp.IrFileScript;
 import dev.vp.compiler.interp.ProbeCounters;
 import dev.vp.compiler.ir.IrProgram;
 import dev.vp.compiler.ir.IrVerifier;
 import dev.vp.compiler.ir.text.IrParser;
 import dev.vp.compiler.ir.text.IrPrinter;
-import dev.vp.compiler.lang.Builtin;
 import dev.vp.compiler.pp.SourceLoader;
 import dev.vp.compiler.project.Budgets;
 import dev.vp.compiler.source.SourceFile;
@@ -55,7 +56,6 @@ import java.util.function.Consumer;
  * test runs the interpreter and the native code side by side).
  */
 public final class ScriptRun {
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** One directive line: its text and where it is (for messages). */
@@ -188,17 +188,13 @@ public final class ScriptRun {
         private final IrProgram program;
         private final Engines engines;
         private final StringBuilder transcript = new StringBuilder();
-        private int vcpus = 1;
-        private MemorySegment ram;
-        private PageTableBuilder tables;
-        private GuestState guest;
+        private final IrFileScript.Guest guest;
         private Engine engine;
 
         Runner(IrProgram program, Engines engines) {
             this.program = program;
             this.engines = engines;
-            ram = engines.newRam(4 << 20);
-            guest = new GuestState(new GuestMemory(ram));
+            guest = new IrFileScript.Guest(engines::newRam);
         }
 
         String runAll() {
@@ -207,44 +203,17 @@ public final class ScriptRun {
         }
 
         private Engine engine() {
-            if (engine == null) engine = engines.start(program, vcpus, ram, transcript::append);
+            if (engine == null) engine = engines.start(program, guest.vcpus, guest.ram, transcript::append);
             return engine;
         }
 
         private void directive(Directive d) {
             String where = d.where();
             List<String> w = words(d.text(), where);
+            if (guest.apply(w, where)) return;
             switch (w.getFirst()) {
-                case "vcpus" -> vcpus = Integer.parseInt(w.get(1));
-                case "ram" -> {
-                    ram = engines.newRam(number(w.get(1), where));
-                    guest = new GuestState(new GuestMemory(ram));
-                    tables = null;
-                }
-                case "map" -> {
-                    if (tables == null) tables = new PageTableBuilder(ram, ram.byteSize() - (256 << 10), ram.byteSize());
-                    var size = switch (w.get(1)) {
-                        case "4k" -> PageTableBuilder.PageSize.K4;
-                        case "2m" -> PageTableBuilder.PageSize.M2;
-                        case "1g" -> PageTableBuilder.PageSize.G1;
-                        default -> throw new IllegalArgumentException(where + ": page size must be 4k, 2m or 1g");
-                    };
-                    tables.map(number(w.get(2), where), number(w.get(3), where), number(w.get(4), where), size);
-                    guest.set(Builtin.CR3, tables.cr3());
-                }
-                case "poke" -> {
-                    String s = w.get(2);
-                    long at = number(w.get(1), where);
-                    for (int i = 0; i < s.length(); i++) ram.set(ValueLayout.JAVA_BYTE, at + i, (byte) s.charAt(i));
-                }
-                case "poke64" -> ram.set(LONG, number(w.get(1), where), number(w.get(2), where));
-                case "poke32" -> ram.set(INT, number(w.get(1), where), (int) number(w.get(2), where));
-                case "set" -> {
-                    Builtin b = Builtin.byName(w.get(1));
-                    if (b == null) throw new IllegalArgumentException(where + ": no built-in " + w.get(1));
-                    guest.set(b, number(w.get(2), where));
-                }
-                case "time" -> guest.setHostMicros(number(w.get(1), where));
+                case "poke32" -> guest.ram.set(INT, number(w.get(1), where), (int) number(w.get(2), where));
+                case "time" -> guest.state.setHostMicros(number(w.get(1), where));
                 case "fire" -> fire(w, where);
                 case "global" -> global(w, where);
                 case "logaggr" -> {
@@ -276,7 +245,7 @@ public final class ScriptRun {
             Engine in = engine();
             for (long t = 0; t < times; t++) {
                 for (int p : clauses) {
-                    FiringResult r = in.fire(p, vcpu, guest);
+                    FiringResult r = in.fire(p, vcpu, guest.state);
                     if (r.outcome() != FiringResult.Outcome.COMPLETED) transcript.append("! ").append(r).append('\n');
                 }
             }
@@ -330,43 +299,5 @@ public final class ScriptRun {
         int i = names.indexOf(name);
         if (i < 0) throw new IllegalArgumentException(where + ": no " + what + " `" + name + "`; there are " + names);
         return i;
-    }
-
-    static long number(String s, String where) {
-        try {
-            if (s.startsWith("0x")) return Long.parseUnsignedLong(s.substring(2), 16);
-            if (s.startsWith("-0x")) return -Long.parseUnsignedLong(s.substring(3), 16);
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(where + ": `" + s + "` is not a number");
-        }
-    }
-
-    /** Splits on blanks; a double-quoted word may hold blanks and the escapes \n \0 \\ \". */
-    static List<String> words(String d, String where) {
-        var out = new ArrayList<String>();
-        int i = 0;
-        while (i < d.length()) {
-            char c = d.charAt(i);
-            if (c == ' ' || c == '\t') { i++; continue; }
-            var w = new StringBuilder();
-            if (c == '"') {
-                for (i++; i < d.length() && d.charAt(i) != '"'; i++) {
-                    char ch = d.charAt(i);
-                    if (ch == '\\' && i + 1 < d.length()) {
-                        ch = d.charAt(++i);
-                        ch = switch (ch) { case 'n' -> '\n'; case '0' -> '\0'; default -> ch; };
-                    }
-                    w.append(ch);
-                }
-                if (i >= d.length()) throw new IllegalArgumentException(where + ": unterminated quoted word");
-                i++;
-            } else {
-                while (i < d.length() && d.charAt(i) != ' ' && d.charAt(i) != '\t') w.append(d.charAt(i++));
-            }
-            out.add(w.toString());
-        }
-        if (out.isEmpty()) throw new IllegalArgumentException(where + ": empty directive");
-        return out;
     }
 }
