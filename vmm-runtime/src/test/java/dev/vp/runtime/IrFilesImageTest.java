@@ -16,6 +16,7 @@ import dev.vp.x64.image.ImageBuilder;
 import dev.vp.x64.image.ProbeImage;
 import dev.vp.x64.image.ProbeImageReader;
 import dev.vp.x64.image.ProbeImageWriter;
+import dev.vp.x64.native_.NativeRunner;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -166,36 +167,8 @@ class IrFilesImageTest {
             data.set(LONG, ctx + CTX_KERNELGSBASE, guest.read(Builtin.KERNELGSBASE));
             // The IR files give the host the guest's registers too; the harness gives it none (FiringContext.forHost).
             MemorySegment r = vcpu < 0 ? data.asSlice(l.hostRegsOffset, LoadedImage.HOST_REGS_BYTES) : regs[vcpu];
-            Builtin[] gprs = {Builtin.RAX, Builtin.RBX, Builtin.RCX, Builtin.RDX, Builtin.RSI, Builtin.RDI, Builtin.RSP, Builtin.RBP,
-                    Builtin.R8, Builtin.R9, Builtin.R10, Builtin.R11, Builtin.R12, Builtin.R13, Builtin.R14, Builtin.R15, Builtin.RIP, Builtin.RFLAGS};
-            for (int i = 0; i < gprs.length; i++) r.set(LONG, 8L * i, guest.read(gprs[i]));
             MemorySegment s = r.asSlice(vcpu < 0 ? LoadedImage.HOST_SREGS : 256);
-            segment(s, guest, KVM_SREGS_CS, Builtin.CS, Builtin.CSBASE, Builtin.CSLIMIT, Builtin.CSAR);
-            segment(s, guest, KVM_SREGS_DS, Builtin.DS, Builtin.DSBASE, Builtin.DSLIMIT, Builtin.DSAR);
-            segment(s, guest, KVM_SREGS_ES, Builtin.ES, Builtin.ESBASE, Builtin.ESLIMIT, Builtin.ESAR);
-            segment(s, guest, KVM_SREGS_FS, Builtin.FS, Builtin.FSBASE, Builtin.FSLIMIT, Builtin.FSAR);
-            segment(s, guest, KVM_SREGS_GS, Builtin.GS, Builtin.GSBASE, Builtin.GSLIMIT, Builtin.GSAR);
-            segment(s, guest, KVM_SREGS_SS, Builtin.SS, Builtin.SSBASE, Builtin.SSLIMIT, Builtin.SSAR);
-            s.set(LONG, KVM_SREGS_GDT, guest.read(Builtin.GDTRBASE));
-            s.set(ValueLayout.JAVA_SHORT_UNALIGNED, KVM_SREGS_GDT + 8, (short) guest.read(Builtin.GDTRLIMIT));
-            s.set(LONG, KVM_SREGS_IDT, guest.read(Builtin.IDTRBASE));
-            s.set(ValueLayout.JAVA_SHORT_UNALIGNED, KVM_SREGS_IDT + 8, (short) guest.read(Builtin.IDTRLIMIT));
-            s.set(LONG, KVM_SREGS_CR0, guest.read(Builtin.CR0));
-            s.set(LONG, KVM_SREGS_CR2, guest.read(Builtin.CR2));
-            s.set(LONG, KVM_SREGS_CR3, guest.read(Builtin.CR3));
-            s.set(LONG, KVM_SREGS_CR4, guest.read(Builtin.CR4));
-            s.set(LONG, KVM_SREGS_CR8, guest.read(Builtin.CR8));
-            s.set(LONG, KVM_SREGS_EFER, guest.read(Builtin.EFER));
-        }
-
-        private static void segment(MemorySegment s, GuestState guest, int at, Builtin selector, Builtin base, Builtin limit, Builtin ar) {
-            s.set(LONG, at + SEG_BASE, guest.read(base));
-            s.set(ValueLayout.JAVA_INT_UNALIGNED, at + SEG_LIMIT, (int) guest.read(limit));
-            s.set(ValueLayout.JAVA_SHORT_UNALIGNED, at + SEG_SELECTOR, (short) guest.read(selector));
-            long v = guest.read(ar);
-            int[][] bits = {{SEG_TYPE, 0, 15}, {SEG_S, 4, 1}, {SEG_DPL, 5, 3}, {SEG_PRESENT, 7, 1}, {SEG_AVL, 12, 1}, {SEG_L, 13, 1},
-                    {SEG_DB, 14, 1}, {SEG_G, 15, 1}, {SEG_UNUSABLE, 16, 1}};
-            for (int[] f : bits) s.set(ValueLayout.JAVA_BYTE, at + f[0], (byte) ((v >>> f[1]) & f[2]));
+            NativeRunner.writeRegisters(guest, r, s);
         }
 
         @Override public String report() { return ""; }

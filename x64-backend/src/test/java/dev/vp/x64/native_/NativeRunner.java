@@ -125,7 +125,28 @@ public final class NativeRunner implements AutoCloseable {
     /** Copies the guest's built-ins into context c's register files and block (what the runtime does per exit). */
     public void prepare(int vcpu, GuestContext guest) {
         int c = context(vcpu);
-        MemorySegment r = regs[c], s = sregs[c], x = ctx[c];
+        writeRegisters(guest, regs[c], sregs[c]);
+        MemorySegment x = ctx[c];
+        for (int i = 0; i < 10; i++) x.set(LONG, CTX_ARGS + 8L * i, guest.read(Builtin.values()[Builtin.ARG0.ordinal() + i]));
+        x.set(LONG, CTX_TSC_HZ, guest.read(Builtin.TSC_HZ));
+        x.set(LONG, CTX_EXIT_REASON, guest.read(Builtin.EXIT_REASON));
+        x.set(LONG, CTX_VMCS_EXIT_REASON, guest.read(Builtin.VMCS_EXIT_REASON));
+        x.set(LONG, CTX_VMCS_EXIT_QUAL, guest.read(Builtin.VMCS_EXIT_QUAL));
+        x.set(LONG, CTX_VMCS_EXIT_INTR_INFO, guest.read(Builtin.VMCS_EXIT_INTR_INFO));
+        x.set(LONG, CTX_DR6, guest.read(Builtin.DR6));
+        x.set(LONG, CTX_DR7, guest.read(Builtin.DR7));
+        x.set(LONG, CTX_KERNELGSBASE, guest.read(Builtin.KERNELGSBASE));
+        x.set(LONG, CTX_PCPUID, guest.read(Builtin.PCPUID));
+        x.set(LONG, CTX_THREADID, guest.read(Builtin.THREADID));
+        x.set(LONG, CTX_TSC, guest.read(Builtin.TSC));
+        x.set(LONG, CTX_TIME_MICROS, guest.hostMicros());
+    }
+
+    /**
+     * The guest's general registers into r and its segment, descriptor-table and control registers into s,
+     * laid out as KVM's kvm_regs and kvm_sregs (what the runtime's register files hold).
+     */
+    public static void writeRegisters(GuestContext guest, MemorySegment r, MemorySegment s) {
         Builtin[] gprs = {Builtin.RAX, Builtin.RBX, Builtin.RCX, Builtin.RDX, Builtin.RSI, Builtin.RDI, Builtin.RSP, Builtin.RBP,
                 Builtin.R8, Builtin.R9, Builtin.R10, Builtin.R11, Builtin.R12, Builtin.R13, Builtin.R14, Builtin.R15, Builtin.RIP, Builtin.RFLAGS};
         for (int i = 0; i < gprs.length; i++) r.set(LONG, 8L * i, guest.read(gprs[i]));
@@ -145,19 +166,6 @@ public final class NativeRunner implements AutoCloseable {
         s.set(LONG, KVM_SREGS_CR4, guest.read(Builtin.CR4));
         s.set(LONG, KVM_SREGS_CR8, guest.read(Builtin.CR8));
         s.set(LONG, KVM_SREGS_EFER, guest.read(Builtin.EFER));
-        for (int i = 0; i < 10; i++) x.set(LONG, CTX_ARGS + 8L * i, guest.read(Builtin.values()[Builtin.ARG0.ordinal() + i]));
-        x.set(LONG, CTX_TSC_HZ, guest.read(Builtin.TSC_HZ));
-        x.set(LONG, CTX_EXIT_REASON, guest.read(Builtin.EXIT_REASON));
-        x.set(LONG, CTX_VMCS_EXIT_REASON, guest.read(Builtin.VMCS_EXIT_REASON));
-        x.set(LONG, CTX_VMCS_EXIT_QUAL, guest.read(Builtin.VMCS_EXIT_QUAL));
-        x.set(LONG, CTX_VMCS_EXIT_INTR_INFO, guest.read(Builtin.VMCS_EXIT_INTR_INFO));
-        x.set(LONG, CTX_DR6, guest.read(Builtin.DR6));
-        x.set(LONG, CTX_DR7, guest.read(Builtin.DR7));
-        x.set(LONG, CTX_KERNELGSBASE, guest.read(Builtin.KERNELGSBASE));
-        x.set(LONG, CTX_PCPUID, guest.read(Builtin.PCPUID));
-        x.set(LONG, CTX_THREADID, guest.read(Builtin.THREADID));
-        x.set(LONG, CTX_TSC, guest.read(Builtin.TSC));
-        x.set(LONG, CTX_TIME_MICROS, guest.hostMicros());
     }
 
     private static void segment(MemorySegment s, int at, GuestContext g, Builtin selector, Builtin base, Builtin limit, Builtin ar) {
