@@ -79,6 +79,14 @@ public final class AggregateTable {
      * The arrays are kept when a new entry is created: pass fresh ones.
      */
     public boolean add(long[] ints, String[] strs, long value, long time) {
+        Entry e = entryFor(ints, strs);
+        if (e == null) return false;
+        e.add(value, time);
+        return true;
+    }
+
+    /** The entry for these keys, created when new; null (and one more drop counted) when the table is full. */
+    private Entry entryFor(long[] ints, String[] strs) {
         if (ints.length != intKeys || strs.length != strKeys) {
             throw new IllegalArgumentException("aggregate takes " + intKeys + " integer and " + strKeys
                     + " string keys, got " + ints.length + " and " + strs.length);
@@ -86,12 +94,11 @@ public final class AggregateTable {
         Key key = new Key(ints, strs);
         Entry e = entries.get(key);
         if (e == null) {
-            if (entries.size() >= capacity) { dropped++; return false; }
+            if (entries.size() >= capacity) { dropped++; return null; }
             e = new Entry();
             entries.put(key, e);
         }
-        e.add(value, time);
-        return true;
+        return e;
     }
 
     /** Counts updates that were dropped where the figures were kept (a native table read by the host). */
@@ -102,13 +109,8 @@ public final class AggregateTable {
      * a new key in a full table is dropped and counted like {@link #add}. Pass fresh arrays.
      */
     public boolean addEntry(long[] ints, String[] strs, long count, long sum, long min, long max, long latest, long time) {
-        Key key = new Key(ints, strs);
-        Entry e = entries.get(key);
-        if (e == null) {
-            if (entries.size() >= capacity) { dropped++; return false; }
-            e = new Entry();
-            entries.put(key, e);
-        }
+        Entry e = entryFor(ints, strs);
+        if (e == null) return false;
         Entry other = new Entry();
         other.count = count; other.sum = sum; other.min = min; other.max = max; other.latest = latest; other.time = time;
         e.merge(other);
