@@ -7,5 +7,5 @@ cd "$root"
 source bin/find-jdk
 vmm-runtime/bench/build.sh vmm-runtime/target/bench >/dev/null
 ./bin/mvn -q -DskipTests -pl tests -am package
-exec "$VP_JAVA" --enable-native-access=ALL-UNNAMED -cp "cli/target/dist/lib/*:tests/target/classes" \
+exec "$VP_JAVA" $VP_MONITOR_JVM_OPTS ${VP_BENCH_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -cp "cli/target/dist/lib/*:tests/target/classes" \
   dev.vp.tests.bench.ExitCost --bench-dir vmm-runtime/target/bench "$@"

@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Firings, exits and cancellations per clause, and cancellations per site (clause, line-table entry, cause) in a
+ * Exits and cancellations per clause (the entry code counts firings in the context block), and cancellations per site (clause, line-table entry, cause) in a
  * fixed open-addressing table with the latest description at each site. A cancellation at a new site when the
  * table is full is still counted for its clause, as unattributed, so the totals stay exact. The host reads these
  * arrays without synchronisation: figures may lag a running firing by one; after disarm they are exact.
@@ -13,13 +13,12 @@ import java.lang.foreign.ValueLayout;
 final class ContextCounters {
     static final int SITES = 256, DESCRIPTION_BYTES = 256;
 
-    final long[] firings, exits, cancellations, unattributed;
+    final long[] exits, cancellations, unattributed;
     final long[] siteKey = new long[SITES];
     final long[] siteCount = new long[SITES];
     final byte[] siteDescription = new byte[SITES * DESCRIPTION_BYTES];
 
     ContextCounters(int clauses) {
-        firings = new long[clauses];
         exits = new long[clauses];
         cancellations = new long[clauses];
         unattributed = new long[clauses];

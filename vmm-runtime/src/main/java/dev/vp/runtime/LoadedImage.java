@@ -66,7 +66,8 @@ final class LoadedImage {
         ProbeImage.Data d = image.data();
         long at = SCRATCH_BYTES;
         ctxOffset = new long[contexts];
-        for (int c = 0; c < contexts; c++) { ctxOffset[c] = at; at += Abi.CTX_SIZE; }
+        long ctxBytes = Abi.contextBytes(image.probes().size());
+        for (int c = 0; c < contexts; c++) { ctxOffset[c] = at; at += ctxBytes; }
         hostRegsOffset = at;
         at += HOST_REGS_BYTES;
         ringOffset = new long[contexts];

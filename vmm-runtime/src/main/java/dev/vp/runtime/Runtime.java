@@ -144,60 +144,58 @@ public final class Runtime implements AutoCloseable {
     }
 
     /**
-     * Runs clause on vcpu (or HOST) and returns the outcome (COMPLETED, EXITED, 2 + Cause.ordinal(), or NOT_LOADED).
-     * Set the firing's arguments and exit fields first with {@link #setArgs} and {@link #setExit}.
+     * Runs clause on vcpu (or HOST) and returns the outcome (COMPLETED, EXITED, 2 + Cause.ordinal(), or NOT_LOADED),
+     * with the arguments and exit fields set in the context by {@link #setArgs} and {@link #setExit}.
      */
     public int fire(int clause, int vcpu) {
         LoadedImage l = current;
         if (l == null) return NOT_LOADED;
         int c = l.context(vcpu), lane = c * LoadedImage.LANE_STRIDE;
+        return fire(l, clause, c, lane, l.lanes[lane + LoadedImage.LANE_CTX_ADDRESS] + Abi.CTX_OWN_FIELDS);
+    }
+
+    /**
+     * fire() with the firing's ARG0..ARG9 and exit fields in the caller's {@code fields} block (Abi.FIELDS_*
+     * layout, at least Abi.FIELDS_SIZE bytes), which generated code reads in place: nothing is copied. The block
+     * must stay mapped until the call returns; the caller's thread must not change it meanwhile.
+     */
+    public int fire(int clause, int vcpu, MemorySegment fields) {
+        if (fields.byteSize() < Abi.FIELDS_SIZE) throw smallFields(fields);
+        LoadedImage l = current;
+        if (l == null) return NOT_LOADED;
+        int c = l.context(vcpu);
+        return fire(l, clause, c, c * LoadedImage.LANE_STRIDE, fields.address());
+    }
+
+    private int fire(LoadedImage l, int clause, int c, int lane, long fields) {
         BUSY.setVolatile(l.lanes, lane + LoadedImage.LANE_BUSY, 1L);
         try {
             if (current != l) return NOT_LOADED;
-            return run(l, clause, c, lane);
+            return run(l, clause, c, lane, fields);
         } finally {
             BUSY.setRelease(l.lanes, lane + LoadedImage.LANE_BUSY, 0L);
         }
     }
 
     /**
-     * fire() with the firing's ARG0..ARG9 (80 bytes at argsAt) and exit fields (KVM reason, VMCS reason,
-     * qualification, interruption info: 32 bytes at exitAt) copied from fields into the context first, in one
-     * step with the firing so that a concurrent load cannot separate them.
+     * The firing itself; everything but a completed firing's path is kept out of line so that it inlines small.
+     * The entry counts the firing in the context block; only the outcome is read back here.
      */
-    public int fire(int clause, int vcpu, MemorySegment fields, long argsAt, long exitAt) {
-        LoadedImage l = current;
-        if (l == null) return NOT_LOADED;
-        int c = l.context(vcpu), lane = c * LoadedImage.LANE_STRIDE;
-        BUSY.setVolatile(l.lanes, lane + LoadedImage.LANE_BUSY, 1L);
-        try {
-            if (current != l) return NOT_LOADED;
-            // Word by word rather than MemorySegment.copy: 14 inlined moves beat the bulk path's checks and stub call.
-            long ctx = l.lanes[lane + LoadedImage.LANE_CTX_OFFSET];
-            for (int i = 0; i < 10; i++) hot.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_ARGS + 8L * i, fields.get(ValueLayout.JAVA_LONG, argsAt + 8L * i));
-            for (int i = 0; i < 4; i++) {
-                hot.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_EXIT_REASON + 8L * i, fields.get(ValueLayout.JAVA_LONG, exitAt + 8L * i));
-            }
-            return run(l, clause, c, lane);
-        } finally {
-            BUSY.setRelease(l.lanes, lane + LoadedImage.LANE_BUSY, 0L);
-        }
-    }
-
-    /** The firing itself; everything but a completed firing's path is kept out of line so that it inlines small. */
-    private int run(LoadedImage l, int clause, int c, int lane) {
+    private int run(LoadedImage l, int clause, int c, int lane, long fields) {
         if (clause < 0 || clause >= l.entries.length) throw noClause(l, clause);
+        long ctx = l.lanes[lane + LoadedImage.LANE_CTX_ADDRESS];
         try {
-            NativeArena.UNGUARDED_CALL.invokeExact(l.entries[clause], l.lanes[lane + LoadedImage.LANE_CTX_ADDRESS]);
+            NativeArena.UNGUARDED_CALL.invokeExact(l.entries[clause], ctx, fields);
         } catch (Throwable t) {
             throw couldNotRun(clause, t);
         }
-        long ctx = l.lanes[lane + LoadedImage.LANE_CTX_OFFSET];
-        long outcome = hot.get(ValueLayout.JAVA_LONG, ctx + Abi.CTX_OUTCOME);
-        ContextCounters k = l.counters[c];
-        k.firings[clause]++;
-        if (outcome != COMPLETED) countOutcome(l, k, clause, ctx, outcome);
+        long outcome = hot.get(ValueLayout.JAVA_LONG, ctx - hot.address() + Abi.CTX_OUTCOME);
+        if (outcome != COMPLETED) countOutcome(l, l.counters[c], clause, ctx - hot.address(), outcome);
         return (int) outcome;
+    }
+
+    private static IllegalArgumentException smallFields(MemorySegment fields) {
+        return new IllegalArgumentException("a fields block needs " + Abi.FIELDS_SIZE + " bytes, got " + fields.byteSize());
     }
 
     private void countOutcome(LoadedImage l, ContextCounters k, int clause, long ctx, long outcome) {
@@ -229,24 +227,24 @@ public final class Runtime implements AutoCloseable {
         LoadedImage l = loaded();
         if (args.length > 10) throw new IllegalArgumentException("a probe has at most 10 arguments, got " + args.length);
         long ctx = l.ctxOffset[l.context(vcpu)];
-        for (int i = 0; i < args.length; i++) data.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_ARGS + 8L * i, args[i]);
+        for (int i = 0; i < args.length; i++) data.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_OWN_FIELDS + Abi.FIELDS_ARGS + 8L * i, args[i]);
     }
 
     /** One argument, without the varargs array (for the allocation-free path). */
     public void setArg(int vcpu, int index, long value) {
         LoadedImage l = loaded();
         if (index < 0 || index >= 10) throw new IllegalArgumentException("argument index " + index + " is not 0..9");
-        data.set(ValueLayout.JAVA_LONG, l.ctxOffset[l.context(vcpu)] + Abi.CTX_ARGS + 8L * index, value);
+        data.set(ValueLayout.JAVA_LONG, l.ctxOffset[l.context(vcpu)] + Abi.CTX_OWN_FIELDS + Abi.FIELDS_ARGS + 8L * index, value);
     }
 
     /** The exit fields of the next firing: KVM's exit reason and the VMCS-style fields derived from it. */
     public void setExit(int vcpu, long exitReason, long vmcsExitReason, long vmcsExitQual, long vmcsExitIntrInfo) {
         LoadedImage l = loaded();
         long ctx = l.ctxOffset[l.context(vcpu)];
-        data.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_EXIT_REASON, exitReason);
-        data.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_VMCS_EXIT_REASON, vmcsExitReason);
-        data.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_VMCS_EXIT_QUAL, vmcsExitQual);
-        data.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_VMCS_EXIT_INTR_INFO, vmcsExitIntrInfo);
+        data.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_OWN_FIELDS + Abi.FIELDS_EXIT_REASON, exitReason);
+        data.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_OWN_FIELDS + Abi.FIELDS_VMCS_EXIT_REASON, vmcsExitReason);
+        data.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_OWN_FIELDS + Abi.FIELDS_VMCS_EXIT_QUAL, vmcsExitQual);
+        data.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_OWN_FIELDS + Abi.FIELDS_VMCS_EXIT_INTR_INFO, vmcsExitIntrInfo);
     }
 
     /** State that costs an ioctl, for clauses flagged needsIoctl. */
@@ -331,8 +329,9 @@ public final class Runtime implements AutoCloseable {
             long firings = 0, exits = 0, cancellations = 0, unattributed = 0;
             var sites = new LinkedHashMap<Long, long[]>();
             var descriptions = new LinkedHashMap<Long, String>();
-            for (ContextCounters k : l.counters) {
-                firings += k.firings[i];
+            for (int c = 0; c < l.contexts; c++) {
+                ContextCounters k = l.counters[c];
+                firings += data.get(ValueLayout.JAVA_LONG, l.ctxOffset[c] + Abi.CTX_FIRINGS + 8L * i);
                 exits += k.exits[i];
                 cancellations += k.cancellations[i];
                 unattributed += k.unattributed[i];
@@ -474,18 +473,19 @@ public final class Runtime implements AutoCloseable {
     /** Fires the clauses on a Load/Unload point: the VMM one on every vCPU, the VMX one on the host; no arguments or exit. */
     private void runPoint(LoadedImage l, String vmmPoint, String vmxPoint) {
         for (int c = 0; c < l.contexts; c++) {
-            data.asSlice(l.ctxOffset[c] + Abi.CTX_ARGS, 80).fill((byte) 0);
-            data.asSlice(l.ctxOffset[c] + Abi.CTX_EXIT_REASON, 32).fill((byte) 0);
+            data.asSlice(l.ctxOffset[c] + Abi.CTX_OWN_FIELDS, Abi.FIELDS_SIZE).fill((byte) 0);
         }
         for (int i = 0; i < l.image.probes().size(); i++) {
             String point = l.image.probes().get(i).point();
             if (point.equals(vmmPoint)) {
-                for (int c = 0; c < l.vcpus; c++) run(l, i, c, c * LoadedImage.LANE_STRIDE);
+                for (int c = 0; c < l.vcpus; c++) run(l, i, c, c * LoadedImage.LANE_STRIDE, ownFields(l, c));
             } else if (point.equals(vmxPoint)) {
-                run(l, i, l.vcpus, l.vcpus * LoadedImage.LANE_STRIDE);
+                run(l, i, l.vcpus, l.vcpus * LoadedImage.LANE_STRIDE, ownFields(l, l.vcpus));
             }
         }
     }
+
+    private long ownFields(LoadedImage l, int c) { return data.address() + l.ctxOffset[c] + Abi.CTX_OWN_FIELDS; }
 
     // ---- the TSC ----
 

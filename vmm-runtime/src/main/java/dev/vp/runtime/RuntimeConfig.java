@@ -7,8 +7,8 @@ package dev.vp.runtime;
  * runs on the caller's thread stack).
  */
 public record RuntimeConfig(long textBytes, long dataBytes, long ringBytes, long nativeStackBytes) {
-    /** 256 KB of text, 8 MB of data, 64 KB rings, 64 KB of native stack. */
-    public static final RuntimeConfig DEFAULT = new RuntimeConfig(256 << 10, 8 << 20, 64 << 10, 64 << 10);
+    /** 2 MB of text and 8 MB of data (whole huge pages, see NativeArena), 64 KB rings, 64 KB of native stack. */
+    public static final RuntimeConfig DEFAULT = new RuntimeConfig(2 << 20, 8 << 20, 64 << 10, 64 << 10);
 
     public RuntimeConfig {
         if (ringBytes < 64 || Long.bitCount(ringBytes) != 1) {

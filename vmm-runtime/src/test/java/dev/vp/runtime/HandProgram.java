@@ -82,6 +82,9 @@ final class HandProgram {
         Label start = asm.newLabel(), end = asm.newLabel();
         asm.bind(start);
         lines.add(new Object[] {start, line});
+        // What every entry does (Abi): keep the fields block and count the firing.
+        asm.mov(QWORD, Mem.of(RDI, Abi.CTX_FIELDS), RSI);
+        asm.inc(QWORD, Mem.of(RDI, Abi.CTX_FIRINGS + 8 * clauses.size()));
         body.accept(asm);
         asm.bind(end);
         clauses.add(new Clause(spec, point, domain, start, end, line));
@@ -130,7 +133,10 @@ final class HandProgram {
         a.ret();
     }
 
-    /** printf(format, ctx fields as integers); with str non-null, a string argument first (at most 8 bytes). */
+    /** For {@link #printf}: ARG0 of the firing's fields block rather than a context field. */
+    static final int ARG0 = -1;
+
+    /** printf(format, ctx fields (or ARG0) as integers); with str non-null, a string argument first (at most 8 bytes). */
     static void printf(Assembler a, int format, String str, int... ctxFields) {
         int count = ctxFields.length + (str == null ? 0 : 1);
         int length = Abi.REC_ARGS + 8 * ctxFields.length + (str == null ? 0 : 16);
@@ -145,7 +151,12 @@ final class HandProgram {
                 at += 16;
             }
             for (int field : ctxFields) {
-                r.mov(QWORD, R9, Mem.of(RDI, field));
+                if (field == ARG0) {
+                    r.mov(QWORD, R9, Mem.of(RDI, Abi.CTX_FIELDS));
+                    r.mov(QWORD, R9, Mem.of(R9, Abi.FIELDS_ARGS));
+                } else {
+                    r.mov(QWORD, R9, Mem.of(RDI, field));
+                }
                 r.mov(QWORD, Mem.of(R8, at), R9);
                 at += 8;
             }

@@ -93,7 +93,7 @@ class IrFilesImageTest {
                 regs[v] = arena.allocate(1024, 64);
                 list.add(new GuestBinding.Vcpu(regs[v].address(), regs[v].address() + 256));
             }
-            fields = arena.allocate(128, 8);
+            fields = arena.allocate(FIELDS_SIZE, 8);
             runtime.load(image, new GuestBinding(ram.address(), ram.byteSize(), 1_000_000_000L, list, () -> { }));
             runtime.drain();
             firePoint("VMMLoad", "VMXLoad");
@@ -119,7 +119,7 @@ class IrFilesImageTest {
             int before = interpOut.length(), nativeBefore = nativeOut.length();
             FiringResult expected = interp.fire(probe, vcpu, guest);
             prepare(vcpu, guest);
-            int outcome = runtime.fire(probe, vcpu, fields, 0, 80);
+            int outcome = runtime.fire(probe, vcpu, fields);
             runtime.drain();
             assertEquals(interpOut.substring(before), nativeOut.substring(nativeBefore), where + ": output");
             int expectedOutcome = switch (expected.outcome()) {
@@ -148,11 +148,11 @@ class IrFilesImageTest {
 
         /** The guest's registers into the vCPU's register files, the firing's fields into the block, the rest into the context. */
         private void prepare(int vcpu, GuestState guest) {
-            for (int i = 0; i < 10; i++) fields.set(LONG, 8L * i, guest.read(Builtin.values()[Builtin.ARG0.ordinal() + i]));
-            fields.set(LONG, 80, guest.read(Builtin.EXIT_REASON));
-            fields.set(LONG, 88, guest.read(Builtin.VMCS_EXIT_REASON));
-            fields.set(LONG, 96, guest.read(Builtin.VMCS_EXIT_QUAL));
-            fields.set(LONG, 104, guest.read(Builtin.VMCS_EXIT_INTR_INFO));
+            for (int i = 0; i < 10; i++) fields.set(LONG, FIELDS_ARGS + 8L * i, guest.read(Builtin.values()[Builtin.ARG0.ordinal() + i]));
+            fields.set(LONG, FIELDS_EXIT_REASON, guest.read(Builtin.EXIT_REASON));
+            fields.set(LONG, FIELDS_VMCS_EXIT_REASON, guest.read(Builtin.VMCS_EXIT_REASON));
+            fields.set(LONG, FIELDS_VMCS_EXIT_QUAL, guest.read(Builtin.VMCS_EXIT_QUAL));
+            fields.set(LONG, FIELDS_VMCS_EXIT_INTR_INFO, guest.read(Builtin.VMCS_EXIT_INTR_INFO));
             LoadedImage l = runtime.loadedForTests();
             MemorySegment data = runtime.dataForTests();
             long ctx = l.ctxOffset[l.context(vcpu < 0 ? Runtime.HOST : vcpu)];

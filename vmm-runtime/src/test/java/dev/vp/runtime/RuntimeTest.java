@@ -57,12 +57,12 @@ class RuntimeTest {
     /** PRINT prints ARG0, CANCEL divides by zero at line 21, EMPTY completes, EXIT exits, STRINGS prints a string; plus Load/Unload. */
     static HandProgram standard(String prefix) {
         var p = new HandProgram().formatPrefix(prefix);
-        p.clause("HV_Exit", "HV_Exit", Domain.VMM, 10, a -> { HandProgram.printf(a, 0, null, Abi.CTX_ARGS); HandProgram.complete(a); });
+        p.clause("HV_Exit", "HV_Exit", Domain.VMM, 10, a -> { HandProgram.printf(a, 0, null, HandProgram.ARG0); HandProgram.complete(a); });
         p.clause("In", "In", Domain.VMM, 20, a -> p.cancel(a, 21, Cause.DIVISION_BY_ZERO, "division-by-zero"));
         p.clause("VMM1Hz", "VMM1Hz", Domain.VMM, 30, HandProgram::complete);
         p.clause("Out", "Out", Domain.VMM, 40, a -> { a.mov(dev.vp.x64.asm.Size.QWORD, dev.vp.x64.asm.Mem.of(dev.vp.x64.asm.Reg.RDI, Abi.CTX_OUTCOME), 1); a.ret(); });
         p.clause("VMX1Hz", "VMX1Hz", Domain.VMX, 50, a -> {
-            HandProgram.printf(a, 2, "hi", Abi.CTX_ARGS, Abi.CTX_VCPUID);
+            HandProgram.printf(a, 2, "hi", HandProgram.ARG0, Abi.CTX_VCPUID);
             HandProgram.complete(a);
         });
         p.clause("VMMLoad", "VMMLoad", Domain.VMM, 60, a -> { HandProgram.printf(a, 1, null, Abi.CTX_VCPUID); HandProgram.complete(a); });
@@ -154,8 +154,9 @@ class RuntimeTest {
         runtime.load(standard("old ").build(), binding(1));
         ProbeImage big = standard("new ").vcpuBlockBytes(600_000).build();
         var e = assertThrows(ImageRefusedException.class, () -> runtime.load(big, binding(1)));
-        // scratch 64 + 2 contexts 1,536 + host registers 1,024 + 2 rings 8,320 + 2 x 600,000 + rodata 64
-        assertTrue(e.getMessage().startsWith("data needs 1,211,008 bytes, the arena has 1,048,576 (2 contexts of 600,000 bytes"),
+        // scratch 64 + 2 contexts of 832 (768 + 7 firing counters, rounded to 64) + host registers 1,024 + 2 rings 8,320
+        // + 2 x 600,000 + rodata 64
+        assertTrue(e.getMessage().startsWith("data needs 1,211,136 bytes, the arena has 1,048,576 (2 contexts of 600,000 bytes"),
                 e.getMessage());
         assertEquals(0, disarms.get(), "a refused load does not disarm the running image");
         runtime.drain();

@@ -31,9 +31,10 @@ import java.util.regex.Pattern;
  *     HV_Exit clause, and with keyed aggregates on HV_Exit. Cost = wall time / exits over windows; min and median
  *     over windows. Each window of the harness follows a round of the C loop run with the harness's vCPU parked,
  *     and the ratio is taken per pair, so that the machine's changing load hits both sides alike.</li>
- * <li>Probe effect: on vCPU 0, timestamps around the engine's fire() (the runtime call) and around the
- *     dispatcher's exit() (table lookup, exit fields, firing); min, median and p99 over every firing of a case.
- *     The floor of two back-to-back System.nanoTime() calls is printed with them.</li>
+ * <li>Probe effect: on vCPU 0, timestamps around the engine's fire() (the runtime call) on every other firing
+ *     and around the dispatcher's exit() (table lookup, exit fields, firing); min, median and p99 over every
+ *     firing of a case. The timer floor is printed twice: two back-to-back System.nanoTime() calls in a loop
+ *     (warm), and the same two calls at the firing's place on the other firings (as cold as the firing).</li>
  * <li>Whole-run cross-check: minios for N seconds per case, exits/s and guest progress (disk requests, packets,
  *     console lines, compute rounds per second).</li>
  * </ol>
@@ -143,14 +144,15 @@ public final class ExitCost {
             for (Case c : CASES) {
                 if (c.script != null) dispatcher.load(Scripts.compile(c.name + ".emt", c.script));
                 Thread.sleep(300);
-                long fireMark = timedEngine.firings().mark(), exitMark = events.exits().mark();
+                long fireMark = timedEngine.firings().mark(), floorMark = timedEngine.floor().mark(), exitMark = events.exits().mark();
                 long[] java = new long[o.rounds], cRounds = new long[o.rounds], ratios = new long[o.rounds];
                 for (int r = 0; r < o.rounds; r++) {
                     cRounds[r] = cLoopRound(harness, loop, guest);
                     java[r] = window(harness, o.windowMs);
                     ratios[r] = java[r] * 1000 / cRounds[r];
                 }
-                SampleRing.Summary fire = timedEngine.firings().since(fireMark), exit = events.exits().since(exitMark);
+                SampleRing.Summary fire = timedEngine.firings().since(fireMark), floor = timedEngine.floor().since(floorMark);
+                SampleRing.Summary exit = events.exits().since(exitMark);
                 dispatcher.unload();
                 harness.fault().ifPresent(f -> { throw new IllegalStateException("the guest stopped: " + f); });
                 SampleRing.Summary j = SampleRing.Summary.of(java, java.length), cl = SampleRing.Summary.of(cRounds, cRounds.length);
@@ -158,7 +160,10 @@ public final class ExitCost {
                 System.out.printf("harness, %-26s per exit min %6d / median %6d ns; C loop min %6d / median %6d ns; "
                                 + "harness / C: median %.2fx (pairs %.2fx..%.2fx)%n", c.name + ":", j.min(), j.median(), cl.min(), cl.median(),
                         ratio.median() / 1000.0, ratio.min() / 1000.0, Arrays.stream(ratios).max().orElse(0) / 1000.0);
-                if (c.script != null) System.out.printf("    probe effect, engine fire():       %s%n", fire);
+                if (c.script != null) {
+                    System.out.printf("    probe effect, engine fire():       %s%n", fire);
+                    System.out.printf("    timer floor at the same point:     %s%n", floor);
+                }
                 System.out.printf("    dispatcher exit() incl. firing:    %s%n", exit);
             }
         } finally {

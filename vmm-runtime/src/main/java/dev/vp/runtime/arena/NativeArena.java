@@ -16,8 +16,8 @@ import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 
 /**
- * One anonymous mapping made with {@code mmap} at construction, never grown: first the text area
- * (machine code), then the data area. W^X holds at all times: data is never executable, and text is
+ * One anonymous mapping made with {@code mmap} at construction, never grown, aligned to 2 MB and advised
+ * to use transparent huge pages: first the data area, then the text area (machine code). W^X holds at all times: data is never executable, and text is
  * either writable (while an image is copied in, nothing may run) or read+execute (runnable), never
  * both. {@link #installText} is the only way to change code: mprotect RW, copy, mprotect RX.
  *
@@ -41,18 +41,22 @@ public final class NativeArena implements AutoCloseable {
     private static final MethodHandle MMAP = libc("mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle MPROTECT = libc("mprotect", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle MUNMAP = libc("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle MADVISE = libc("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final int MADV_HUGEPAGE = 14;
+    private static final long HUGE_PAGE = 2 << 20;
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("strerror"),
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle SYSCONF = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("sysconf"),
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
     private static final FunctionDescriptor ENTRY = FunctionDescriptor.ofVoid(ADDRESS);
     /**
-     * {@code (MemorySegment entry, long ctx) void}, linked critical and without {@link #entry}'s state guard, for
+     * {@code (MemorySegment entry, long ctx, long fields) void}, linked critical and without {@link #entry}'s state guard, for
      * a caller that itself guarantees the text is installed and the arena open for the whole call (the Runtime's
-     * busy-flag protocol does). A static final so that the JIT inlines the downcall into the caller; ctx is a
-     * plain address so the call checks no segment.
+     * busy-flag protocol does). A static final so that the JIT inlines the downcall into the caller; ctx and fields are
+     * plain addresses so the call checks no segment.
      */
-    public static final MethodHandle UNGUARDED_CALL = LINKER.downcallHandle(FunctionDescriptor.ofVoid(JAVA_LONG), Linker.Option.critical(false));
+    public static final MethodHandle UNGUARDED_CALL = LINKER.downcallHandle(FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG),
+            Linker.Option.critical(false));
     private static final MethodHandle IS_RUNNABLE, REFUSE;
 
     static {
@@ -86,6 +90,9 @@ public final class NativeArena implements AutoCloseable {
 
     private enum State { WRITABLE, EXECUTABLE, CLOSED }
 
+    /** The mapping as made (one huge page larger than needed, for alignment), and the arena's start within it. */
+    private final long mapAddress, mapSize;
+    /** 2 MB aligned: the data area, then the text area. */
     private final long base;
     private final long textSize;
     private final long dataSize;
@@ -107,15 +114,21 @@ public final class NativeArena implements AutoCloseable {
         this.textSize = textSize;
         this.dataSize = dataSize;
         long total = Math.addExact(textSize, dataSize);
+        this.mapSize = Math.addExact(total, HUGE_PAGE);
         try (var call = Arena.ofConfined()) {
             var errno = call.allocate(CAPTURE);
-            var mapped = (MemorySegment) MMAP.invokeExact(errno, MemorySegment.NULL, total, PROT_READ | PROT_WRITE,
+            var mapped = (MemorySegment) MMAP.invokeExact(errno, MemorySegment.NULL, mapSize, PROT_READ | PROT_WRITE,
                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
             if (mapped.address() == -1L) {
                 throw new IllegalStateException("mmap of a " + total + "-byte arena failed: " + describe(errno)
                         + "; give the runtime a smaller arena or raise the process's memory limits");
             }
-            base = mapped.address();
+            mapAddress = mapped.address();
+            base = (mapAddress + HUGE_PAGE - 1) & -HUGE_PAGE;
+            // A hint: where the kernel has transparent huge pages, the data area (and a text area of 2 MB) take a
+            // TLB entry per 2 MB, so a firing after a VM exit misses the TLB a few times rather than once per page.
+            // Without them the call fails (EINVAL) and the arena works on small pages.
+            int ignored = (int) MADVISE.invokeExact(errno, MemorySegment.ofAddress(base), total, MADV_HUGEPAGE);
         } catch (RuntimeException | Error e) {
             scope.close();
             throw e;
@@ -123,8 +136,8 @@ public final class NativeArena implements AutoCloseable {
             scope.close();
             throw new AssertionError("mmap downcall failed", t);
         }
-        text = MemorySegment.ofAddress(base).reinterpret(textSize, scope, null);
-        data = MemorySegment.ofAddress(base + textSize).reinterpret(dataSize, scope, null);
+        data = MemorySegment.ofAddress(base).reinterpret(dataSize, scope, null);
+        text = MemorySegment.ofAddress(base + dataSize).reinterpret(textSize, scope, null);
     }
 
     public long textSize() {
@@ -138,7 +151,7 @@ public final class NativeArena implements AutoCloseable {
 
     /** The address of the first text byte (for listings and /proc/self/maps checks). */
     public long textAddress() {
-        return base;
+        return base + dataSize;
     }
 
     /**
@@ -177,7 +190,7 @@ public final class NativeArena implements AutoCloseable {
         if (textOffset < 0 || textOffset >= textSize) {
             throw new IllegalArgumentException("entry offset " + textOffset + " is outside the text area (0.." + (textSize - 1) + ")");
         }
-        return MemorySegment.ofAddress(base + textOffset);
+        return MemorySegment.ofAddress(textAddress() + textOffset);
     }
 
     private boolean isRunnable() {
@@ -202,7 +215,7 @@ public final class NativeArena implements AutoCloseable {
         state = State.CLOSED;
         try (var call = Arena.ofConfined()) {
             var errno = call.allocate(CAPTURE);
-            int rc = (int) MUNMAP.invokeExact(errno, MemorySegment.ofAddress(base), textSize + dataSize);
+            int rc = (int) MUNMAP.invokeExact(errno, MemorySegment.ofAddress(mapAddress), mapSize);
             if (rc != 0) {
                 throw new IllegalStateException("munmap of the arena at 0x" + Long.toHexString(base) + " failed: " + describe(errno));
             }
@@ -216,7 +229,7 @@ public final class NativeArena implements AutoCloseable {
     private void protect(int prot) {
         try (var call = Arena.ofConfined()) {
             var errno = call.allocate(CAPTURE);
-            int rc = (int) MPROTECT.invokeExact(errno, MemorySegment.ofAddress(base), textSize, prot);
+            int rc = (int) MPROTECT.invokeExact(errno, MemorySegment.ofAddress(base + dataSize), textSize, prot);
             if (rc != 0) {
                 throw new IllegalStateException("mprotect of the arena's text to " + ((prot & PROT_EXEC) != 0 ? "r-x" : "rw-")
                         + " failed: " + describe(errno));

@@ -7,6 +7,7 @@ import dev.vp.compiler.lang.Builtin;
 import dev.vp.vmm.kvm.KvmRun;
 import dev.vp.vmm.kvm.Libc;
 import dev.vp.vmm.kvm.Sregs;
+import dev.vp.x64.abi.Abi;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.function.ToLongFunction;
@@ -27,9 +28,13 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class FiringContext implements GuestContext {
     public static final int HOST = -1;
     public static final int ARGS = 10;
-    /** Offsets in {@link #block()}: ARG0..ARG9, then the exit fields, then the RIP override (flag, value). */
-    public static final long ARG0 = 0, EXIT_REASON = 80, VMCS_EXIT_REASON = 88, VMCS_EXIT_QUAL = 96,
-            VMCS_EXIT_INTR_INFO = 104, RIP_OVERRIDDEN = 112, RIP = 120, BLOCK_SIZE = 128;
+    /**
+     * Offsets in {@link #block()}: ARG0..ARG9 and the exit fields in the native ABI's fields layout (Abi.FIELDS_*,
+     * so generated code reads the block in place), then the RIP override (flag, value).
+     */
+    public static final long ARG0 = Abi.FIELDS_ARGS, EXIT_REASON = Abi.FIELDS_EXIT_REASON, VMCS_EXIT_REASON = Abi.FIELDS_VMCS_EXIT_REASON,
+            VMCS_EXIT_QUAL = Abi.FIELDS_VMCS_EXIT_QUAL, VMCS_EXIT_INTR_INFO = Abi.FIELDS_VMCS_EXIT_INTR_INFO,
+            RIP_OVERRIDDEN = Abi.FIELDS_SIZE, RIP = RIP_OVERRIDDEN + 8, BLOCK_SIZE = 128;
 
     private static final long[] SYNC_OFFSET = new long[Builtin.values().length];
 
@@ -68,7 +73,7 @@ public final class FiringContext implements GuestContext {
         this.numVcpus = numVcpus;
         this.run = run;
         this.memory = new GuestMemory(ram);
-        // Viewed in the global scope so that the per-firing writes and the runtime's copy pay no liveness check (the
+        // Viewed in the global scope so that the per-firing writes and generated code's reads pay no liveness check (the
         // arena is closed only after the harness, and with it every firing, has stopped); on two cache lines, not three.
         this.block = MemorySegment.ofAddress(arena.allocate(BLOCK_SIZE, 64).address()).reinterpret(BLOCK_SIZE);
         this.ioctlRegisters = ioctlRegisters;

@@ -26,8 +26,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * prepare compiles (or takes a built image), builds and checks the image against the runtime's arena, so a
  * refusal never touches the running program. Generated code reads guest RAM and the vCPUs' register files in
- * place (the binding made at {@link #attach}); fire copies the firing's arguments and exit fields from the
- * FiringContext's native block into the context block and calls the clause's entry, allocating nothing.
+ * place (the binding made at {@link #attach}), and the firing's arguments and exit fields in place in the
+ * FiringContext's native block, whose layout is the ABI's fields block; fire calls the clause's entry with it,
+ * copying and allocating nothing.
  * <p>
  * The Runtime itself runs the Load and Unload clauses (with no arguments) as part of loading and unloading, so
  * the dispatcher's firings of those points are not run again here. The binding's disarm callback stops this
@@ -180,7 +181,7 @@ public final class NativeEngine implements ProbeEngine {
         }
         // One call site, so that the JIT inlines Runtime.fire here once rather than compiling it apart.
         try {
-            runtime.fire(clause, vcpu, block, FiringContext.ARG0, FiringContext.EXIT_REASON);
+            runtime.fire(clause, vcpu, block);
         } finally {
             if (override) run.set(JAVA_LONG, RIP, real);
         }

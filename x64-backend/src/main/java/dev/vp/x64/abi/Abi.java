@@ -5,12 +5,18 @@ package dev.vp.x64.abi;
  * output ring, the aggregate and bag tables. Every offset here is a contract: the code generator emits it,
  * the runtime lays memory out by it, the consumer reads by it. Change it only with all three.
  *
- * <p>Entry: {@code void probe(VpCtx *ctx)}, System V, at a probe's entry offset in the text
- * (NativeProgram.probes). The entry code itself sets CTX_PROBE, CTX_FUEL, CTX_STACK_USED, CTX_ENTRY_RSP, the
- * try triple, CTX_OUTCOME, the exception fields, CTX_STAMP and CTX_TLB; the runtime sets everything else before the call and reads
- * CTX_OUTCOME (and, when cancelled, CTX_CANCEL_PC and CTX_EXC_DESC) after it. Generated code keeps ctx in RBX,
- * the per-vCPU data base in R12 and the global data base in R13 (all callee-saved). All fields are 8 bytes,
- * little endian, unless said otherwise.
+ * <p>Entry: {@code void probe(VpCtx *ctx, const VpFields *fields)}, System V, at a probe's entry offset in the
+ * text (NativeProgram.probes). {@code fields} holds the firing's ARG0..ARG9 and exit fields (layout FIELDS_*):
+ * the caller's own per-vCPU block, read in place, so a firing copies nothing. The entry code itself sets
+ * CTX_FIELDS, CTX_PROBE, CTX_FUEL, CTX_STACK_USED, CTX_ENTRY_RSP, the try state, CTX_OUTCOME, CTX_EXC_OUTCOME,
+ * CTX_STAMP and CTX_TLB, and counts the firing in CTX_FIRINGS; the runtime sets everything else before the call
+ * and reads CTX_OUTCOME (and, when cancelled, CTX_CANCEL_PC and CTX_EXC_DESC) after it. Generated code keeps ctx
+ * in RBX, the per-vCPU data base in R12 and the global data base in R13 (all callee-saved). All fields are 8
+ * bytes, little endian, unless said otherwise.
+ *
+ * <p>The block is ordered by use: what every firing writes is in the first cache line, what it reads in the
+ * second, the translation cache in the third; a firing of an empty clause touches those three lines and its
+ * firing counter, nothing else of the block.
  *
  * <p>Memory a context points at: the per-vCPU data block (this context's copy of the perthread globals, then
  * its own aggregate tables, at the offsets NativeProgram gives), the global data block (pervm globals), the
@@ -22,95 +28,112 @@ public final class Abi {
     private Abi() {}
 
     /** Written into every probe image; the runtime refuses an image built for another version of this contract. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+
+    // ---- Firing fields (the entry's second argument): 14 words ----
+    /** ARG0..ARG9, then KVM's exit reason and the VMCS-style exit reason, qualification and interruption info. */
+    public static final int FIELDS_ARGS = 0x00, FIELDS_EXIT_REASON = 0x50, FIELDS_VMCS_EXIT_REASON = 0x58,
+            FIELDS_VMCS_EXIT_QUAL = 0x60, FIELDS_VMCS_EXIT_INTR_INFO = 0x68, FIELDS_SIZE = 0x70;
 
     // ---- Context block (one per vCPU, one for the host) ----
-    /** Host pointer to the vCPU's struct kvm_regs (KVM_CAP_SYNC_REGS area); a zeroed area for the host context. */
-    public static final int CTX_REGS = 0x000;
-    /** Host pointer to the vCPU's struct kvm_sregs (sync area); a zeroed area for the host context. */
-    public static final int CTX_SREGS = 0x008;
-    public static final int CTX_RAM_BASE = 0x010;
-    public static final int CTX_RAM_SIZE = 0x018;
-    public static final int CTX_VCPU_DATA = 0x020;
-    public static final int CTX_GLOBAL_DATA = 0x028;
-    /** Host pointer to this context's output ring header. */
-    public static final int CTX_RING = 0x030;
-    /** Loop fuel left in this firing; the entry sets it from CTX_FUEL_BUDGET. */
-    public static final int CTX_FUEL = 0x038;
-    public static final int CTX_FUEL_BUDGET = 0x040;
-    /** Stack budget bytes charged so far in this firing, by IR frame sizes (IrFunction.frameBytes). */
-    public static final int CTX_STACK_USED = 0x048;
-    public static final int CTX_STACK_BUDGET = 0x050;
+    // Line 0: written by every firing's entry.
+    /** The firing's fields block (the entry's second argument). */
+    public static final int CTX_FIELDS = 0x000;
     /** RSP of the entry trampoline: cancellation without a try handler restores it and returns. */
-    public static final int CTX_ENTRY_RSP = 0x058;
-    /** Innermost try handler: saved RSP (0 when none), resume address, and CTX_STACK_USED at the try. */
-    public static final int CTX_TRY_RSP = 0x060;
-    public static final int CTX_TRY_PC = 0x068;
-    public static final int CTX_TRY_STACK_USED = 0x070;
-    /** Outcome of the firing: 0 completed, 1 exited, 2 + Cause.ordinal() cancelled. */
-    public static final int CTX_OUTCOME = 0x078;
-    /**
-     * Where the latest cancellation happened: a text offset inside the code of the cancelling IR instruction.
-     * Its source location is the line-table entry with the greatest offset at or below it.
-     */
-    public static final int CTX_CANCEL_PC = 0x080;
-    /** The latest cancellation's detail: the address that could not be read for a guest fault, else 0. */
-    public static final int CTX_CANCEL_DETAIL = 0x088;
-    /** ARG0..ARG9 of the current firing. */
-    public static final int CTX_ARGS = 0x090;
-    /** VCPUID: the vCPU index, or -1 (all ones) in the host context. */
-    public static final int CTX_VCPUID = 0x0E0;
-    public static final int CTX_NUMVCPUS = 0x0E8;
-    public static final int CTX_TSC_HZ = 0x0F0;
+    public static final int CTX_ENTRY_RSP = 0x008;
     /** The probe clause index being run; the entry code stores it (PROBENAME comes from rodata by it). */
-    public static final int CTX_PROBE = 0x0F8;
-    public static final int CTX_EXIT_REASON = 0x100;
-    public static final int CTX_VMCS_EXIT_REASON = 0x108;
-    public static final int CTX_VMCS_EXIT_QUAL = 0x110;
-    public static final int CTX_VMCS_EXIT_INTR_INFO = 0x118;
+    public static final int CTX_PROBE = 0x010;
+    /** Loop fuel left in this firing; the entry sets it from CTX_FUEL_BUDGET. */
+    public static final int CTX_FUEL = 0x018;
+    /** Stack budget bytes charged so far in this firing, by IR frame sizes (IrFunction.frameBytes). */
+    public static final int CTX_STACK_USED = 0x020;
+    /** Innermost try handler's saved RSP (0 when none); its resume address and stack charge are CTX_TRY_PC/STACK_USED. */
+    public static final int CTX_TRY_RSP = 0x028;
+    /** Outcome of the firing: 0 completed, 1 exited, 2 + Cause.ordinal() cancelled. */
+    public static final int CTX_OUTCOME = 0x030;
     /**
-     * getsystemtime(): host microseconds = TIME_MICROS + (rdtsc - TIME_TSC) * 1e6 / TSC_HZ, where a counter below
-     * TIME_TSC counts as TIME_TSC, TSC_HZ = 0 adds nothing, and a quotient that does not fit 64 bits saturates.
+     * Outcome code (2 + Cause.ordinal()) of the latest cancellation in this firing, 0 before any: excname(), and
+     * whether CTX_EXC_DESC holds this firing's description (excdesc() is empty while it is 0).
      */
-    public static final int CTX_TIME_TSC = 0x120;
-    public static final int CTX_TIME_MICROS = 0x128;
-    /** Values the runtime reads by ioctl before a clause that needs them (DR6, DR7, KERNELGSBASE). */
-    public static final int CTX_DR6 = 0x130;
-    public static final int CTX_DR7 = 0x138;
-    public static final int CTX_KERNELGSBASE = 0x140;
-    /** Host pointer to the program's rodata (string constants, formats, probe names). */
-    public static final int CTX_RODATA = 0x148;
-    /** Host pointer to the shared block: aggregate generation words, then the bag tables (shared by all contexts). */
-    public static final int CTX_SHARED = 0x150;
-    /** Outcome code (2 + Cause.ordinal()) of the latest cancellation in this firing, 0 before any: excname(). */
-    public static final int CTX_EXC_OUTCOME = 0x158;
+    public static final int CTX_EXC_OUTCOME = 0x038;
+    // Line 1: read by every firing's entry (and the register pointers most clauses use).
+    public static final int CTX_VCPU_DATA = 0x040;
+    public static final int CTX_GLOBAL_DATA = 0x048;
+    public static final int CTX_FUEL_BUDGET = 0x050;
+    public static final int CTX_STACK_BUDGET = 0x058;
     /**
      * The TSC a firing sees (the TSC built-in, printf record times, aggregate latest times) when non-zero; 0 reads
      * the live counter with rdtsc. For deterministic replays and tests; the runtime normally leaves it 0.
      */
-    public static final int CTX_TSC = 0x160;
-    public static final int CTX_PCPUID = 0x168;
-    public static final int CTX_THREADID = 0x170;
-    /** Eight bytes the helpers use within one call (a page-crossing guest read gathers its bytes here). */
-    public static final int CTX_SCRATCH = 0x178;
+    public static final int CTX_TSC = 0x060;
     /**
      * The firing's timestamp for printf and logaggr records and aggregate latest times: the entry copies CTX_TSC
      * into it, and when that is 0 the first record or update of the firing reads the counter once (as DTrace
      * caches its timestamp per firing). The TSC built-in itself always reads CTX_TSC or the live counter.
      */
-    public static final int CTX_STAMP = 0x180;
+    public static final int CTX_STAMP = 0x068;
+    /** Host pointer to the vCPU's struct kvm_regs (KVM_CAP_SYNC_REGS area); a zeroed area for the host context. */
+    public static final int CTX_REGS = 0x070;
+    /** Host pointer to the vCPU's struct kvm_sregs (sync area); a zeroed area for the host context. */
+    public static final int CTX_SREGS = 0x078;
+    // Line 2: the translation cache, emptied by every firing's entry.
     /**
      * The guest translation cache, valid within one firing only (the entry empties it): CTX_TLB_ENTRIES entries
      * of {u64 linear page, u64 host address of that page}, direct-mapped by linear page number; a tag that is not
      * page-aligned (1) is empty. Only pages wholly inside guest RAM are cached.
      */
-    public static final int CTX_TLB = 0x188, CTX_TLB_ENTRIES = 4, TLB_ENTRY = 16;
+    public static final int CTX_TLB = 0x080, CTX_TLB_ENTRIES = 4, TLB_ENTRY = 16;
+    // Line 3 on: set at load, read by the operations that need them.
+    public static final int CTX_RAM_BASE = 0x0C0;
+    public static final int CTX_RAM_SIZE = 0x0C8;
+    /** Host pointer to this context's output ring header. */
+    public static final int CTX_RING = 0x0D0;
+    /** Host pointer to the program's rodata (string constants, formats, probe names). */
+    public static final int CTX_RODATA = 0x0D8;
+    /** Host pointer to the shared block: aggregate generation words, then the bag tables (shared by all contexts). */
+    public static final int CTX_SHARED = 0x0E0;
+    /** VCPUID: the vCPU index, or -1 (all ones) in the host context. */
+    public static final int CTX_VCPUID = 0x0E8;
+    public static final int CTX_NUMVCPUS = 0x0F0;
+    public static final int CTX_TSC_HZ = 0x0F8;
+    /**
+     * getsystemtime(): host microseconds = TIME_MICROS + (rdtsc - TIME_TSC) * 1e6 / TSC_HZ, where a counter below
+     * TIME_TSC counts as TIME_TSC, TSC_HZ = 0 adds nothing, and a quotient that does not fit 64 bits saturates.
+     */
+    public static final int CTX_TIME_TSC = 0x100;
+    public static final int CTX_TIME_MICROS = 0x108;
+    /** Values the runtime reads by ioctl before a clause that needs them (DR6, DR7, KERNELGSBASE). */
+    public static final int CTX_DR6 = 0x110;
+    public static final int CTX_DR7 = 0x118;
+    public static final int CTX_KERNELGSBASE = 0x120;
+    public static final int CTX_PCPUID = 0x128;
+    public static final int CTX_THREADID = 0x130;
+    /** Eight bytes the helpers use within one call (a page-crossing guest read gathers its bytes here). */
+    public static final int CTX_SCRATCH = 0x138;
+    /** The innermost try handler's resume address and CTX_STACK_USED at the try (see CTX_TRY_RSP). */
+    public static final int CTX_TRY_PC = 0x140;
+    public static final int CTX_TRY_STACK_USED = 0x148;
+    /**
+     * Where the latest cancellation happened: a text offset inside the code of the cancelling IR instruction.
+     * Its source location is the line-table entry with the greatest offset at or below it.
+     */
+    public static final int CTX_CANCEL_PC = 0x150;
+    /** The latest cancellation's detail: the address that could not be read for a guest fault, else 0. */
+    public static final int CTX_CANCEL_DETAIL = 0x158;
+    /** A fields block of the context's own (FIELDS_SIZE bytes), for callers that set arguments in the context. */
+    public static final int CTX_OWN_FIELDS = 0x180;
     /**
      * The latest cancellation's description (excdesc(), and the cancellation report when no handler caught it),
-     * written natively on every cancellation, NUL-terminated, at most 255 bytes; empty at the start of a firing.
+     * written natively on every cancellation, NUL-terminated, at most 255 bytes; valid while CTX_EXC_OUTCOME != 0.
      */
     public static final int CTX_EXC_DESC = 0x200;
-    public static final int CTX_SIZE = 0x300;
+    /** Firings per clause: one u64 per probe of the image, counted by the entry (the block's size depends on the image). */
+    public static final int CTX_FIRINGS = 0x300;
+
+    /** Bytes of a context block for an image of {@code probes} probes, a multiple of 64. */
+    public static long contextBytes(int probes) {
+        return (CTX_FIRINGS + 8L * probes + 63) & -64L;
+    }
 
     // ---- Guest register files read by generated code (Linux UAPI, x86-64) ----
     /** struct kvm_regs: RAX RBX RCX RDX RSI RDI RSP RBP R8..R15 RIP RFLAGS, 8 bytes each in this order. */

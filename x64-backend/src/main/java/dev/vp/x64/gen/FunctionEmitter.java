@@ -346,7 +346,7 @@ final class FunctionEmitter {
             case Insn.GuestStack i -> { a.lea(QWORD, RAX, slot(i.dst())); call(h.guestStack); }
             case Insn.ExcInfo i -> {
                 a.lea(QWORD, RAX, slot(i.dst()));
-                if (i.description()) { a.lea(QWORD, RCX, m(RBX, CTX_EXC_DESC)); call(h.strcpy); } else call(h.excName);
+                call(i.description() ? h.excDesc : h.excName);
             }
             case Insn.Call i -> callFunction(i);
             case Insn.Fuel i -> {
@@ -503,7 +503,7 @@ final class FunctionEmitter {
         if (!alloc.used(i.dst())) return;
         Builtin v = i.var();
         int arg = v.argIndex();
-        if (arg >= 0) { ctxField(i.dst(), CTX_ARGS + 8 * arg); return; }
+        if (arg >= 0) { field(i.dst(), FIELDS_ARGS + 8 * arg); return; }
         switch (v) {
             case RIP, RAX, RBX, RCX, RDX, RSI, RDI, RSP, RBP, R8, R9, R10, R11, R12, R13, R14, R15, RFLAGS -> {
                 a.mov(QWORD, RAX, m(RBX, CTX_REGS));
@@ -522,6 +522,10 @@ final class FunctionEmitter {
             case GDTRLIMIT -> sreg(WORD, KVM_SREGS_GDT + 8);
             case IDTRBASE -> sreg(QWORD, KVM_SREGS_IDT);
             case IDTRLIMIT -> sreg(WORD, KVM_SREGS_IDT + 8);
+            case EXIT_REASON -> { field(i.dst(), FIELDS_EXIT_REASON); return; }
+            case VMCS_EXIT_REASON -> { field(i.dst(), FIELDS_VMCS_EXIT_REASON); return; }
+            case VMCS_EXIT_QUAL -> { field(i.dst(), FIELDS_VMCS_EXIT_QUAL); return; }
+            case VMCS_EXIT_INTR_INFO -> { field(i.dst(), FIELDS_VMCS_EXIT_INTR_INFO); return; }
             case CR0 -> sreg(QWORD, KVM_SREGS_CR0);
             case CR2 -> sreg(QWORD, KVM_SREGS_CR2);
             case CR3 -> sreg(QWORD, KVM_SREGS_CR3);
@@ -532,8 +536,6 @@ final class FunctionEmitter {
                 int field = switch (v) {
                     case DR6 -> CTX_DR6; case DR7 -> CTX_DR7; case KERNELGSBASE -> CTX_KERNELGSBASE; case TSC_HZ -> CTX_TSC_HZ;
                     case VCPUID -> CTX_VCPUID; case NUMVCPUS -> CTX_NUMVCPUS; case PCPUID -> CTX_PCPUID; case THREADID -> CTX_THREADID;
-                    case VMCS_EXIT_REASON -> CTX_VMCS_EXIT_REASON; case VMCS_EXIT_QUAL -> CTX_VMCS_EXIT_QUAL;
-                    case VMCS_EXIT_INTR_INFO -> CTX_VMCS_EXIT_INTR_INFO; case EXIT_REASON -> CTX_EXIT_REASON;
                     default -> throw new IllegalArgumentException("built-in " + v + " has no native source");
                 };
                 ctxField(i.dst(), field);
@@ -546,6 +548,14 @@ final class FunctionEmitter {
     private void ctxField(int dst, int offset) {
         if (place(dst) instanceof Reg d) a.mov(QWORD, d, m(RBX, offset));
         else { a.mov(QWORD, RAX, m(RBX, offset)); store(dst, RAX); }
+    }
+
+    /** dst = a word of the firing's fields block (arguments and exit fields), read in place through CTX_FIELDS. */
+    private void field(int dst, int offset) {
+        Reg d = place(dst) instanceof Reg r ? r : RAX;
+        a.mov(QWORD, d, m(RBX, CTX_FIELDS));
+        a.mov(QWORD, d, m(d, offset));
+        if (d == RAX) store(dst, RAX);
     }
 
     private void sreg(dev.vp.x64.asm.Size size, int offset) {

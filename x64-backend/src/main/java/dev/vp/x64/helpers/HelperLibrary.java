@@ -46,7 +46,7 @@ public final class HelperLibrary {
     public final Label textStart, setup, entryReturn, exit, cancelDivision, cancelFuel, cancelStack, cancel;
     public final Label[] readLinear = new Label[9], readPhysical = new Label[9];
     public final Label readString, readPhysString, strcpy, concat, strcmp, sprintf, printf;
-    public final Label aggrAdd, logAggr, clearAggr, bagInsert, bagRemove, guestStack, excName, probeName;
+    public final Label aggrAdd, logAggr, clearAggr, bagInsert, bagRemove, guestStack, excName, excDesc, probeName;
     public final Label tsc, systemTime, segmentAr;
 
     // Internal routines.
@@ -71,7 +71,7 @@ public final class HelperLibrary {
         readString = a.newLabel(); readPhysString = a.newLabel(); strcpy = a.newLabel(); concat = a.newLabel();
         strcmp = a.newLabel(); sprintf = a.newLabel(); printf = a.newLabel(); aggrAdd = a.newLabel();
         logAggr = a.newLabel(); clearAggr = a.newLabel(); bagInsert = a.newLabel(); bagRemove = a.newLabel();
-        guestStack = a.newLabel(); excName = a.newLabel(); probeName = a.newLabel(); tsc = a.newLabel();
+        guestStack = a.newLabel(); excName = a.newLabel(); excDesc = a.newLabel(); probeName = a.newLabel(); tsc = a.newLabel();
         systemTime = a.newLabel(); segmentAr = a.newLabel();
         translate = a.newLabel(); readPointer = a.newLabel(); fault = a.newLabel(); unwind = a.newLabel();
         putMem = a.newLabel(); putRep = a.newLabel(); putCString = a.newLabel(); toDigits = a.newLabel();
@@ -100,12 +100,15 @@ public final class HelperLibrary {
     // ------------------------------------------------------------------ entry, exit, cancellation
 
     private void control() {
-        // setup: eax = probe index, ecx = the probe function's frame bytes; called by the entry right after it
-        // pushed the callee-saved registers and loaded rbx.
+        // setup: eax = probe index, ecx = the probe function's frame bytes, rsi = the fields block; called by the
+        // entry right after it pushed the callee-saved registers and loaded rbx. Touches the context block's first
+        // three lines and the clause's firing counter only.
         a.bind(setup);
+        a.mov(QWORD, m(RBX, CTX_FIELDS), RSI);
         a.lea(QWORD, RDX, m(RSP, 8));
         a.mov(QWORD, m(RBX, CTX_ENTRY_RSP), RDX);
         a.mov(QWORD, m(RBX, CTX_PROBE), RAX);
+        a.inc(QWORD, m(RBX, RAX, 8, CTX_FIRINGS));
         a.mov(QWORD, R12, m(RBX, CTX_VCPU_DATA));
         a.mov(QWORD, R13, m(RBX, CTX_GLOBAL_DATA));
         a.mov(QWORD, RDX, m(RBX, CTX_FUEL_BUDGET));
@@ -114,7 +117,6 @@ public final class HelperLibrary {
         a.mov(QWORD, m(RBX, CTX_TRY_RSP), RDX);
         a.mov(QWORD, m(RBX, CTX_OUTCOME), RDX);
         a.mov(QWORD, m(RBX, CTX_EXC_OUTCOME), RDX);
-        a.mov(BYTE, m(RBX, CTX_EXC_DESC), RDX);
         a.mov(QWORD, RDX, m(RBX, CTX_TSC));
         a.mov(QWORD, m(RBX, CTX_STAMP), RDX);
         a.mov(DWORD, RDX, 1);
@@ -1526,6 +1528,14 @@ public final class HelperLibrary {
         a.bind(none);
         a.mov(BYTE, m(RAX, 0), 0);
         a.ret();
+
+        // excDesc: rax = dst. LIGHT. The latest cancellation's description; empty before any in this firing (the
+        // block keeps an earlier firing's text, which the entry does not clear).
+        a.bind(excDesc);
+        a.alu(Alu.CMP, QWORD, m(RBX, CTX_EXC_OUTCOME), 2);
+        a.jcc(Cond.B, none);
+        a.lea(QWORD, RCX, m(RBX, CTX_EXC_DESC));
+        a.jmp(strcpy);
 
         // guestStack: rax = dst. HEAVY. GUEST_0x<rip> then _0x<return address> per frame, as GuestMemory.guestStack.
         var frame = a.newLabel();

@@ -163,14 +163,14 @@ public final class MicroBench {
     private static double calibrate(NativeRunner runner) {
         double best = 0;
         for (int round = 0; round < 3; round++) {
-            runner.contextBlock(0).set(JAVA_LONG_UNALIGNED, dev.vp.x64.abi.Abi.CTX_ARGS, 20_000_000L);
+            runner.fieldsBlock(0).set(JAVA_LONG_UNALIGNED, dev.vp.x64.abi.Abi.FIELDS_ARGS, 20_000_000L);
             long t0 = System.nanoTime();
             runner.fireRaw(0, 0);
             long t1 = System.nanoTime();
             double ghz = runner.intGlobal(0, 0) / (double) (t1 - t0);
             if (ghz > best) best = ghz; // the call's own overhead only lowers the estimate
         }
-        runner.contextBlock(0).set(JAVA_LONG_UNALIGNED, dev.vp.x64.abi.Abi.CTX_ARGS, N);
+        runner.fieldsBlock(0).set(JAVA_LONG_UNALIGNED, dev.vp.x64.abi.Abi.FIELDS_ARGS, N);
         return best;
     }
 

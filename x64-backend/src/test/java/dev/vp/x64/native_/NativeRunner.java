@@ -44,7 +44,7 @@ public final class NativeRunner implements AutoCloseable {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle MUNMAP = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("munmap"),
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle ENTRY = LINKER.downcallHandle(FunctionDescriptor.ofVoid(ADDRESS), Linker.Option.critical(false));
+    private static final MethodHandle ENTRY = LINKER.downcallHandle(FunctionDescriptor.ofVoid(ADDRESS, ADDRESS), Linker.Option.critical(false));
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private final IrProgram program;
@@ -56,7 +56,7 @@ public final class NativeRunner implements AutoCloseable {
     private final long textBase, textSize;
     private final MemorySegment[] ctx, regs, sregs, data, rings;
     private final MemorySegment global, shared, rodata;
-    private final MemorySegment[] entries, ctxArgument;
+    private final MemorySegment[] entries, ctxArgument, fieldsArgument;
     private final FormatSpec[] formats;
 
     public NativeRunner(IrProgram program, NativeProgram code, int vcpus, MemorySegment ram, long ringCapacity, OutputSink sink) {
@@ -89,7 +89,7 @@ public final class NativeRunner implements AutoCloseable {
         rodata = arena.allocate(Math.max(ro.length, 8), 64);
         MemorySegment.copy(MemorySegment.ofArray(ro), 0, rodata, 0, ro.length);
         for (int c = 0; c < contexts; c++) {
-            ctx[c] = arena.allocate(CTX_SIZE, 64);
+            ctx[c] = arena.allocate(contextBytes(program.probes().size()), 64);
             regs[c] = arena.allocate(256, 64);
             sregs[c] = arena.allocate(512, 64);
             data[c] = arena.allocate(layout.perVcpuBytes(), 64);
@@ -113,7 +113,11 @@ public final class NativeRunner implements AutoCloseable {
             x.set(LONG, CTX_TIME_TSC, -1L);
         }
         ctxArgument = new MemorySegment[contexts];
-        for (int c = 0; c < contexts; c++) ctxArgument[c] = MemorySegment.ofAddress(ctx[c].address()); // no scope check per call
+        fieldsArgument = new MemorySegment[contexts];
+        for (int c = 0; c < contexts; c++) { // plain addresses: no scope check per call
+            ctxArgument[c] = MemorySegment.ofAddress(ctx[c].address());
+            fieldsArgument[c] = MemorySegment.ofAddress(ctx[c].address() + CTX_OWN_FIELDS);
+        }
         entries = new MemorySegment[program.probes().size()];
         for (int p = 0; p < entries.length; p++) entries[p] = MemorySegment.ofAddress(textBase + code.probes().get(p).entryOffset());
         formats = new FormatSpec[program.formats().size()];
@@ -127,12 +131,12 @@ public final class NativeRunner implements AutoCloseable {
         int c = context(vcpu);
         writeRegisters(guest, regs[c], sregs[c]);
         MemorySegment x = ctx[c];
-        for (int i = 0; i < 10; i++) x.set(LONG, CTX_ARGS + 8L * i, guest.read(Builtin.values()[Builtin.ARG0.ordinal() + i]));
+        for (int i = 0; i < 10; i++) x.set(LONG, CTX_OWN_FIELDS + FIELDS_ARGS + 8L * i, guest.read(Builtin.values()[Builtin.ARG0.ordinal() + i]));
         x.set(LONG, CTX_TSC_HZ, guest.read(Builtin.TSC_HZ));
-        x.set(LONG, CTX_EXIT_REASON, guest.read(Builtin.EXIT_REASON));
-        x.set(LONG, CTX_VMCS_EXIT_REASON, guest.read(Builtin.VMCS_EXIT_REASON));
-        x.set(LONG, CTX_VMCS_EXIT_QUAL, guest.read(Builtin.VMCS_EXIT_QUAL));
-        x.set(LONG, CTX_VMCS_EXIT_INTR_INFO, guest.read(Builtin.VMCS_EXIT_INTR_INFO));
+        x.set(LONG, CTX_OWN_FIELDS + FIELDS_EXIT_REASON, guest.read(Builtin.EXIT_REASON));
+        x.set(LONG, CTX_OWN_FIELDS + FIELDS_VMCS_EXIT_REASON, guest.read(Builtin.VMCS_EXIT_REASON));
+        x.set(LONG, CTX_OWN_FIELDS + FIELDS_VMCS_EXIT_QUAL, guest.read(Builtin.VMCS_EXIT_QUAL));
+        x.set(LONG, CTX_OWN_FIELDS + FIELDS_VMCS_EXIT_INTR_INFO, guest.read(Builtin.VMCS_EXIT_INTR_INFO));
         x.set(LONG, CTX_DR6, guest.read(Builtin.DR6));
         x.set(LONG, CTX_DR7, guest.read(Builtin.DR7));
         x.set(LONG, CTX_KERNELGSBASE, guest.read(Builtin.KERNELGSBASE));
@@ -190,7 +194,7 @@ public final class NativeRunner implements AutoCloseable {
         int c = context(vcpu);
         MemorySegment x = ctx[c];
         try {
-            ENTRY.invokeExact(entries[probe], ctxArgument[c]);
+            ENTRY.invokeExact(entries[probe], ctxArgument[c], fieldsArgument[c]);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -316,6 +320,9 @@ public final class NativeRunner implements AutoCloseable {
 
     /** The context block of a vCPU (or -1 for the host). */
     public MemorySegment contextBlock(int vcpu) { return ctx[context(vcpu)]; }
+
+    /** The fields block (ARG0..ARG9, exit fields; Abi.FIELDS_*) the runner passes to vcpu's firings. */
+    public MemorySegment fieldsBlock(int vcpu) { return ctx[context(vcpu)].asSlice(CTX_OWN_FIELDS, FIELDS_SIZE); }
 
     @Override public void close() {
         try {
