@@ -56,11 +56,12 @@ public final class Runtime implements AutoCloseable {
     private final NativeArena arena;
     private final MemorySegment data;
     /**
-     * The data area again, in the global scope so that firings pay no liveness check per access: fire touches it
-     * only while its busy flag holds a published image, and close unloads (waiting for every busy flag) before
-     * the arena is unmapped.
+     * The whole address space as one segment, for the firing path's reads of native memory whose lifetime the
+     * reader guarantees itself (here: a context's outcome, read only while its busy flag holds a published image;
+     * close unloads, waiting for every busy flag, before the arena is unmapped). A static final, so the JIT folds
+     * it to a constant and a firing loads no segment object. Nothing else may use it.
      */
-    private final MemorySegment hot;
+    public static final MemorySegment ADDRESS_SPACE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private final long calibratedTscHz;
     private final OutputConsumer consumer = new OutputConsumer();
     private final List<OutputSink> sinks = new CopyOnWriteArrayList<>();
@@ -74,7 +75,6 @@ public final class Runtime implements AutoCloseable {
         this.config = config;
         this.arena = new NativeArena(config.textBytes(), config.dataBytes());
         this.data = arena.data();
-        this.hot = MemorySegment.ofAddress(data.address()).reinterpret(data.byteSize());
         arena.installText(TSC_STUB);
         this.calibratedTscHz = calibrate(arena.entry(0, NativeArena.Linkage.CRITICAL));
     }
@@ -155,16 +155,16 @@ public final class Runtime implements AutoCloseable {
     }
 
     /**
-     * fire() with the firing's ARG0..ARG9 and exit fields in the caller's {@code fields} block (Abi.FIELDS_*
-     * layout, at least Abi.FIELDS_SIZE bytes), which generated code reads in place: nothing is copied. The block
-     * must stay mapped until the call returns; the caller's thread must not change it meanwhile.
+     * fire() with the firing's ARG0..ARG9 and exit fields in the caller's fields block (Abi.FIELDS_* layout), which
+     * generated code reads in place: nothing is copied. {@code fields} is the block's address: it must hold
+     * Abi.FIELDS_SIZE readable bytes that stay mapped, and unchanged by other threads, until the call returns.
+     * (An address rather than a segment, so that a firing right after a VM exit loads one object fewer.)
      */
-    public int fire(int clause, int vcpu, MemorySegment fields) {
-        if (fields.byteSize() < Abi.FIELDS_SIZE) throw smallFields(fields);
+    public int fire(int clause, int vcpu, long fields) {
         LoadedImage l = current;
         if (l == null) return NOT_LOADED;
         int c = l.context(vcpu);
-        return fire(l, clause, c, c * LoadedImage.LANE_STRIDE, fields.address());
+        return fire(l, clause, c, c * LoadedImage.LANE_STRIDE, fields);
     }
 
     private int fire(LoadedImage l, int clause, int c, int lane, long fields) {
@@ -189,13 +189,9 @@ public final class Runtime implements AutoCloseable {
         } catch (Throwable t) {
             throw couldNotRun(clause, t);
         }
-        long outcome = hot.get(ValueLayout.JAVA_LONG, ctx - hot.address() + Abi.CTX_OUTCOME);
-        if (outcome != COMPLETED) countOutcome(l, l.counters[c], clause, ctx - hot.address(), outcome);
+        long outcome = ADDRESS_SPACE.get(ValueLayout.JAVA_LONG, ctx + Abi.CTX_OUTCOME);
+        if (outcome != COMPLETED) countOutcome(l, l.counters[c], clause, ctx - data.address(), outcome);
         return (int) outcome;
-    }
-
-    private static IllegalArgumentException smallFields(MemorySegment fields) {
-        return new IllegalArgumentException("a fields block needs " + Abi.FIELDS_SIZE + " bytes, got " + fields.byteSize());
     }
 
     private void countOutcome(LoadedImage l, ContextCounters k, int clause, long ctx, long outcome) {

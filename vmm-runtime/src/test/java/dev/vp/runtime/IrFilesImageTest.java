@@ -119,7 +119,7 @@ class IrFilesImageTest {
             int before = interpOut.length(), nativeBefore = nativeOut.length();
             FiringResult expected = interp.fire(probe, vcpu, guest);
             prepare(vcpu, guest);
-            int outcome = runtime.fire(probe, vcpu, fields);
+            int outcome = runtime.fire(probe, vcpu, fields.address());
             runtime.drain();
             assertEquals(interpOut.substring(before), nativeOut.substring(nativeBefore), where + ": output");
             int expectedOutcome = switch (expected.outcome()) {

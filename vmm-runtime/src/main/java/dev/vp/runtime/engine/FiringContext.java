@@ -65,6 +65,7 @@ public final class FiringContext implements GuestContext {
     private final MemorySegment run;
     private final GuestMemory memory;
     private final MemorySegment block;
+    private final long blockAddress;
     private final ToLongFunction<Builtin> ioctlRegisters;
     private final long wallClockOffsetMicros;
 
@@ -76,6 +77,7 @@ public final class FiringContext implements GuestContext {
         // Viewed in the global scope so that the per-firing writes and generated code's reads pay no liveness check (the
         // arena is closed only after the harness, and with it every firing, has stopped); on two cache lines, not three.
         this.block = MemorySegment.ofAddress(arena.allocate(BLOCK_SIZE, 64).address()).reinterpret(BLOCK_SIZE);
+        this.blockAddress = block.address();
         this.ioctlRegisters = ioctlRegisters;
         this.wallClockOffsetMicros = System.currentTimeMillis() * 1000 - System.nanoTime() / 1000;
     }
@@ -96,6 +98,9 @@ public final class FiringContext implements GuestContext {
 
     /** The native block with the arguments, exit fields and RIP override (see the offsets above). */
     public MemorySegment block() { return block; }
+
+    /** The block's address (for the native engine, which passes it to generated code without loading the segment). */
+    public long blockAddress() { return blockAddress; }
 
     /** The kvm_run mapping whose sync area holds the registers, or null for the host. */
     public MemorySegment kvmRun() { return run; }

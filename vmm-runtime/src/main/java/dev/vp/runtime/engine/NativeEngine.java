@@ -40,6 +40,7 @@ public final class NativeEngine implements ProbeEngine {
     private static final long DRAIN_MILLIS = 20;
     private static final long RIP = KvmRun.SYNC_REGS + 8L * KvmRun.Reg.RIP.ordinal();
 
+
     private final int vcpus;
     private final Runtime runtime;
     private GuestBinding binding;
@@ -170,14 +171,14 @@ public final class NativeEngine implements ProbeEngine {
         if ((special & NEEDS_IOCTL) != 0) {
             runtime.setIoctlState(vcpu, ctx.read(Builtin.DR6), ctx.read(Builtin.DR7), ctx.read(Builtin.KERNELGSBASE));
         }
-        MemorySegment block = ctx.block();
+        long block = ctx.blockAddress(); // read by address: the block lives as long as the harness, past every firing
         MemorySegment run = ctx.kvmRun();
         // Generated code reads RIP from the sync area; KVM reads it back only when marked dirty, which this is not.
-        boolean override = run != null && block.get(JAVA_LONG, FiringContext.RIP_OVERRIDDEN) != 0;
+        boolean override = run != null && Runtime.ADDRESS_SPACE.get(JAVA_LONG, block + FiringContext.RIP_OVERRIDDEN) != 0;
         long real = 0;
         if (override) {
             real = run.get(JAVA_LONG, RIP);
-            run.set(JAVA_LONG, RIP, block.get(JAVA_LONG, FiringContext.RIP));
+            run.set(JAVA_LONG, RIP, Runtime.ADDRESS_SPACE.get(JAVA_LONG, block + FiringContext.RIP));
         }
         // One call site, so that the JIT inlines Runtime.fire here once rather than compiling it apart.
         try {
