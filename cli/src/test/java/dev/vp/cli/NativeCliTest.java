@@ -45,7 +45,7 @@ class NativeCliTest {
         assertTrue(asm.out().contains("hello.emt:8: HV_Exit exits++;\n"), asm.out());
         CliTest.Result dis = vp("disasm", image.toString());
         assertEquals(0, dis.code(), dis.err());
-        assertTrue(dis.out().contains("probe image, ABI version 1, x86-64"), dis.out());
+        assertTrue(dis.out().contains("probe image, ABI version " + dev.vp.x64.abi.Abi.VERSION + ", x86-64"), dis.out());
         assertTrue(dis.out().contains("; probe 1 HV_Exit entry\n"), dis.out());
         assertTrue(dis.out().contains("hello.emt:8: HV_Exit exits++;"), dis.out());
 
