@@ -508,8 +508,8 @@ final class FunctionEmitter {
     /**
      * An update of an aggregate with integer keys only, as the helper does it, inline when the table is current
      * (its generation equals the shared word) and the keys' first slot holds their entry (update) or is empty
-     * (insert, when the table has room); a collision, a full table or a stale table goes to the helper. The
-     * hash, slot and entry are the helper's: see HelperLibrary.aggregates.
+     * (insert); a collision or a stale table goes to the helper. An empty slot means the table has room: entries
+     * leave only all at once, so AGGR_USED counts the slots in use. The hash, slot and entry are the helper's.
      */
     private void aggrAddInline(Insn.AggrAdd i) {
         IrProgram.Aggr def = program.aggrs().get(i.aggr());
@@ -526,7 +526,7 @@ final class FunctionEmitter {
         a.jcc(Cond.NE, slow);
         IntFunction<Mem> entry;
         if (keys.isEmpty()) {
-            // one possible key, so its first slot is empty or holds it, and an empty slot means an empty table
+            // one possible key: its first slot is empty or holds it
             int at = table + AGGR_ENTRIES + entryBytes * (int) Math.unsignedMultiplyHigh(HelperLibrary.HASH_SEED | 1, capacity);
             entry = field -> m(R12, at + field);
             Label insert = a.newLabel();
@@ -575,8 +575,6 @@ final class FunctionEmitter {
             a.bind(other);
             a.alu(Alu.CMP, QWORD, entry.apply(ENTRY_HASH), 0);
             a.jcc(Cond.NE, slow);
-            a.alu(Alu.CMP, QWORD, m(R12, table + AGGR_USED), capacity);
-            a.jcc(Cond.AE, slow);
             a.inc(QWORD, m(R12, table + AGGR_USED));
             a.mov(QWORD, entry.apply(ENTRY_HASH), RCX);
             for (int k = 0; k < keys.size(); k++) a.mov(QWORD, entry.apply(ENTRY_KEYS + 8 * k), inReg(keys.get(k), RAX));
