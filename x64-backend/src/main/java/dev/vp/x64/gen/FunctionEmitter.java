@@ -29,7 +29,6 @@ import dev.vp.x64.asm.Unary;
 import dev.vp.x64.helpers.HelperLibrary;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
 
 /**
  * Emits one function. Frame (RBP-based): saved R14 and R15, the caller's argument block pointer, spill slots,
@@ -524,22 +523,20 @@ final class FunctionEmitter {
         a.mov(QWORD, RAX, m(RAX, Math.toIntExact(layout.generationOffset(i.aggr()))));
         a.alu(Alu.CMP, QWORD, RAX, m(R12, table + AGGR_GENERATION));
         a.jcc(Cond.NE, slow);
-        IntFunction<Mem> entry;
         if (keys.isEmpty()) {
             // one possible key: its first slot is empty or holds it
-            int at = table + AGGR_ENTRIES + entryBytes * (int) Math.unsignedMultiplyHigh(HelperLibrary.HASH_SEED | 1, capacity);
-            entry = field -> m(R12, at + field);
+            long slot = Math.unsignedMultiplyHigh(HelperLibrary.HASH_SEED | 1, capacity);
+            a.lea(QWORD, RDX, m(R12, table + AGGR_ENTRIES + entryBytes * (int) slot));
             Label insert = a.newLabel();
-            a.alu(Alu.CMP, QWORD, entry.apply(ENTRY_HASH), 0);
+            a.alu(Alu.CMP, QWORD, m(RDX, ENTRY_HASH), 0);
             a.jcc(Cond.E, insert);
-            updateEntry(entry, inReg(i.value(), RAX));
+            updateEntry(inReg(i.value(), RAX));
             a.jmp(latest);
             a.bind(insert);
             a.inc(QWORD, m(R12, table + AGGR_USED));
             a.mov(QWORD, RCX, HelperLibrary.HASH_SEED | 1);
-            a.mov(QWORD, entry.apply(ENTRY_HASH), RCX);
+            a.mov(QWORD, m(RDX, ENTRY_HASH), RCX);
         } else {
-            entry = field -> m(RDX, field);
             a.mov(QWORD, RAX, HelperLibrary.HASH_SEED);
             a.mov(QWORD, RDX, HelperLibrary.HASH_MULTIPLIER);
             for (int k : keys) {
@@ -564,45 +561,45 @@ final class FunctionEmitter {
             }
             a.lea(QWORD, RDX, Mem.of(R12, RDX, 1, table + AGGR_ENTRIES));
             Label other = a.newLabel();
-            a.alu(Alu.CMP, QWORD, entry.apply(ENTRY_HASH), RCX);
+            a.alu(Alu.CMP, QWORD, m(RDX, ENTRY_HASH), RCX);
             a.jcc(Cond.NE, other);
             for (int k = 0; k < keys.size(); k++) {
-                a.alu(Alu.CMP, QWORD, inReg(keys.get(k), RAX), entry.apply(ENTRY_KEYS + 8 * k));
+                a.alu(Alu.CMP, QWORD, inReg(keys.get(k), RAX), m(RDX, ENTRY_KEYS + 8 * k));
                 a.jcc(Cond.NE, slow);
             }
-            updateEntry(entry, inReg(i.value(), RAX));
+            updateEntry(inReg(i.value(), RAX));
             a.jmp(latest);
             a.bind(other);
-            a.alu(Alu.CMP, QWORD, entry.apply(ENTRY_HASH), 0);
+            a.alu(Alu.CMP, QWORD, m(RDX, ENTRY_HASH), 0);
             a.jcc(Cond.NE, slow);
             a.inc(QWORD, m(R12, table + AGGR_USED));
-            a.mov(QWORD, entry.apply(ENTRY_HASH), RCX);
-            for (int k = 0; k < keys.size(); k++) a.mov(QWORD, entry.apply(ENTRY_KEYS + 8 * k), inReg(keys.get(k), RAX));
+            a.mov(QWORD, m(RDX, ENTRY_HASH), RCX);
+            for (int k = 0; k < keys.size(); k++) a.mov(QWORD, m(RDX, ENTRY_KEYS + 8 * k), inReg(keys.get(k), RAX));
         }
         Reg v = inReg(i.value(), RAX);
-        a.mov(QWORD, entry.apply(ENTRY_COUNT), 1);
-        a.mov(QWORD, entry.apply(ENTRY_SUM), v);
-        a.mov(QWORD, entry.apply(ENTRY_MIN), v);
-        a.mov(QWORD, entry.apply(ENTRY_MAX), v);
+        a.mov(QWORD, m(RDX, ENTRY_COUNT), 1);
+        a.mov(QWORD, m(RDX, ENTRY_SUM), v);
+        a.mov(QWORD, m(RDX, ENTRY_MIN), v);
+        a.mov(QWORD, m(RDX, ENTRY_MAX), v);
         a.bind(latest);
-        a.mov(QWORD, entry.apply(ENTRY_LATEST), v);
+        a.mov(QWORD, m(RDX, ENTRY_LATEST), v);
         stamp(RCX, i.loc());
-        a.mov(QWORD, entry.apply(ENTRY_TIME), RCX);
+        a.mov(QWORD, m(RDX, ENTRY_TIME), RCX);
         a.bind(done);
     }
 
-    /** count + 1, sum + v, min and max (unsigned) of an entry that has a value already; latest is left to the caller. */
-    private void updateEntry(IntFunction<Mem> entry, Reg v) {
+    /** count + 1, sum + v, min and max (unsigned) of the entry at rdx, which has a value already; latest is the caller's. */
+    private void updateEntry(Reg v) {
         Label notBelow = a.newLabel(), notAbove = a.newLabel();
-        a.inc(QWORD, entry.apply(ENTRY_COUNT));
-        a.alu(Alu.ADD, QWORD, entry.apply(ENTRY_SUM), v);
-        a.alu(Alu.CMP, QWORD, v, entry.apply(ENTRY_MIN));
+        a.inc(QWORD, m(RDX, ENTRY_COUNT));
+        a.alu(Alu.ADD, QWORD, m(RDX, ENTRY_SUM), v);
+        a.alu(Alu.CMP, QWORD, v, m(RDX, ENTRY_MIN));
         a.jcc(Cond.AE, notBelow);
-        a.mov(QWORD, entry.apply(ENTRY_MIN), v);
+        a.mov(QWORD, m(RDX, ENTRY_MIN), v);
         a.bind(notBelow);
-        a.alu(Alu.CMP, QWORD, v, entry.apply(ENTRY_MAX));
+        a.alu(Alu.CMP, QWORD, v, m(RDX, ENTRY_MAX));
         a.jcc(Cond.BE, notAbove);
-        a.mov(QWORD, entry.apply(ENTRY_MAX), v);
+        a.mov(QWORD, m(RDX, ENTRY_MAX), v);
         a.bind(notAbove);
     }
 
