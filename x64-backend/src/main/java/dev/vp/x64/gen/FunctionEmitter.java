@@ -36,7 +36,8 @@ import java.util.List;
  * and at RSP the outgoing argument block that helpers and calls read (ints as values, strings as pointers; a
  * string-returning call adds the destination slot's address last). Calls charge the callee's IR frame size
  * against the stack budget before the call and release it after, as the interpreter does. Cancelling paths
- * are cold stubs after the function's blocks, each with its own line-table entry.
+ * and the helper calls behind inline fast paths (guest reads, aggregate updates, printf records) are cold stubs
+ * after the function's blocks, each with its own line-table entry.
  */
 final class FunctionEmitter {
     private static final int SAVE_R14 = -8, SAVE_R15 = -16, ARG_BLOCK = -24, SPILLS = -24;
