@@ -9,6 +9,7 @@ import static dev.vp.x64.asm.Size.QWORD;
 import static dev.vp.x64.asm.Size.WORD;
 
 import dev.vp.compiler.ir.Block;
+import dev.vp.compiler.ir.DataLayout;
 import dev.vp.compiler.ir.Insn;
 import dev.vp.compiler.ir.IrFunction;
 import dev.vp.compiler.ir.IrProgram;
@@ -35,7 +36,8 @@ import java.util.List;
  * and at RSP the outgoing argument block that helpers and calls read (ints as values, strings as pointers; a
  * string-returning call adds the destination slot's address last). Calls charge the callee's IR frame size
  * against the stack budget before the call and release it after, as the interpreter does. Cancelling paths
- * are cold stubs after the function's blocks, each with its own line-table entry.
+ * and the helper calls behind inline fast paths (guest reads, aggregate updates, printf records) are cold stubs
+ * after the function's blocks, each with its own line-table entry.
  */
 final class FunctionEmitter {
     private static final int SAVE_R14 = -8, SAVE_R15 = -16, ARG_BLOCK = -24, SPILLS = -24;
@@ -54,6 +56,8 @@ final class FunctionEmitter {
     private final Label[] blockLabels, landings;
     private final List<Runnable> stubs = new ArrayList<>();
     private final int tryBase, slotBase, frameSize;
+    /** How many instructions and terminators read each virtual register. */
+    private final int[] reads;
     private final boolean saveR14, saveR15;
     private Loc lastLoc;
 
@@ -70,6 +74,11 @@ final class FunctionEmitter {
         this.lines = lines;
         this.tries = new TryDepths(fn);
         this.alloc = RegisterAllocator.allocate(program, fn, tries);
+        reads = new int[fn.registers()];
+        for (Block b : fn.blocks()) {
+            for (Insn insn : b.insns()) for (int v : RegisterAllocator.uses(insn)) reads[v]++;
+            for (int v : RegisterAllocator.uses(b.terminator(), fn)) reads[v]++;
+        }
         saveR14 = alloc.usesCalleeSaved(R14);
         saveR15 = alloc.usesCalleeSaved(R15);
         tryBase = SPILLS - 8 * alloc.spillSlots();
@@ -192,12 +201,14 @@ final class FunctionEmitter {
             a.bind(blockLabels[b]);
             Block block = fn.blocks().get(b);
             int depth = tries.depth(b);
+            Insn.Bin fused = fusedCompare(block);
             for (Insn insn : block.insns()) {
                 at(insn.loc());
-                depth = insn(insn, depth);
+                if (insn != fused) depth = insn(insn, depth);
             }
             at(block.terminator().loc());
-            terminator(block.terminator(), b);
+            if (fused != null) branch(condition(fused.op()), (Terminator.Branch) block.terminator(), b, () -> compare(fused.a(), fused.b()));
+            else terminator(block.terminator(), b);
         }
         for (int b = 0; b < fn.blocks().size(); b++) {
             if (landings[b] == null || !tries.reachable(b)) continue;
@@ -212,11 +223,19 @@ final class FunctionEmitter {
 
     /** A cold path: marks its location and calls a cancelling helper, which never returns. */
     private Label stub(Loc loc, Label helper) {
+        return cold(loc, () -> a.call(helper));
+    }
+
+    /**
+     * A cold path after the function's blocks, with its own line-table entry (a helper it calls may cancel): body
+     * ends by jumping back into the function or by calling a helper that never returns.
+     */
+    private Label cold(Loc loc, Runnable body) {
         Label l = a.newLabel();
         stubs.add(() -> {
             a.bind(l);
             lines.add(mark(a, loc));
-            a.call(helper);
+            body.run();
         });
         return l;
     }
@@ -261,8 +280,7 @@ final class FunctionEmitter {
             case Insn.BuiltinStr i -> { a.lea(QWORD, RAX, slot(i.dst())); call(h.probeName); }
             case Insn.SystemTime i -> { call(h.systemTime); store(i.dst(), RAX); }
             case Insn.LoadGuest i -> {
-                load(RAX, i.addr());
-                call(i.space() == Insn.Space.PHYSICAL ? h.readPhysical[i.size()] : h.readLinear[i.size()]);
+                guestRead(i);
                 if (i.signed()) {
                     switch (i.size()) {
                         case 1 -> a.movsx(QWORD, RAX, BYTE, RAX);
@@ -312,21 +330,12 @@ final class FunctionEmitter {
                 call(h.sprintf);
             }
             case Insn.Printf i -> {
-                arguments(i.args());
-                a.mov(DWORD, RAX, i.format());
-                a.mov(QWORD, RCX, RSP);
-                rodataAddress(RDX, rodata.formats[i.format()]);
-                call(h.printf);
+                if (i.args().stream().anyMatch(Insn.Operand::string)) callPrintf(i);
+                else printfInline(i);
             }
             case Insn.AggrAdd i -> {
-                int k = 0;
-                for (int v : i.intKeys()) a.mov(QWORD, out(k++), inReg(v, RAX));
-                for (int s : i.strKeys()) { a.lea(QWORD, RAX, slot(s)); a.mov(QWORD, out(k++), RAX); }
-                a.mov(QWORD, out(k), inReg(i.value(), RAX));
-                a.lea(QWORD, RAX, m(R12, Math.toIntExact(layout.aggrTableOffset(i.aggr()))));
-                a.mov(QWORD, RCX, RSP);
-                rodataAddress(RDX, rodata.aggregates[i.aggr()]);
-                call(h.aggrAdd);
+                if (i.strKeys().isEmpty()) aggrAddInline(i);
+                else callAggrAdd(i);
             }
             case Insn.LogAggr i -> aggregateTable(i.aggr(), h.logAggr);
             case Insn.ClearAggr i -> aggregateTable(i.aggr(), h.clearAggr);
@@ -373,6 +382,226 @@ final class FunctionEmitter {
             }
         }
         return depth;
+    }
+
+    /**
+     * A guest read to rax, zero-extended. Linear: a hit in the firing's translation cache (Abi.CTX_TLB) loads
+     * inline; a miss, a page-crossing read or a fault goes to the helper. The entry is picked by the first byte's
+     * page and its tag compared with the last byte's page: a read that crosses into the next page looks in the
+     * entry of its first page, whose tag can never be the next page (that page has the next entry, and there are
+     * at least two), so it always misses. Physical: the bounds check and the load inline, the fault on the helper.
+     */
+    private void guestRead(Insn.LoadGuest i) {
+        int size = i.size();
+        Label done = a.newLabel();
+        boolean physical = i.space() == Insn.Space.PHYSICAL;
+        Label slow = cold(i.loc(), () -> {
+            load(RAX, i.addr());
+            call(physical ? h.readPhysical[size] : h.readLinear[size]);
+            a.jmp(done);
+        });
+        Reg addr = inReg(i.addr(), RAX);
+        if (physical) {
+            a.mov(QWORD, RCX, m(RBX, CTX_RAM_SIZE));
+            a.alu(Alu.SUB, QWORD, RCX, size);
+            a.alu(Alu.CMP, QWORD, addr, RCX);
+            a.jcc(Cond.A, slow);
+            a.mov(QWORD, RCX, m(RBX, CTX_RAM_BASE));
+            loadZeroExtended(size, Mem.of(RCX, addr, 1, 0));
+        } else {
+            a.lea(QWORD, RCX, m(addr, size - 1));
+            a.mov(DWORD, RDX, addr);
+            a.shift(Shift.SHR, DWORD, RDX, 12 - Integer.numberOfTrailingZeros(TLB_ENTRY));
+            a.alu(Alu.AND, DWORD, RDX, (CTX_TLB_ENTRIES - 1) * TLB_ENTRY);
+            a.alu(Alu.AND, QWORD, RCX, -0x1000);
+            a.alu(Alu.CMP, QWORD, RCX, Mem.of(RBX, RDX, 1, CTX_TLB));
+            a.jcc(Cond.NE, slow);
+            a.mov(QWORD, RCX, Mem.of(RBX, RDX, 1, CTX_TLB + 8));
+            a.mov(DWORD, RAX, addr);
+            a.alu(Alu.AND, DWORD, RAX, 0xFFF);
+            loadZeroExtended(size, Mem.of(RCX, RAX, 1, 0));
+        }
+        a.bind(done);
+    }
+
+    private void loadZeroExtended(int size, Mem from) {
+        switch (size) {
+            case 1 -> a.movzx(DWORD, RAX, BYTE, from);
+            case 2 -> a.movzx(DWORD, RAX, WORD, from);
+            case 4 -> a.mov(DWORD, RAX, from);
+            default -> a.mov(QWORD, RAX, from);
+        }
+    }
+
+    private void callPrintf(Insn.Printf i) {
+        arguments(i.args());
+        a.mov(DWORD, RAX, i.format());
+        a.mov(QWORD, RCX, RSP);
+        rodataAddress(RDX, rodata.formats[i.format()]);
+        call(h.printf);
+    }
+
+    /**
+     * printf with integer arguments only: its record has a fixed length, written inline when it fits before the
+     * end of the ring's data area and in the free space (Abi.RING_HEAD); otherwise the helper pads, wraps or drops.
+     */
+    private void printfInline(Insn.Printf i) {
+        int length = REC_ARGS + 8 * i.args().size();
+        Label done = a.newLabel();
+        Label slow = cold(i.loc(), () -> { callPrintf(i); a.jmp(done); });
+        a.mov(QWORD, RDX, m(RBX, CTX_RING));
+        a.mov(QWORD, RAX, m(RDX, RING_HEAD));
+        a.mov(QWORD, RCX, m(RDX, RING_CAPACITY));
+        a.dec(QWORD, RCX);
+        a.alu(Alu.AND, QWORD, RCX, RAX);
+        a.alu(Alu.ADD, QWORD, RCX, length);          // rcx = where the record ends in the data area
+        a.alu(Alu.CMP, QWORD, RCX, m(RDX, RING_CAPACITY));
+        a.jcc(Cond.A, slow);
+        a.alu(Alu.SUB, QWORD, RAX, m(RDX, RING_TAIL));
+        a.alu(Alu.ADD, QWORD, RAX, length);
+        a.alu(Alu.CMP, QWORD, RAX, m(RDX, RING_CAPACITY));
+        a.jcc(Cond.A, slow);
+        int record = RING_DATA - length;
+        a.mov(DWORD, Mem.of(RDX, RCX, 1, record + REC_LENGTH), length);
+        a.mov(DWORD, Mem.of(RDX, RCX, 1, record + REC_TYPE), REC_PRINTF);
+        a.mov(DWORD, Mem.of(RDX, RCX, 1, record + REC_ID), i.format());
+        a.mov(DWORD, Mem.of(RDX, RCX, 1, record + REC_ARGC), i.args().size());
+        stamp(RAX, i.loc());
+        a.mov(QWORD, Mem.of(RDX, RCX, 1, record + REC_TSC), RAX);
+        for (int k = 0; k < i.args().size(); k++) {
+            a.mov(QWORD, Mem.of(RDX, RCX, 1, record + REC_ARGS + 8 * k), inReg(i.args().get(k).index(), RAX));
+        }
+        a.alu(Alu.ADD, QWORD, m(RDX, RING_HEAD), length); // publishes the record: stores stay in order on x86
+        a.inc(QWORD, m(RDX, RING_EMITTED));
+        a.bind(done);
+    }
+
+    /** dst (rax or rcx) = the firing's timestamp (Abi.CTX_STAMP); the first one of a firing is read by the helper. */
+    private void stamp(Reg dst, Loc loc) {
+        Label back = a.newLabel();
+        Label first = cold(loc, () -> {
+            if (dst == RAX) a.push(RCX);
+            a.push(RDX);
+            call(h.stamp);
+            a.pop(RDX);
+            if (dst == RAX) a.pop(RCX);
+            else a.mov(QWORD, dst, RAX);
+            a.jmp(back);
+        });
+        a.mov(QWORD, dst, m(RBX, CTX_STAMP));
+        a.test(QWORD, dst, dst);
+        a.jcc(Cond.E, first);
+        a.bind(back);
+    }
+
+    private void callAggrAdd(Insn.AggrAdd i) {
+        int k = 0;
+        for (int v : i.intKeys()) a.mov(QWORD, out(k++), inReg(v, RAX));
+        for (int s : i.strKeys()) { a.lea(QWORD, RAX, slot(s)); a.mov(QWORD, out(k++), RAX); }
+        a.mov(QWORD, out(k), inReg(i.value(), RAX));
+        a.lea(QWORD, RAX, m(R12, Math.toIntExact(layout.aggrTableOffset(i.aggr()))));
+        a.mov(QWORD, RCX, RSP);
+        rodataAddress(RDX, rodata.aggregates[i.aggr()]);
+        call(h.aggrAdd);
+    }
+
+    /**
+     * An update of an aggregate with integer keys only, as the helper does it, inline when the table is current
+     * (its generation equals the shared word) and the keys' first slot holds their entry (update) or is empty
+     * (insert); a collision or a stale table goes to the helper. An empty slot means the table has room: entries
+     * leave only all at once, so AGGR_USED counts the slots in use. The hash, slot and entry are the helper's.
+     */
+    private void aggrAddInline(Insn.AggrAdd i) {
+        IrProgram.Aggr def = program.aggrs().get(i.aggr());
+        int table = Math.toIntExact(layout.aggrTableOffset(i.aggr()));
+        int entryBytes = Math.toIntExact(DataLayout.aggrEntryBytes(def));
+        int capacity = def.capacity();
+        List<Integer> keys = i.intKeys();
+        Label done = a.newLabel(), latest = a.newLabel();
+        Label slow = cold(i.loc(), () -> { callAggrAdd(i); a.jmp(done); });
+        // a stale table is emptied by the helper first
+        a.mov(QWORD, RAX, m(RBX, CTX_SHARED));
+        a.mov(QWORD, RAX, m(RAX, Math.toIntExact(layout.generationOffset(i.aggr()))));
+        a.alu(Alu.CMP, QWORD, RAX, m(R12, table + AGGR_GENERATION));
+        a.jcc(Cond.NE, slow);
+        if (keys.isEmpty()) {
+            // one possible key: its first slot is empty or holds it
+            long slot = Math.unsignedMultiplyHigh(HelperLibrary.HASH_SEED | 1, capacity);
+            a.lea(QWORD, RDX, m(R12, table + AGGR_ENTRIES + entryBytes * (int) slot));
+            Label insert = a.newLabel();
+            a.alu(Alu.CMP, QWORD, m(RDX, ENTRY_HASH), 0);
+            a.jcc(Cond.E, insert);
+            updateEntry(inReg(i.value(), RAX));
+            a.jmp(latest);
+            a.bind(insert);
+            a.inc(QWORD, m(R12, table + AGGR_USED));
+            a.mov(QWORD, RCX, HelperLibrary.HASH_SEED | 1);
+            a.mov(QWORD, m(RDX, ENTRY_HASH), RCX);
+        } else {
+            a.mov(QWORD, RAX, HelperLibrary.HASH_SEED);
+            a.mov(QWORD, RDX, HelperLibrary.HASH_MULTIPLIER);
+            for (int k : keys) {
+                switch (place(k)) {
+                    case Reg r -> a.alu(Alu.XOR, QWORD, RAX, r);
+                    case Mem mm -> a.alu(Alu.XOR, QWORD, RAX, mm);
+                }
+                a.imul(QWORD, RAX, RDX);
+            }
+            a.alu(Alu.OR, QWORD, RAX, 1);
+            a.mov(QWORD, RCX, RAX);
+            // the first slot is the high half of hash * capacity: a shift when the capacity is a power of two
+            if (capacity == 1) {
+                a.alu(Alu.XOR, DWORD, RDX, RDX);
+            } else if (Integer.bitCount(capacity) == 1) {
+                a.shift(Shift.SHR, QWORD, RAX, 64 - Integer.numberOfTrailingZeros(capacity));
+                a.imul(QWORD, RDX, RAX, entryBytes);
+            } else {
+                a.mov(DWORD, RDX, capacity);
+                a.unary(Unary.MUL, QWORD, RDX);
+                a.imul(QWORD, RDX, RDX, entryBytes);
+            }
+            a.lea(QWORD, RDX, Mem.of(R12, RDX, 1, table + AGGR_ENTRIES));
+            Label other = a.newLabel();
+            a.alu(Alu.CMP, QWORD, m(RDX, ENTRY_HASH), RCX);
+            a.jcc(Cond.NE, other);
+            for (int k = 0; k < keys.size(); k++) {
+                a.alu(Alu.CMP, QWORD, inReg(keys.get(k), RAX), m(RDX, ENTRY_KEYS + 8 * k));
+                a.jcc(Cond.NE, slow);
+            }
+            updateEntry(inReg(i.value(), RAX));
+            a.jmp(latest);
+            a.bind(other);
+            a.alu(Alu.CMP, QWORD, m(RDX, ENTRY_HASH), 0);
+            a.jcc(Cond.NE, slow);
+            a.inc(QWORD, m(R12, table + AGGR_USED));
+            a.mov(QWORD, m(RDX, ENTRY_HASH), RCX);
+            for (int k = 0; k < keys.size(); k++) a.mov(QWORD, m(RDX, ENTRY_KEYS + 8 * k), inReg(keys.get(k), RAX));
+        }
+        Reg v = inReg(i.value(), RAX);
+        a.mov(QWORD, m(RDX, ENTRY_COUNT), 1);
+        a.mov(QWORD, m(RDX, ENTRY_SUM), v);
+        a.mov(QWORD, m(RDX, ENTRY_MIN), v);
+        a.mov(QWORD, m(RDX, ENTRY_MAX), v);
+        a.bind(latest);
+        a.mov(QWORD, m(RDX, ENTRY_LATEST), v);
+        stamp(RCX, i.loc());
+        a.mov(QWORD, m(RDX, ENTRY_TIME), RCX);
+        a.bind(done);
+    }
+
+    /** count + 1, sum + v, min and max (unsigned) of the entry at rdx, which has a value already; latest is the caller's. */
+    private void updateEntry(Reg v) {
+        Label notBelow = a.newLabel(), notAbove = a.newLabel();
+        a.inc(QWORD, m(RDX, ENTRY_COUNT));
+        a.alu(Alu.ADD, QWORD, m(RDX, ENTRY_SUM), v);
+        a.alu(Alu.CMP, QWORD, v, m(RDX, ENTRY_MIN));
+        a.jcc(Cond.AE, notBelow);
+        a.mov(QWORD, m(RDX, ENTRY_MIN), v);
+        a.bind(notBelow);
+        a.alu(Alu.CMP, QWORD, v, m(RDX, ENTRY_MAX));
+        a.jcc(Cond.BE, notAbove);
+        a.mov(QWORD, m(RDX, ENTRY_MAX), v);
+        a.bind(notAbove);
     }
 
     private Mem global(int g) {
@@ -458,19 +687,48 @@ final class FunctionEmitter {
             }
             default -> {
                 if (!alloc.used(dst)) return;
-                Cond c = switch (i.op()) {
-                    case EQ -> Cond.E; case NE -> Cond.NE; case ULT -> Cond.B; case ULE -> Cond.BE; case UGT -> Cond.A; default -> Cond.AE;
-                };
-                load(RAX, i.a());
-                switch (place(i.b())) {
-                    case Reg r -> a.alu(Alu.CMP, QWORD, RAX, r);
-                    case Mem mm -> a.alu(Alu.CMP, QWORD, RAX, mm);
-                }
-                a.setcc(c, RAX);
+                compare(i.a(), i.b());
+                a.setcc(condition(i.op()), RAX);
                 a.movzx(DWORD, RAX, BYTE, RAX);
                 store(dst, RAX);
             }
         }
+    }
+
+    /** The flags of the unsigned comparison a - b. */
+    private void compare(int x, int y) {
+        switch (place(x)) {
+            case Reg r -> {
+                switch (place(y)) {
+                    case Reg q -> a.alu(Alu.CMP, QWORD, r, q);
+                    case Mem mm -> a.alu(Alu.CMP, QWORD, r, mm);
+                }
+            }
+            case Mem mx -> {
+                switch (place(y)) {
+                    case Reg q -> a.alu(Alu.CMP, QWORD, mx, q);
+                    case Mem my -> { a.mov(QWORD, RAX, mx); a.alu(Alu.CMP, QWORD, RAX, my); }
+                }
+            }
+        }
+    }
+
+    /** A comparison's condition code, or null for an operator that is not a comparison. */
+    private static Cond condition(Insn.BinOp op) {
+        return switch (op) {
+            case EQ -> Cond.E; case NE -> Cond.NE; case ULT -> Cond.B; case ULE -> Cond.BE; case UGT -> Cond.A; case UGE -> Cond.AE;
+            default -> null;
+        };
+    }
+
+    /**
+     * The comparison that ends a block whose branch is its only reader: emitted as cmp + jcc at the branch instead of
+     * a 0/1 value. Only when no other instruction of the function reads its destination (nothing else can need it).
+     */
+    private Insn.Bin fusedCompare(Block block) {
+        if (!(block.terminator() instanceof Terminator.Branch br) || block.insns().isEmpty()) return null;
+        if (!(block.insns().getLast() instanceof Insn.Bin c) || c.dst() != br.cond() || condition(c.op()) == null) return null;
+        return reads[c.dst()] == 1 ? c : null;
     }
 
     private void unary(Insn.Un i) {
@@ -589,16 +847,12 @@ final class FunctionEmitter {
     private void terminator(Terminator t, int block) {
         switch (t) {
             case Terminator.Jump j -> { if (j.target() != nextBlock(block)) a.jmp(blockLabels[j.target()]); }
-            case Terminator.Branch br -> {
+            case Terminator.Branch br -> branch(Cond.NE, br, block, () -> {
                 switch (place(br.cond())) {
                     case Reg r -> a.test(QWORD, r, r);
                     case Mem mm -> a.alu(Alu.CMP, QWORD, mm, 0);
                 }
-                int next = nextBlock(block);
-                if (br.ifFalse() == next) a.jcc(Cond.NE, blockLabels[br.ifTrue()]);
-                else if (br.ifTrue() == next) a.jcc(Cond.E, blockLabels[br.ifFalse()]);
-                else { a.jcc(Cond.NE, blockLabels[br.ifTrue()]); a.jmp(blockLabels[br.ifFalse()]); }
-            }
+            });
             case Terminator.Return r -> {
                 switch (fn.returns()) {
                     case INT -> load(RAX, r.value());
@@ -624,6 +878,15 @@ final class FunctionEmitter {
                 call(h.cancel);
             }
         }
+    }
+
+    /** Sets the flags, then goes to ifTrue when taken holds, else to ifFalse, falling through to the next block when it can. */
+    private void branch(Cond taken, Terminator.Branch br, int block, Runnable flags) {
+        flags.run();
+        int next = nextBlock(block);
+        if (br.ifFalse() == next) a.jcc(taken, blockLabels[br.ifTrue()]);
+        else if (br.ifTrue() == next) a.jcc(taken.negate(), blockLabels[br.ifFalse()]);
+        else { a.jcc(taken, blockLabels[br.ifTrue()]); a.jmp(blockLabels[br.ifFalse()]); }
     }
 
     /** The next block in code order that gets code, or -1. */

@@ -26,7 +26,9 @@ import java.util.Set;
  * <p>Calling convention (ours, not System V): arguments in RAX, RCX, RDX (never allocated to IR values), result
  * in RAX; RBX = ctx, R12/R13 = data bases and RBP, R14, R15 are preserved. A {@link #LIGHT} helper changes
  * only RAX, RCX, RDX, RSI and RDI; a {@link #HEAVY} one also R8-R11. The register allocator relies on these
- * sets, so every helper below keeps to its class. Helpers that cancel do so with the return address into
+ * sets, so every helper below keeps to its class. The slow paths behind generated code's inline fast paths
+ * (readLinear, readPhysical, printf, aggrAdd) change only RAX, RCX and RDX, so that the fast paths' instructions
+ * keep every allocatable register. Helpers that cancel do so with the return address into
  * generated code on top of the stack, which is how the cancellation finds its source line.
  *
  * <p>Internal routines use RDI as an output cursor and R11 as its limit (the byte where a string of
@@ -35,23 +37,25 @@ import java.util.Set;
 public final class HelperLibrary {
     public static final Set<Reg> LIGHT = EnumSet.of(RAX, RCX, RDX, RSI, RDI);
     public static final Set<Reg> HEAVY = EnumSet.of(RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11);
+    /** What printf and aggrAdd save and restore besides RBP: every register they use but RAX, RCX and RDX. */
+    private static final Reg[] KEPT = {R14, R15, RSI, RDI, R8, R9, R10, R11};
 
     /**
      * The slot is the high bits of hash * capacity, so the multiplier must move the high bits: the golden-ratio
      * constant (Fibonacci hashing) spreads consecutive keys over the table, where FNV's prime piled them up.
      */
-    private static final long HASH_SEED = 0x2545_F491_4F6C_DD1DL, HASH_MULTIPLIER = 0x9E37_79B9_7F4A_7C15L;
+    public static final long HASH_SEED = 0x2545_F491_4F6C_DD1DL, HASH_MULTIPLIER = 0x9E37_79B9_7F4A_7C15L;
 
     // Entry points for generated code (see each emitter for its registers).
     public final Label textStart, setup, entryReturn, exit, cancelDivision, cancelFuel, cancelStack, cancel;
     public final Label[] readLinear = new Label[9], readPhysical = new Label[9];
     public final Label readString, readPhysString, strcpy, concat, strcmp, sprintf, printf;
     public final Label aggrAdd, logAggr, clearAggr, bagInsert, bagRemove, guestStack, excName, excDesc, probeName;
-    public final Label tsc, systemTime, segmentAr;
+    public final Label tsc, systemTime, segmentAr, stamp;
 
     // Internal routines.
     private final Label translate, readPointer, fault, unwind, putMem, putRep, putCString, toDigits, putHex, putDecimal,
-            ringReserve, lazyClear, strlen, stamp;
+            ringReserve, lazyClear, strlen;
 
     private final Assembler a;
     private final int maxString;
@@ -388,27 +392,39 @@ public final class HelperLibrary {
         setCarry();
         a.ret();
 
-        // readN / physN: rax = address -> rax = the value, zero-extended. LIGHT. Cancel with guest-fault.
+        // readN / physN: rax = address -> rax = the value, zero-extended. Change rax, rcx, rdx only (the slow paths
+        // of generated code's inline reads). Cancel with guest-fault, whose [rsp] must be the return address.
         for (int size : new int[] {1, 2, 4, 8}) {
+            var failed = a.newLabel();
             a.bind(readLinear[size]);
+            a.push(RSI);
+            a.push(RDI);
             a.mov(QWORD, RDI, RAX);
             a.mov(DWORD, RSI, size);
             a.call(readPointer);
-            a.jcc(Cond.B, fault);
+            a.jcc(Cond.B, failed);
             load(size);
+            a.pop(RDI);
+            a.pop(RSI);
             a.ret();
+            a.bind(failed);
+            a.alu(Alu.ADD, QWORD, RSP, 16); // the fault never returns: rdi and rsi are its arguments now
+            a.jmp(fault);
         }
         for (int size : new int[] {1, 2, 4, 8}) {
+            var failed = a.newLabel();
             a.bind(readPhysical[size]);
-            a.mov(QWORD, RDI, RAX);
-            a.mov(DWORD, RSI, size);
             a.mov(QWORD, RCX, m(RBX, CTX_RAM_SIZE));
             a.alu(Alu.SUB, QWORD, RCX, size);
             a.alu(Alu.CMP, QWORD, RAX, RCX);
-            a.jcc(Cond.A, fault);
+            a.jcc(Cond.A, failed);
             a.alu(Alu.ADD, QWORD, RAX, m(RBX, CTX_RAM_BASE));
             load(size);
             a.ret();
+            a.bind(failed);
+            a.mov(QWORD, RDI, RAX);
+            a.mov(DWORD, RSI, size);
+            a.jmp(fault);
         }
 
         // readString / readPhysString: rax = address, rcx = destination slot, rdx = max length (<= maxString).
@@ -1009,7 +1025,7 @@ public final class HelperLibrary {
         a.alu(Alu.XOR, DWORD, RDI, RDI);
         a.ret();
 
-        // printf: rax = format index, rcx = argument block, rdx = format descriptor. HEAVY.
+        // printf: rax = format index, rcx = argument block, rdx = format descriptor. Changes rax, rcx, rdx only.
         var sizeLoop = a.newLabel();
         var sizeInt = a.newLabel();
         var sizeNext = a.newLabel();
@@ -1019,8 +1035,7 @@ public final class HelperLibrary {
         var commit = a.newLabel();
         var out = a.newLabel();
         a.bind(printf);
-        a.push(R14);
-        a.push(R15);
+        for (Reg r : KEPT) a.push(r);
         a.push(RAX);
         a.mov(QWORD, R10, RCX);
         a.mov(QWORD, R8, RDX);
@@ -1084,8 +1099,7 @@ public final class HelperLibrary {
         commit();
         a.bind(out);
         a.pop(RAX);
-        a.pop(R15);
-        a.pop(R14);
+        for (int r = KEPT.length - 1; r >= 0; r--) a.pop(KEPT[r]);
         a.ret();
     }
 
@@ -1124,7 +1138,8 @@ public final class HelperLibrary {
         a.bind(current);
         a.ret();
 
-        // aggrAdd: rax = table, rcx = argument block (int keys, string key pointers, value), rdx = descriptor. HEAVY.
+        // aggrAdd: rax = table, rcx = argument block (int keys, string key pointers, value), rdx = descriptor. Changes
+        // rax, rcx, rdx only.
         var hashInts = a.newLabel();
         var hashStrs = a.newLabel();
         var hashBytes = a.newLabel();
@@ -1138,8 +1153,7 @@ public final class HelperLibrary {
         var dropped = a.newLabel();
         var done = a.newLabel();
         a.bind(aggrAdd);
-        a.push(R14);
-        a.push(R15);
+        for (Reg r : KEPT) a.push(r);
         a.push(RBP);
         a.mov(QWORD, R8, RAX);
         a.mov(QWORD, R9, RCX);
@@ -1275,8 +1289,7 @@ public final class HelperLibrary {
         a.mov(QWORD, m(RDI, ENTRY_TIME), RAX);
         a.bind(done);
         a.pop(RBP);
-        a.pop(R15);
-        a.pop(R14);
+        for (int r = KEPT.length - 1; r >= 0; r--) a.pop(KEPT[r]);
         a.ret();
 
         // logaggr: rax = table, rdx = descriptor. HEAVY. A REC_LOGAGGR record with this context's used entries.

@@ -82,12 +82,15 @@ class FiguresTest {
             try (var runner = new NativeRunner(bench, code, 1, ram, 1 << 12, r -> { })) {
                 runner.prepare(0, guest);
                 var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-                long allocated = 0;
-                for (int round = 0; round < 3; round++) { // the first rounds compile the loop and the downcall
+                // The first rounds compile the loop and the downcall; a later one can still be hit by a recompilation
+                // (a deoptimisation rematerialises objects on the heap), so the figure is the best of five rounds: a
+                // firing that allocated would show in every one (a million times over).
+                long allocated = Long.MAX_VALUE;
+                for (int round = 0; round < 5; round++) {
                     long idle = threads.getCurrentThreadAllocatedBytes();
                     long before = threads.getCurrentThreadAllocatedBytes();
                     long failures = fire(runner, 1_000_000);
-                    allocated = threads.getCurrentThreadAllocatedBytes() - before - (before - idle);
+                    if (round >= 2) allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before - (before - idle));
                     assertEquals(0, failures, "every firing completes");
                 }
                 assertEquals(0, allocated, "bytes allocated on the Java heap by a million firings");

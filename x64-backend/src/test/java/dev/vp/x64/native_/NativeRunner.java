@@ -220,16 +220,16 @@ public final class NativeRunner implements AutoCloseable {
             int length = ring.get(ValueLayout.JAVA_INT_UNALIGNED, at + REC_LENGTH);
             int type = ring.get(ValueLayout.JAVA_INT_UNALIGNED, at + REC_TYPE);
             if (length <= 0 || (length & 7) != 0) throw new IllegalStateException("bad record length " + length + " at " + tail);
+            tail += length;
+            if (type == REC_PAD) continue; // only its length and type: it may end the data area 8 bytes after them
             long tsc = ring.get(LONG, at + REC_TSC);
             int id = ring.get(ValueLayout.JAVA_INT_UNALIGNED, at + REC_ID);
             int count = ring.get(ValueLayout.JAVA_INT_UNALIGNED, at + REC_ARGC);
             switch (type) {
-                case REC_PAD -> { }
                 case REC_PRINTF -> sink.accept(new OutputRecord(vcpu, tsc, PrintfFormatter.format(formats[id], printfArgs(ring, at + REC_ARGS, id, count))));
                 case REC_LOGAGGR -> sink.accept(new OutputRecord(vcpu, tsc, logaggr(ring, at + REC_ARGS, id, count, context(vcpu))));
                 default -> throw new IllegalStateException("unknown record type " + type);
             }
-            tail += length;
         }
         ring.set(LONG, RING_TAIL, tail);
     }
