@@ -447,6 +447,7 @@ public final class Runtime implements AutoCloseable {
             put(ctx + Abi.CTX_TIME_MICROS, timeMicros);
             put(ctx + Abi.CTX_RODATA, base + l.rodataOffset);
             put(ctx + Abi.CTX_SHARED, base + l.sharedOffset);
+            put(ctx + Abi.CTX_TLB_USED, 1);
         }
         for (ProbeImage.Global g : image.data().globals()) {
             for (int c = 0; c < (g.perVcpu() ? l.contexts : 1); c++) {

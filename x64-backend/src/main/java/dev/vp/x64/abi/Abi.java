@@ -14,9 +14,10 @@ package dev.vp.x64.abi;
  * in RBX, the per-vCPU data base in R12 and the global data base in R13 (all callee-saved). All fields are 8
  * bytes, little endian, unless said otherwise.
  *
- * <p>The block is ordered by use: what every firing writes is in the first cache line, what it reads in the
- * second, the translation cache in the third; a firing of an empty clause touches those three lines and its
- * firing counter, nothing else of the block.
+ * <p>The block is ordered by use: what every firing writes is in the first cache line, what it reads (and what an
+ * aggregate update needs) in the second, the translation cache in the third, what guest reads and output need in
+ * the fourth. A firing of an empty clause touches the first two lines and its firing counter, nothing else of
+ * the block; one that read guest memory through the cache makes the next firing's entry empty it.
  *
  * <p>Memory a context points at: the per-vCPU data block (this context's copy of the perthread globals, then
  * its own aggregate tables, at the offsets NativeProgram gives), the global data block (pervm globals), the
@@ -56,50 +57,47 @@ public final class Abi {
      * whether CTX_EXC_DESC holds this firing's description (excdesc() is empty while it is 0).
      */
     public static final int CTX_EXC_OUTCOME = 0x038;
-    // Line 1: read by every firing's entry (and the register pointers most clauses use).
+    // Line 1: read by every firing's entry, and what an aggregate update needs.
     public static final int CTX_VCPU_DATA = 0x040;
     public static final int CTX_GLOBAL_DATA = 0x048;
     public static final int CTX_FUEL_BUDGET = 0x050;
     public static final int CTX_STACK_BUDGET = 0x058;
     /**
-     * The TSC a firing sees (the TSC built-in, printf record times, aggregate latest times) when non-zero; 0 reads
-     * the live counter with rdtsc. For deterministic replays and tests; the runtime normally leaves it 0.
+     * The firing's timestamp for printf and logaggr records and aggregate latest times: the entry zeroes it, and
+     * the first record or update of the firing sets it from CTX_TSC, or from the counter when that is 0 (as
+     * DTrace caches its timestamp per firing). The TSC built-in itself always reads CTX_TSC or the live counter.
      */
-    public static final int CTX_TSC = 0x060;
+    public static final int CTX_STAMP = 0x060;
     /**
-     * The firing's timestamp for printf and logaggr records and aggregate latest times: the entry copies CTX_TSC
-     * into it, and when that is 0 the first record or update of the firing reads the counter once (as DTrace
-     * caches its timestamp per firing). The TSC built-in itself always reads CTX_TSC or the live counter.
+     * Non-zero when CTX_TLB may hold entries: set by whoever fills one, so that the entry empties it only then. A
+     * new context block has it set (its cache holds zeros, which would read as an entry for page 0).
      */
-    public static final int CTX_STAMP = 0x068;
-    /** Host pointer to the vCPU's struct kvm_regs (KVM_CAP_SYNC_REGS area); a zeroed area for the host context. */
-    public static final int CTX_REGS = 0x070;
-    /** Host pointer to the vCPU's struct kvm_sregs (sync area); a zeroed area for the host context. */
-    public static final int CTX_SREGS = 0x078;
-    // Line 2: the translation cache, emptied by every firing's entry.
+    public static final int CTX_TLB_USED = 0x068;
+    /** Host pointer to the shared block: aggregate generation words, then the bag tables (shared by all contexts). */
+    public static final int CTX_SHARED = 0x070;
+    /** VCPUID: the vCPU index, or -1 (all ones) in the host context. */
+    public static final int CTX_VCPUID = 0x078;
+    // Line 2: the translation cache, emptied by the entry of a firing after one that filled it.
     /**
-     * The guest translation cache, valid within one firing only (the entry empties it): CTX_TLB_ENTRIES entries
-     * of {u64 linear page, u64 host address of that page}, direct-mapped by linear page number; a tag that is not
-     * page-aligned (1) is empty. Only pages wholly inside guest RAM are cached.
+     * The guest translation cache, valid within one firing only: CTX_TLB_ENTRIES entries of {u64 linear page,
+     * u64 host address of that page}, direct-mapped by linear page number; a tag that is not page-aligned (1) is
+     * empty. Only pages wholly inside guest RAM are cached. Whoever fills an entry sets CTX_TLB_USED.
      */
     public static final int CTX_TLB = 0x080, CTX_TLB_ENTRIES = 4, TLB_ENTRY = 16;
-    // Line 3 on: set at load, read by the operations that need them.
-    public static final int CTX_RAM_BASE = 0x0C0;
-    public static final int CTX_RAM_SIZE = 0x0C8;
+    // Line 3: what reading the guest and writing output need.
+    /** Host pointer to the vCPU's struct kvm_regs (KVM_CAP_SYNC_REGS area); a zeroed area for the host context. */
+    public static final int CTX_REGS = 0x0C0;
+    /** Host pointer to the vCPU's struct kvm_sregs (sync area); a zeroed area for the host context. */
+    public static final int CTX_SREGS = 0x0C8;
+    public static final int CTX_RAM_BASE = 0x0D0;
+    public static final int CTX_RAM_SIZE = 0x0D8;
     /** Host pointer to this context's output ring header. */
-    public static final int CTX_RING = 0x0D0;
+    public static final int CTX_RING = 0x0E0;
     /** Host pointer to the program's rodata (string constants, formats, probe names). */
-    public static final int CTX_RODATA = 0x0D8;
-    /** Host pointer to the shared block: aggregate generation words, then the bag tables (shared by all contexts). */
-    public static final int CTX_SHARED = 0x0E0;
-    /** VCPUID: the vCPU index, or -1 (all ones) in the host context. */
-    public static final int CTX_VCPUID = 0x0E8;
+    public static final int CTX_RODATA = 0x0E8;
     public static final int CTX_NUMVCPUS = 0x0F0;
     public static final int CTX_TSC_HZ = 0x0F8;
-    /**
-     * getsystemtime(): host microseconds = TIME_MICROS + (rdtsc - TIME_TSC) * 1e6 / TSC_HZ, where a counter below
-     * TIME_TSC counts as TIME_TSC, TSC_HZ = 0 adds nothing, and a quotient that does not fit 64 bits saturates.
-     */
+    // Line 4 on: set at load or before a firing that needs them, read by the operations that do.
     public static final int CTX_TIME_TSC = 0x100;
     public static final int CTX_TIME_MICROS = 0x108;
     /** Values the runtime reads by ioctl before a clause that needs them (DR6, DR7, KERNELGSBASE). */
@@ -120,6 +118,11 @@ public final class Abi {
     public static final int CTX_CANCEL_PC = 0x150;
     /** The latest cancellation's detail: the address that could not be read for a guest fault, else 0. */
     public static final int CTX_CANCEL_DETAIL = 0x158;
+    /**
+     * The TSC a firing sees (the TSC built-in, printf record times, aggregate latest times) when non-zero; 0 reads
+     * the live counter with rdtsc. For deterministic replays and tests; the runtime normally leaves it 0.
+     */
+    public static final int CTX_TSC = 0x160;
     /** A fields block of the context's own (FIELDS_SIZE bytes), for callers that set arguments in the context. */
     public static final int CTX_OWN_FIELDS = 0x180;
     /**

@@ -106,7 +106,7 @@ public final class HelperLibrary {
     private void control() {
         // setup: eax = probe index, ecx = the probe function's frame bytes, rsi = the fields block; called by the
         // entry right after it pushed the callee-saved registers and loaded rbx. Touches the context block's first
-        // three lines and the clause's firing counter only.
+        // two lines and the clause's firing counter, and the translation cache only after a firing that filled it.
         a.bind(setup);
         a.mov(QWORD, m(RBX, CTX_FIELDS), RSI);
         a.lea(QWORD, RDX, m(RSP, 8));
@@ -121,10 +121,14 @@ public final class HelperLibrary {
         a.mov(QWORD, m(RBX, CTX_TRY_RSP), RDX);
         a.mov(QWORD, m(RBX, CTX_OUTCOME), RDX);
         a.mov(QWORD, m(RBX, CTX_EXC_OUTCOME), RDX);
-        a.mov(QWORD, RDX, m(RBX, CTX_TSC));
         a.mov(QWORD, m(RBX, CTX_STAMP), RDX);
+        var tlbEmpty = a.newLabel();
+        a.alu(Alu.CMP, QWORD, m(RBX, CTX_TLB_USED), 0);
+        a.jcc(Cond.E, tlbEmpty);
+        a.mov(QWORD, m(RBX, CTX_TLB_USED), RDX);
         a.mov(DWORD, RDX, 1);
         for (int e = 0; e < CTX_TLB_ENTRIES; e++) a.mov(QWORD, m(RBX, CTX_TLB + TLB_ENTRY * e), RDX);
+        a.bind(tlbEmpty);
         a.alu(Alu.CMP, QWORD, RCX, m(RBX, CTX_STACK_BUDGET));
         a.jcc(Cond.A, cancelStack);
         a.mov(QWORD, m(RBX, CTX_STACK_USED), RCX);
@@ -359,6 +363,7 @@ public final class HelperLibrary {
         a.mov(QWORD, RCX, RDI);
         a.alu(Alu.AND, QWORD, RCX, -0x1000);
         a.mov(QWORD, m(RBX, RDX, 1, CTX_TLB), RCX);
+        a.mov(QWORD, m(RBX, CTX_TLB_USED), 1);
         a.bind(uncached);
         a.alu(Alu.ADD, QWORD, RAX, m(RBX, CTX_RAM_BASE));
         a.alu(Alu.XOR, DWORD, RCX, RCX); // CF = 0
@@ -1470,15 +1475,21 @@ public final class HelperLibrary {
         rdtsc();
         a.ret();
 
-        // stamp -> rax: the firing's timestamp (Abi.CTX_STAMP), read from the counter at most once. Changes rax, rdx.
+        // stamp -> rax: the firing's timestamp (Abi.CTX_STAMP): CTX_TSC when set, else the counter read at most once
+        // per firing. Changes rax, rdx.
         var first = a.newLabel();
+        var set = a.newLabel();
         a.bind(stamp);
         a.mov(QWORD, RAX, m(RBX, CTX_STAMP));
         a.test(QWORD, RAX, RAX);
         a.jcc(Cond.E, first);
         a.ret();
         a.bind(first);
+        a.mov(QWORD, RAX, m(RBX, CTX_TSC));
+        a.test(QWORD, RAX, RAX);
+        a.jcc(Cond.NE, set);
         rdtsc();
+        a.bind(set);
         a.mov(QWORD, m(RBX, CTX_STAMP), RAX);
         a.ret();
 

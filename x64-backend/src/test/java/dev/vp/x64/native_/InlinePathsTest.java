@@ -383,4 +383,30 @@ class InlinePathsTest {
             }
         }
     }
+
+    @Test
+    void aTranslationCachedInOneFiringIsNotUsedByTheNext() {
+        try (Arena arena = Arena.ofConfined()) {
+            long ramSize = 1 << 20;
+            MemorySegment ram = DualEngine.newRam(arena, ramSize);
+            var tables = new PageTableBuilder(ram, ramSize - (64 << 10), ramSize);
+            ram.set(ValueLayout.JAVA_LONG, 0x10010, 0x1111);
+            ram.set(ValueLayout.JAVA_LONG, 0x20010, 0x2222);
+            GuestState guest = DualEngine.newGuest(ram).set(Builtin.CR3, tables.cr3()).set(Builtin.TSC, 9);
+            IrProgram program = IrParser.parse(READS.replace("WALK", "    v2 = load.guest64 v0\n    printf fmt0(v2)\n"), "reads.ir");
+            try (var engines = new DualEngine(program, 1, arena, ram, guest)) {
+                // a fresh context's cache holds zeros: linear page 0, unmapped, must fault rather than hit
+                guest.set(Builtin.ARG0, 0x10);
+                assertTrue(engines.fire(0, 0, "page 0 before any mapping").startsWith("! cancelled guest-fault"));
+                tables.map(0x400000, 0x10000, 0x1000, PageTableBuilder.PageSize.K4);
+                guest.set(Builtin.ARG0, 0x400010);
+                assertEquals("1111\n", engines.fire(0, 0, "first mapping"));
+                tables.map(0x400000, 0x20000, 0x1000, PageTableBuilder.PageSize.K4); // the guest remaps the page
+                assertEquals("2222\n", engines.fire(0, 0, "after the remap"));
+                engines.fire(2, 0, "a firing without linear reads in between");
+                tables.map(0x400000, 0x10000, 0x1000, PageTableBuilder.PageSize.K4);
+                assertEquals("1111\n", engines.fire(0, 0, "remapped back"));
+            }
+        }
+    }
 }

@@ -110,6 +110,7 @@ public final class NativeRunner implements AutoCloseable {
             x.set(LONG, CTX_NUMVCPUS, vcpus);
             x.set(LONG, CTX_RODATA, rodata.address());
             x.set(LONG, CTX_SHARED, shared.address());
+            x.set(LONG, CTX_TLB_USED, 1);
             x.set(LONG, CTX_TIME_TSC, -1L);
         }
         ctxArgument = new MemorySegment[contexts];
