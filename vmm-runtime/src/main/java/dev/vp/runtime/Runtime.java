@@ -148,50 +148,55 @@ public final class Runtime implements AutoCloseable {
      * with the arguments and exit fields set in the context by {@link #setArgs} and {@link #setExit}.
      */
     public int fire(int clause, int vcpu) {
-        LoadedImage l = current;
-        if (l == null) return NOT_LOADED;
-        int c = l.context(vcpu), lane = c * LoadedImage.LANE_STRIDE;
-        return fire(l, clause, c, lane, l.lanes[lane + LoadedImage.LANE_CTX_ADDRESS] + Abi.CTX_OWN_FIELDS);
+        return fire(clause, vcpu, OWN_FIELDS);
     }
+
+    /** For {@link #fire(int, int, long)}: the context's own fields block, as {@link #setArgs} and {@link #setExit} set it. */
+    public static final long OWN_FIELDS = 0;
 
     /**
      * fire() with the firing's ARG0..ARG9 and exit fields in the caller's fields block (Abi.FIELDS_* layout), which
      * generated code reads in place: nothing is copied. {@code fields} is the block's address: it must hold
      * Abi.FIELDS_SIZE readable bytes that stay mapped, and unchanged by other threads, until the call returns.
      * (An address rather than a segment, so that a firing right after a VM exit loads one object fewer.)
+     * <p>The whole firing is this one method, so that it compiles to one piece of code: after a VM exit each
+     * further method would be more cold instruction-cache lines.
      */
     public int fire(int clause, int vcpu, long fields) {
         LoadedImage l = current;
         if (l == null) return NOT_LOADED;
-        int c = l.context(vcpu);
-        return fire(l, clause, c, c * LoadedImage.LANE_STRIDE, fields);
-    }
-
-    private int fire(LoadedImage l, int clause, int c, int lane, long fields) {
-        BUSY.setVolatile(l.lanes, lane + LoadedImage.LANE_BUSY, 1L);
+        long[] lanes = l.lanes;
+        int host = lanes.length / LoadedImage.LANE_STRIDE - 1, c = vcpu == HOST ? host : vcpu;
+        if (c < 0 || c > host || (c == host && vcpu != HOST)) throw noVcpu(l, vcpu);
+        if (clause < 0 || clause >= l.entries.length) throw noClause(l, clause);
+        int lane = c * LoadedImage.LANE_STRIDE;
+        long ctx = lanes[lane + LoadedImage.LANE_CTX_ADDRESS];
+        BUSY.setVolatile(lanes, lane + LoadedImage.LANE_BUSY, 1L);
         try {
             if (current != l) return NOT_LOADED;
-            return run(l, clause, c, lane, fields);
+            try {
+                NativeArena.UNGUARDED_CALL.invokeExact(l.entries[clause], ctx, fields == OWN_FIELDS ? ctx + Abi.CTX_OWN_FIELDS : fields);
+            } catch (Throwable t) {
+                throw couldNotRun(clause, t);
+            }
+            long outcome = ADDRESS_SPACE.get(ValueLayout.JAVA_LONG, ctx + Abi.CTX_OUTCOME);
+            if (outcome != COMPLETED) countOutcome(l, l.counters[c], clause, ctx - data.address(), outcome);
+            return (int) outcome;
         } finally {
-            BUSY.setRelease(l.lanes, lane + LoadedImage.LANE_BUSY, 0L);
+            BUSY.setRelease(lanes, lane + LoadedImage.LANE_BUSY, 0L);
         }
     }
 
-    /**
-     * The firing itself; everything but a completed firing's path is kept out of line so that it inlines small.
-     * The entry counts the firing in the context block; only the outcome is read back here.
-     */
-    private int run(LoadedImage l, int clause, int c, int lane, long fields) {
-        if (clause < 0 || clause >= l.entries.length) throw noClause(l, clause);
-        long ctx = l.lanes[lane + LoadedImage.LANE_CTX_ADDRESS];
+    /** Runs a Load or Unload clause on context c while load or unload holds the image (not yet, or no longer, current). */
+    private void runLoadPoint(LoadedImage l, int clause, int c) {
+        long ctx = l.lanes[c * LoadedImage.LANE_STRIDE + LoadedImage.LANE_CTX_ADDRESS];
         try {
-            NativeArena.UNGUARDED_CALL.invokeExact(l.entries[clause], ctx, fields);
+            NativeArena.UNGUARDED_CALL.invokeExact(l.entries[clause], ctx, ctx + Abi.CTX_OWN_FIELDS);
         } catch (Throwable t) {
             throw couldNotRun(clause, t);
         }
         long outcome = ADDRESS_SPACE.get(ValueLayout.JAVA_LONG, ctx + Abi.CTX_OUTCOME);
         if (outcome != COMPLETED) countOutcome(l, l.counters[c], clause, ctx - data.address(), outcome);
-        return (int) outcome;
     }
 
     private void countOutcome(LoadedImage l, ContextCounters k, int clause, long ctx, long outcome) {
@@ -208,6 +213,10 @@ public final class Runtime implements AutoCloseable {
 
     private static IllegalArgumentException noClause(LoadedImage l, int clause) {
         return new IllegalArgumentException("no clause " + clause + ": the image has " + l.entries.length);
+    }
+
+    private static IllegalArgumentException noVcpu(LoadedImage l, int vcpu) {
+        return new IllegalArgumentException("no vCPU " + vcpu + ": the image is bound to " + l.vcpus + " (or HOST)");
     }
 
     private static IllegalStateException couldNotRun(int clause, Throwable t) {
@@ -475,14 +484,12 @@ public final class Runtime implements AutoCloseable {
         for (int i = 0; i < l.image.probes().size(); i++) {
             String point = l.image.probes().get(i).point();
             if (point.equals(vmmPoint)) {
-                for (int c = 0; c < l.vcpus; c++) run(l, i, c, c * LoadedImage.LANE_STRIDE, ownFields(l, c));
+                for (int c = 0; c < l.vcpus; c++) runLoadPoint(l, i, c);
             } else if (point.equals(vmxPoint)) {
-                run(l, i, l.vcpus, l.vcpus * LoadedImage.LANE_STRIDE, ownFields(l, l.vcpus));
+                runLoadPoint(l, i, l.vcpus);
             }
         }
     }
-
-    private long ownFields(LoadedImage l, int c) { return data.address() + l.ctxOffset[c] + Abi.CTX_OWN_FIELDS; }
 
     // ---- the TSC ----
 
