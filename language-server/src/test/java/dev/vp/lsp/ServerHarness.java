@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.Pipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,11 +75,9 @@ final class ServerHarness implements AutoCloseable {
     ServerHarness(Object initializationOptions) throws IOException {
         dir = Files.createTempDirectory("vp-lsp-test").toRealPath();
         writeProject(dir);
-        // OS pipes rather than PipedInput/OutputStream, whose reader gives up ("Pipe broken") when the thread that
-        // wrote last has ended, as the compile thread has at shutdown: on a loaded machine a response then never arrives.
-        Pipe up = Pipe.open(), down = Pipe.open();
-        InputStream serverIn = Channels.newInputStream(up.source()), clientIn = Channels.newInputStream(down.source());
-        OutputStream toServer = Channels.newOutputStream(up.sink()), toClient = Channels.newOutputStream(down.sink());
+        QueuePipe up = new QueuePipe(), down = new QueuePipe(); // see QueuePipe: shutdown interrupts a writer
+        InputStream serverIn = up.in, clientIn = down.in;
+        OutputStream toServer = up.out, toClient = down.out;
         Launcher<VpLanguageClient> serverSide = new Launcher.Builder<VpLanguageClient>().setLocalService(server)
                 .setRemoteInterface(VpLanguageClient.class).setInput(serverIn).setOutput(toClient).create();
         server.connect(serverSide.getRemoteProxy());
