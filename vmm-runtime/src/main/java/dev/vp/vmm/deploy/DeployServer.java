@@ -110,20 +110,26 @@ public final class DeployServer implements AutoCloseable {
         return o;
     }
 
-    /** Streams probe output to the client until it disconnects or the server closes. */
+    /**
+     * Streams probe output to the client until it disconnects or the server closes. The acceptance goes out before
+     * the listener is registered, and frames are written one at a time, so output (from whatever thread delivers it)
+     * can neither overtake the acceptance nor interleave with another frame.
+     */
     private void stream(DataOutputStream out) throws IOException {
         CountDownLatch gone = new CountDownLatch(1);
+        DeployProtocol.write(out, DeployProtocol.ok(), null);
         try (AutoCloseable handle = target.onOutput(text -> {
             JsonObject o = new JsonObject();
             o.addProperty("type", "output");
             o.addProperty("text", text);
             try {
-                DeployProtocol.write(out, o, null);
+                synchronized (out) {
+                    DeployProtocol.write(out, o, null);
+                }
             } catch (IOException e) {
                 gone.countDown();
             }
         })) {
-            DeployProtocol.write(out, DeployProtocol.ok(), null);
             while (!closed && !gone.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) { }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
