@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Host addresses of the guest: RAM (ramBase, ramSize bytes) and per vCPU the kvm_regs and kvm_sregs areas of
- * its kvm_run mapping (KVM_CAP_SYNC_REGS), which generated code reads in place. tscHz is the TSC rate (0: the
+ * its kvm_run mapping (KVM_CAP_SYNC_REGS), which generated code reads in place, and its thread. tscHz is the TSC rate (0: the
  * runtime's own calibration). disarm is called before this binding's image is replaced or unloaded; it must
  * return only when the harness delivers no more firings for the image (probe points disarmed, running firings
  * finished or abandoned).
@@ -17,8 +17,11 @@ public record GuestBinding(long ramBase, long ramSize, long tscHz, List<Vcpu> vc
         if (ramBase == 0 || ramSize <= 0) throw new IllegalArgumentException("guest RAM at 0x" + Long.toHexString(ramBase) + " of " + ramSize + " bytes is not usable");
     }
 
-    /** A vCPU's register files: host addresses of its kvm_regs and kvm_sregs, never 0. */
-    public record Vcpu(long regsAddress, long sregsAddress) {
+    /**
+     * A vCPU's register files (host addresses of its kvm_regs and kvm_sregs, never 0) and the id of the monitor
+     * thread that runs it (THREADID in its firings).
+     */
+    public record Vcpu(long regsAddress, long sregsAddress, long threadId) {
         public Vcpu {
             if (regsAddress == 0 || sregsAddress == 0) throw new IllegalArgumentException("a vCPU's register file addresses must not be 0");
         }

@@ -174,6 +174,7 @@ public final class Runtime implements AutoCloseable {
         BUSY.setVolatile(lanes, lane + LoadedImage.LANE_BUSY, 1L);
         try {
             if (current != l) return NOT_LOADED;
+            if (c == host) ADDRESS_SPACE.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_THREADID, Thread.currentThread().threadId());
             try {
                 NativeArena.UNGUARDED_CALL.invokeExact(l.entries[clause], ctx, fields == OWN_FIELDS ? ctx + Abi.CTX_OWN_FIELDS : fields);
             } catch (Throwable t) {
@@ -190,6 +191,7 @@ public final class Runtime implements AutoCloseable {
     /** Runs a Load or Unload clause on context c while load or unload holds the image (not yet, or no longer, current). */
     private void runLoadPoint(LoadedImage l, int clause, int c) {
         long ctx = l.lanes[c * LoadedImage.LANE_STRIDE + LoadedImage.LANE_CTX_ADDRESS];
+        if (c == l.vcpus) ADDRESS_SPACE.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_THREADID, Thread.currentThread().threadId());
         try {
             NativeArena.UNGUARDED_CALL.invokeExact(l.entries[clause], ctx, ctx + Abi.CTX_OWN_FIELDS);
         } catch (Throwable t) {
@@ -457,6 +459,8 @@ public final class Runtime implements AutoCloseable {
             put(ctx + Abi.CTX_RODATA, base + l.rodataOffset);
             put(ctx + Abi.CTX_SHARED, base + l.sharedOffset);
             put(ctx + Abi.CTX_TLB_USED, 1);
+            put(ctx + Abi.CTX_PCPUID, -1);
+            if (!host) put(ctx + Abi.CTX_THREADID, b.vcpus().get(c).threadId());
         }
         for (ProbeImage.Global g : image.data().globals()) {
             for (int c = 0; c < (g.perVcpu() ? l.contexts : 1); c++) {

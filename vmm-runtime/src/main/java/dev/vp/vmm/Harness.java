@@ -192,6 +192,8 @@ public final class Harness implements AutoCloseable {
     public int vcpuCount() { return vcpus.size(); }
     /** The kvm_run mapping of a vCPU (registers in its sync area), for the probe runtime's context blocks. */
     public KvmRun kvmRun(int vcpu) { return vcpus.get(vcpu).vcpu().kvmRun(); }
+    /** The id of the monitor thread that runs a vCPU (the THREADID its probes see). */
+    public long vcpuThreadId(int vcpu) { return vcpus.get(vcpu).thread.threadId(); }
     public EntryProbes entryProbes() { return entryProbes; }
     public ReturnProbes returnProbes() { return returnProbes; }
     /** The memory slots; {@link MemorySlots#watch} only inside {@link #withVcpusOut}. */

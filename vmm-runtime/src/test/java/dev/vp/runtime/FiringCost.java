@@ -28,7 +28,7 @@ public final class FiringCost {
         try (var runtime = new Runtime(RuntimeConfig.DEFAULT); var memory = Arena.ofConfined()) {
             MemorySegment ram = memory.allocate(4096), regs = memory.allocate(1024);
             runtime.load(program.build(), new GuestBinding(ram.address(), ram.byteSize(), 0,
-                    List.of(new GuestBinding.Vcpu(regs.address(), regs.address() + 256)), () -> {}));
+                    List.of(new GuestBinding.Vcpu(regs.address(), regs.address() + 256, 1)), () -> {}));
             LoadedImage l = runtime.loadedForTests();
             MemorySegment bare = l.entries[0];
             long ctx = l.lanes[LoadedImage.LANE_CTX_ADDRESS];

@@ -91,7 +91,7 @@ class IrFilesImageTest {
             var list = new ArrayList<GuestBinding.Vcpu>();
             for (int v = 0; v < vcpus; v++) {
                 regs[v] = arena.allocate(1024, 64);
-                list.add(new GuestBinding.Vcpu(regs[v].address(), regs[v].address() + 256));
+                list.add(new GuestBinding.Vcpu(regs[v].address(), regs[v].address() + 256, 1));
             }
             fields = arena.allocate(FIELDS_SIZE, 8);
             runtime.load(image, new GuestBinding(ram.address(), ram.byteSize(), 1_000_000_000L, list, () -> { }));

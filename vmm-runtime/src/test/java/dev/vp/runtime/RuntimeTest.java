@@ -49,7 +49,7 @@ class RuntimeTest {
         var list = new ArrayList<GuestBinding.Vcpu>();
         for (int i = 0; i < vcpus; i++) {
             MemorySegment regs = native_.allocate(1024, 64);
-            list.add(new GuestBinding.Vcpu(regs.address(), regs.address() + 256));
+            list.add(new GuestBinding.Vcpu(regs.address(), regs.address() + 256, 1));
         }
         return new GuestBinding(ram.address(), ram.byteSize(), 1_000_000_000L, list, disarms::incrementAndGet);
     }

@@ -61,6 +61,8 @@ public final class FiringContext implements GuestContext {
     private static void sreg(Builtin b, long offset) { SYNC_OFFSET[b.ordinal()] = KvmRun.SYNC_SREGS + offset; }
 
     private final int vcpu;
+    /** THREADID: the vCPU's own thread, whichever thread fires it (Load and Unload run on the loader's); 0 for the host. */
+    private final long threadId;
     private final int numVcpus;
     private final MemorySegment run;
     private final GuestMemory memory;
@@ -69,8 +71,10 @@ public final class FiringContext implements GuestContext {
     private final ToLongFunction<Builtin> ioctlRegisters;
     private final long wallClockOffsetMicros;
 
-    private FiringContext(int vcpu, int numVcpus, MemorySegment run, MemorySegment ram, ToLongFunction<Builtin> ioctlRegisters, Arena arena) {
+    private FiringContext(int vcpu, long threadId, int numVcpus, MemorySegment run, MemorySegment ram,
+                          ToLongFunction<Builtin> ioctlRegisters, Arena arena) {
         this.vcpu = vcpu;
+        this.threadId = threadId;
         this.numVcpus = numVcpus;
         this.run = run;
         this.memory = new GuestMemory(ram);
@@ -82,16 +86,19 @@ public final class FiringContext implements GuestContext {
         this.wallClockOffsetMicros = System.currentTimeMillis() * 1000 - System.nanoTime() / 1000;
     }
 
-    /** The context of vCPU {@code vcpu}: {@code kvmRun} is its kvm_run mapping with the sync area filled on every exit. */
-    public static FiringContext forVcpu(int vcpu, int numVcpus, MemorySegment kvmRun, MemorySegment ram,
+    /**
+     * The context of vCPU {@code vcpu}: {@code kvmRun} is its kvm_run mapping with the sync area filled on every exit,
+     * {@code threadId} the id of the thread that runs it.
+     */
+    public static FiringContext forVcpu(int vcpu, long threadId, int numVcpus, MemorySegment kvmRun, MemorySegment ram,
                                         ToLongFunction<Builtin> ioctlRegisters, Arena arena) {
         if (vcpu < 0 || vcpu >= numVcpus) throw new IllegalArgumentException("vCPU " + vcpu + " of " + numVcpus);
-        return new FiringContext(vcpu, numVcpus, kvmRun, ram, ioctlRegisters, arena);
+        return new FiringContext(vcpu, threadId, numVcpus, kvmRun, ram, ioctlRegisters, arena);
     }
 
     /** The host's context for VMX-domain probes: guest memory only by physical address, no registers. */
     public static FiringContext forHost(int numVcpus, MemorySegment ram, Arena arena) {
-        return new FiringContext(HOST, numVcpus, null, ram, b -> 0, arena);
+        return new FiringContext(HOST, 0, numVcpus, null, ram, b -> 0, arena);
     }
 
     public int vcpu() { return vcpu; }
@@ -144,7 +151,7 @@ public final class FiringContext implements GuestContext {
             case TSC -> { return System.nanoTime(); }
             case TSC_HZ -> { return 1_000_000_000L; }
             case PCPUID -> { return Libc.schedGetcpu(); }
-            case THREADID -> { return Thread.currentThread().threadId(); }
+            case THREADID -> { return vcpu == HOST ? Thread.currentThread().threadId() : threadId; }
             case VCPUID -> { return vcpu; }
             case NUMVCPUS -> { return numVcpus; }
             case PROBENAME -> { return 0; }

@@ -76,7 +76,7 @@ public final class NativeEngine implements ProbeEngine {
         var list = new ArrayList<GuestBinding.Vcpu>();
         for (int v = 0; v < vcpus; v++) {
             long run = harness.kvmRun(v).segment().address();
-            list.add(new GuestBinding.Vcpu(run + KvmRun.SYNC_REGS, run + KvmRun.SYNC_SREGS));
+            list.add(new GuestBinding.Vcpu(run + KvmRun.SYNC_REGS, run + KvmRun.SYNC_SREGS, harness.vcpuThreadId(v)));
         }
         MemorySegment ram = harness.memory().segment();
         binding = new GuestBinding(ram.address(), ram.byteSize(), 0, list, () -> armed = null);

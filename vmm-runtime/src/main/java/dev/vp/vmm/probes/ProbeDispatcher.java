@@ -81,7 +81,7 @@ public final class ProbeDispatcher implements ProbeEvents {
         runs = new KvmRun[n];
         for (int v = 0; v < n; v++) {
             int vcpu = v;
-            contexts[v] = FiringContext.forVcpu(v, n, harness.kvmRun(v).segment(), harness.memory().segment(),
+            contexts[v] = FiringContext.forVcpu(v, harness.vcpuThreadId(v), n, harness.kvmRun(v).segment(), harness.memory().segment(),
                     b -> ioctlRegister(vcpu, b), arena);
             runs[v] = harness.kvmRun(v);
         }

@@ -95,6 +95,37 @@ class NativeEngineHarnessTest {
         assertEquals(nat.report.text().contains("dropped"), false, nat.report.text());
     }
 
+    /**
+     * THREADID is the monitor thread that runs the vCPU, whichever thread fires it (VMMLoad runs on the loader's),
+     * and PCPUID a CPU of this machine, on both engines (natively they once read 0).
+     */
+    @Test
+    void threadAndCpuIdsAreTheMonitorsOnBothEngines() throws Exception {
+        KvmAvailability.require();
+        IrProgram program = CompiledScriptTest.compile("""
+                perthread int seen;
+                VMMLoad { printf("load %d %d\\n", VCPUID, THREADID); }
+                HV_Exit { if (!seen) { seen = 1; printf("exit %d %d %d\\n", VCPUID, THREADID, PCPUID); } }
+                VMX:TIMER:100msec { printf("host %d\\n", THREADID); }
+                """);
+        int cpus = java.lang.Runtime.getRuntime().availableProcessors();
+        for (var engines : List.<Function<List<OutputRecord>, ProbeEngine>>of(out -> new InterpreterEngine(2, out::add),
+                out -> new NativeEngine(2, out::add))) {
+            List<String> out = run(program, engines, 2).output();
+            for (int v = 0; v < 2; v++) {
+                String vcpu = " " + v + " ";
+                String[] load = out.stream().filter(t -> t.startsWith("load" + vcpu)).findFirst().orElseThrow().strip().split(" ");
+                String[] exit = out.stream().filter(t -> t.startsWith("exit" + vcpu)).findFirst().orElseThrow().strip().split(" ");
+                assertEquals(load[2], exit[2], "THREADID at load and at an exit of vCPU " + v + ": " + out);
+                assertTrue(Long.parseLong(exit[2]) > 0, out.toString());
+                int cpu = Integer.parseInt(exit[3]);
+                assertTrue(cpu >= 0 && cpu < cpus, "PCPUID " + cpu + " of " + cpus);
+            }
+            String host = out.stream().filter(t -> t.startsWith("host ")).findFirst().orElseThrow();
+            assertTrue(Long.parseLong(host.strip().substring(5)) > 0, host);
+        }
+    }
+
     @Test
     void aBuiltImageRunsAndPendingAggregatesAreReported() throws Exception {
         KvmAvailability.require();

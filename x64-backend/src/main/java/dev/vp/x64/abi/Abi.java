@@ -104,7 +104,9 @@ public final class Abi {
     public static final int CTX_DR6 = 0x110;
     public static final int CTX_DR7 = 0x118;
     public static final int CTX_KERNELGSBASE = 0x120;
+    /** PCPUID when non-negative (tests, replays); -1 (the runtime's setting) reads the CPU the firing runs on. */
     public static final int CTX_PCPUID = 0x128;
+    /** THREADID: the monitor thread running this vCPU (the runtime sets it at load; for the host, per firing). */
     public static final int CTX_THREADID = 0x130;
     /** Eight bytes the helpers use within one call (a page-crossing guest read gathers its bytes here). */
     public static final int CTX_SCRATCH = 0x138;

@@ -768,6 +768,18 @@ final class FunctionEmitter {
                 a.mov(QWORD, RAX, m(RAX, registerOffset(v)));
             }
             case TSC -> call(h.tsc);
+            case PCPUID -> {
+                // CTX_PCPUID when set (tests, replays), else the CPU this thread runs on: Linux keeps its number in
+                // the low 12 bits of TSC_AUX, which rdtscp returns in ecx (sched_getcpu reads the same).
+                Label done = a.newLabel();
+                a.mov(QWORD, RAX, m(RBX, CTX_PCPUID));
+                a.test(QWORD, RAX, RAX);
+                a.jcc(Cond.NS, done);
+                a.rdtscp();
+                a.mov(DWORD, RAX, RCX);
+                a.alu(Alu.AND, DWORD, RAX, 0xfff);
+                a.bind(done);
+            }
             case CSAR, DSAR, ESAR, FSAR, GSAR, SSAR -> {
                 a.mov(QWORD, RAX, m(RBX, CTX_SREGS));
                 a.lea(QWORD, RAX, m(RAX, segment(v)));
@@ -793,7 +805,7 @@ final class FunctionEmitter {
             default -> {
                 int field = switch (v) {
                     case DR6 -> CTX_DR6; case DR7 -> CTX_DR7; case KERNELGSBASE -> CTX_KERNELGSBASE; case TSC_HZ -> CTX_TSC_HZ;
-                    case VCPUID -> CTX_VCPUID; case NUMVCPUS -> CTX_NUMVCPUS; case PCPUID -> CTX_PCPUID; case THREADID -> CTX_THREADID;
+                    case VCPUID -> CTX_VCPUID; case NUMVCPUS -> CTX_NUMVCPUS; case THREADID -> CTX_THREADID;
                     default -> throw new IllegalArgumentException("built-in " + v + " has no native source");
                 };
                 ctxField(i.dst(), field);
