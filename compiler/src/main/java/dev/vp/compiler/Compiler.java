@@ -1,5 +1,6 @@
 package dev.vp.compiler;
 
+import dev.vp.compiler.ast.Decl;
 import dev.vp.compiler.ast.Script;
 import dev.vp.compiler.check.BudgetCheck;
 import dev.vp.compiler.check.Checked;
@@ -23,8 +24,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one entry point of the front end, for the editor and the command line alike:
@@ -44,8 +47,8 @@ public final class Compiler {
         Compilation.BudgetUsage usage = Compilation.BudgetUsage.NONE;
         List<Pragma> pragmas = new ArrayList<>();
         try {
-            for (SourceFile preload : options.preloads()) scripts.add(parse(preload, options, loader, diags, files, null));
-            scripts.add(parse(main, options, loader, diags, files, pragmas));
+            for (SourceFile preload : options.preloads()) scripts.add(parse(preload, options, loader, diags, files, null, typeNames(scripts)));
+            scripts.add(parse(main, options, loader, diags, files, pragmas, typeNames(scripts)));
             budgets = applyPragmas(budgets, pragmas);
             checked = Checker.check(scripts, options.target(), diags);
             if (!diags.hasErrors()) {
@@ -67,13 +70,20 @@ public final class Compiler {
         return new Compilation(main, files, scripts, checked, diags.hasErrors() ? null : ir, sorted, budgets, usage);
     }
 
+    /** The typedef names the scripts so far declare: a later Emmett script may use them as types (C's lexer hack). */
+    private static Set<String> typeNames(List<Script> scripts) {
+        Set<String> names = new HashSet<>();
+        for (Script s : scripts) for (Decl d : s.items()) if (d instanceof Decl.Typedef t) names.add(t.name());
+        return names;
+    }
+
     private static Script parse(SourceFile file, CompileOptions options, SourceLoader loader, Diagnostics diags,
-                                List<SourceFile> files, List<Pragma> pragmas) {
+                                List<SourceFile> files, List<Pragma> pragmas, Set<String> typeNames) {
         PreprocessedSource pre = new Preprocessor(loader, options.includeDirs(), diags).run(file);
         files.addAll(pre.files());
         if (pragmas != null) pragmas.addAll(pre.pragmas());
         if (file.path().endsWith(".vp")) return VpParser.parse(pre.text(), pre.map()::span, file, diags);
-        return EmmettParser.parse(pre.text(), pre.map()::span, file, diags);
+        return EmmettParser.parse(pre.text(), pre.map()::span, file, diags, typeNames);
     }
 
     private static Budgets applyPragmas(Budgets base, List<Pragma> pragmas) {

@@ -82,7 +82,7 @@ public class CompileBenchmark {
     public Script parse() {
         Diagnostics diags = new Diagnostics();
         PreprocessedSource pre = new Preprocessor(loader, options.includeDirs(), diags).run(script);
-        return EmmettParser.parse(pre.text(), pre.map()::span, script, diags);
+        return EmmettParser.parse(pre.text(), pre.map()::span, script, diags, java.util.Set.of());
     }
 
     @Benchmark

@@ -63,11 +63,11 @@ final class EmmettLexer {
         this.report = report;
     }
 
-    /** All tokens of the text, ending with EOF; never throws. */
-    static List<Token> lex(String text, Reporter report) {
+    /** All tokens of the text, ending with EOF, with typeNames (typedefs of earlier scripts) known from the start; never throws. */
+    static List<Token> lex(String text, Reporter report, Set<String> typeNames) {
         EmmettLexer lexer = new EmmettLexer(text, report);
         lexer.run();
-        retype(lexer.tokens);
+        retype(lexer.tokens, typeNames);
         return lexer.tokens;
     }
 
@@ -381,8 +381,8 @@ final class EmmettLexer {
      * Marks time units (`TIMER:10msec`, `TIMER:10 msec`) and typedef names. A name is a type from the end of
      * the top-level typedef that declares it, except where C would read it as a declarator or a member.
      */
-    private static void retype(List<Token> tokens) {
-        Set<String> typedefs = new HashSet<>();
+    private static void retype(List<Token> tokens, Set<String> typeNames) {
+        Set<String> typedefs = new HashSet<>(typeNames);
         List<String> pending = new ArrayList<>();
         int braces = 0;
         int typedefNesting = -1; // bracket depth inside the typedef being scanned, -1 outside one

@@ -8,6 +8,7 @@ import dev.vp.compiler.parse.SpanMap;
 import dev.vp.compiler.source.SourceFile;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.ListTokenSource;
@@ -25,20 +26,23 @@ public final class EmmettParser {
 
     private final String text;
     private final Reporter report;
+    private final Set<String> typeNames;
     private final List<Decl> items = new ArrayList<>();
     private EmmettSyntax current;
 
-    private EmmettParser(String text, Reporter report) {
+    private EmmettParser(String text, Reporter report, Set<String> typeNames) {
         this.text = text;
         this.report = report;
+        this.typeNames = typeNames;
     }
 
     /**
      * Parses text (already preprocessed: directives gone, macros expanded; `//` and nested block comments still
-     * there), mapping offsets through map, adding every problem to diags. Never throws on any input.
+     * there), mapping offsets through map, adding every problem to diags. Never throws on any input. typeNames are
+     * the typedef names of the scripts before this one (the preloads), which name types here from the start.
      */
-    public static Script parse(String text, SpanMap map, SourceFile main, Diagnostics diags) {
-        EmmettParser p = new EmmettParser(text, new Reporter(map));
+    public static Script parse(String text, SpanMap map, SourceFile main, Diagnostics diags, Set<String> typeNames) {
+        EmmettParser p = new EmmettParser(text, new Reporter(map), typeNames);
         // Its own thread so that the depth of recursion ANTLR and the builder may need never depends on the caller's stack.
         Throwable[] failure = new Throwable[1];
         Thread worker = new Thread(null, () -> {
@@ -66,7 +70,7 @@ public final class EmmettParser {
     }
 
     private void run() {
-        List<Token> tokens = NestingGuard.apply(EmmettLexer.lex(text, report), report);
+        List<Token> tokens = NestingGuard.apply(EmmettLexer.lex(text, report, typeNames), report);
         try {
             List<EmmettSyntax.ItemContext> parsed = new ArrayList<>();
             EmmettSyntax fast = parser(tokens, PredictionMode.SLL);

@@ -13,7 +13,7 @@ record Parsed(Script script, List<Diagnostic> diagnostics) {
     static Parsed of(String text) {
         SourceFile file = new SourceFile("test.emt", text);
         Diagnostics diags = new Diagnostics();
-        Script script = EmmettParser.parse(text, SpanMap.identity(file), file, diags);
+        Script script = EmmettParser.parse(text, SpanMap.identity(file), file, diags, java.util.Set.of());
         return new Parsed(script, List.copyOf(diags.all()));
     }
 
