@@ -38,7 +38,7 @@ final class LoadedImage {
      * clause's entry for NativeArena.UNGUARDED_CALL.
      */
     final long[] lanes;
-    final long[] entries;
+    final MemorySegment[] entries;
     final ContextCounters[] counters;
     final int[] lineOffsets;
     final FormatSpec[] formats;
@@ -97,7 +97,7 @@ final class LoadedImage {
         for (int c = 0; c < contexts; c++) {
             counters[c] = new ContextCounters(image.probes().size());
         }
-        entries = new long[image.probes().size()];
+        entries = new MemorySegment[image.probes().size()];
         for (int i = 0; i < entries.length; i++) entries[i] = arena.entryAddress(image.probes().get(i).entryOffset());
         lineOffsets = new int[image.lines().size()];
         for (int i = 0; i < lineOffsets.length; i++) lineOffsets[i] = image.lines().get(i).codeOffset();

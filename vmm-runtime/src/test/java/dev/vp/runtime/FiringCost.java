@@ -30,7 +30,7 @@ public final class FiringCost {
             runtime.load(program.build(), new GuestBinding(ram.address(), ram.byteSize(), 0,
                     List.of(new GuestBinding.Vcpu(regs.address(), regs.address() + 256, 1)), () -> {}));
             LoadedImage l = runtime.loadedForTests();
-            long bare = l.entries[0];
+            MemorySegment bare = l.entries[0];
             long ctx = l.lanes[LoadedImage.LANE_CTX_ADDRESS];
             double baseline = Double.MAX_VALUE, fire = Double.MAX_VALUE;
             for (int round = 0; round < 3; round++) {
@@ -43,11 +43,11 @@ public final class FiringCost {
         }
     }
 
-    private static double bare(long entry, long ctx) throws Throwable {
+    private static double bare(MemorySegment entry, long ctx) throws Throwable {
         long best = Long.MAX_VALUE;
         for (int b = 0; b < BATCHES; b++) {
             long t0 = System.nanoTime();
-            for (int i = 0; i < PER_BATCH; i++) NativeArena.UNGUARDED_CALL.invokeExact(entry, ctx, ctx + dev.vp.x64.abi.Abi.CTX_OWN_FIELDS);
+            for (int i = 0; i < PER_BATCH; i++) NativeArena.UNGUARDED_CALL.invokeExact(entry, ctx);
             best = Math.min(best, System.nanoTime() - t0);
         }
         return (double) best / PER_BATCH;

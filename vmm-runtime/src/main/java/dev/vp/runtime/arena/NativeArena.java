@@ -50,40 +50,13 @@ public final class NativeArena implements AutoCloseable {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
     private static final FunctionDescriptor ENTRY = FunctionDescriptor.ofVoid(ADDRESS);
     /**
-     * {@code (long entry, long ctx, long fields) void}: calls the probe entry at address {@code entry} as
-     * {@code entry(ctx, fields)}, linked critical and without {@link #entry}'s state guard, for a caller that itself
-     * guarantees the text is installed and the arena open for the whole call (the Runtime's busy-flag protocol does).
-     * It is linked to {@link #TRAMPOLINE}'s fixed address, so the JIT inlines it as a constant and a call passes three
-     * plain longs: no segment to load or check (a downcall whose target is a segment argument compares it with NULL
-     * out of line on every call).
+     * {@code (MemorySegment entry, long ctx, long fields) void}, linked critical and without {@link #entry}'s state guard, for
+     * a caller that itself guarantees the text is installed and the arena open for the whole call (the Runtime's
+     * busy-flag protocol does). A static final so that the JIT inlines the downcall into the caller; ctx and fields are
+     * plain addresses so the call checks no segment.
      */
-    public static final MethodHandle UNGUARDED_CALL;
-    /**
-     * {@code mov rax, rdi; mov rdi, rsi; mov rsi, rdx; jmp rax}: the runtime's only indirect jump, to entries it takes
-     * from validated images. Mapped read+execute once per process and never unmapped.
-     */
-    private static final byte[] TRAMPOLINE = {0x48, (byte) 0x89, (byte) 0xF8, 0x48, (byte) 0x89, (byte) 0xF7, 0x48, (byte) 0x89,
-            (byte) 0xD6, (byte) 0xFF, (byte) 0xE0};
-
-    static {
-        long page = pageSize();
-        try (var call = Arena.ofConfined()) {
-            var errno = call.allocate(CAPTURE);
-            var mapped = (MemorySegment) MMAP.invokeExact(errno, MemorySegment.NULL, page, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
-            if (mapped.address() == -1L) throw new ExceptionInInitializerError("mmap of the entry trampoline failed: " + describe(errno));
-            MemorySegment.copy(MemorySegment.ofArray(TRAMPOLINE), 0, mapped.reinterpret(page), 0, TRAMPOLINE.length);
-            if ((int) MPROTECT.invokeExact(errno, mapped, page, PROT_READ | PROT_EXEC) != 0) {
-                throw new ExceptionInInitializerError("mprotect of the entry trampoline failed: " + describe(errno));
-            }
-            UNGUARDED_CALL = LINKER.downcallHandle(mapped, FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG, JAVA_LONG),
-                    Linker.Option.critical(false));
-        } catch (Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new ExceptionInInitializerError(t);
-        }
-    }
+    public static final MethodHandle UNGUARDED_CALL = LINKER.downcallHandle(FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG),
+            Linker.Option.critical(false));
     private static final MethodHandle IS_RUNNABLE, REFUSE;
 
     static {
@@ -208,16 +181,16 @@ public final class NativeArena implements AutoCloseable {
      * {@code MemorySegment.ofAddress} (which skips the shared-scope acquire on each call).
      */
     public MethodHandle entry(long textOffset, Linkage linkage) {
-        var call = MethodHandles.insertArguments(linkage.unbound, 0, MemorySegment.ofAddress(entryAddress(textOffset)));
+        var call = MethodHandles.insertArguments(linkage.unbound, 0, entryAddress(textOffset));
         return MethodHandles.guardWithTest(IS_RUNNABLE.bindTo(this), call, REFUSE.bindTo(this));
     }
 
     /** The address of the entry at textOffset, for {@link #UNGUARDED_CALL}. */
-    public long entryAddress(long textOffset) {
+    public MemorySegment entryAddress(long textOffset) {
         if (textOffset < 0 || textOffset >= textSize) {
             throw new IllegalArgumentException("entry offset " + textOffset + " is outside the text area (0.." + (textSize - 1) + ")");
         }
-        return textAddress() + textOffset;
+        return MemorySegment.ofAddress(textAddress() + textOffset);
     }
 
     private boolean isRunnable() {
