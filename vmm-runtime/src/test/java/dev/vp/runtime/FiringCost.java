@@ -47,7 +47,7 @@ public final class FiringCost {
         long best = Long.MAX_VALUE;
         for (int b = 0; b < BATCHES; b++) {
             long t0 = System.nanoTime();
-            for (int i = 0; i < PER_BATCH; i++) NativeArena.UNGUARDED_CALL.invokeExact(entry, ctx);
+            for (int i = 0; i < PER_BATCH; i++) NativeArena.UNGUARDED_CALL.invokeExact(entry, ctx, ctx + dev.vp.x64.abi.Abi.CTX_OWN_FIELDS);
             best = Math.min(best, System.nanoTime() - t0);
         }
         return (double) best / PER_BATCH;
