@@ -25,15 +25,18 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Each script compiles with the default catalog (or the `any` target when its header says `target: any`), no
- * preloads, minios's symbols for the cookbook scripts for the built-in harness plus the script's own `@ sym` directives, as the cookbook
- * test does; then through the x64 backend. A script that does not compile that way is listed with its first error.
+ * Each script compiles with the default catalog (or the `any` target when its header says `target: any`),
+ * minios's symbols plus the script's own `@ sym` directives, as the cookbook test does, and the examples also with
+ * minios's preload, as `vp build` gives them; then through the x64 backend. A script that does not compile that way
+ * is listed with its first error.
  */
 public final class CodeSizes {
     private CodeSizes() {}
 
     static final Path SCRIPTS = Path.of("..", "compiler", "src", "test", "resources", "scripts");
     static final Path EXAMPLES = Path.of("..", "examples");
+    /** The harness's preload (the default catalog names it; vmm-runtime is not on this module's class path). */
+    static final Path MINIOS_PRELOAD = Path.of("..", "vmm-runtime", "src", "main", "resources", "guests", "minios.emt");
 
     /** One script's figures: per probe spec and code bytes, or the reason it has none. */
     public record Sizes(String script, boolean example, List<NativeProgram.ProbeCode> probes, int helperBytes, String failure) {}
@@ -41,8 +44,9 @@ public final class CodeSizes {
     public static List<Sizes> all() {
         SymbolTable minios = symbols(SCRIPTS.resolve("minios.map"));
         var out = new ArrayList<Sizes>();
-        for (Path p : list(SCRIPTS)) out.add(sizes(p, false, minios));
-        for (Path p : list(EXAMPLES)) out.add(sizes(p, true, SymbolTable.empty()));
+        for (Path p : list(SCRIPTS)) out.add(sizes(p, false, minios, List.of()));
+        SourceFile preload = new SourceFile("minios.emt", read(MINIOS_PRELOAD));
+        for (Path p : list(EXAMPLES)) out.add(sizes(p, true, minios, List.of(preload)));
         return out;
     }
 
@@ -86,13 +90,16 @@ public final class CodeSizes {
         }
     }
 
-    static Sizes sizes(Path path, boolean example, SymbolTable extra) {
-        String text;
+    private static String read(Path path) {
         try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
+            return Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path.toAbsolutePath(), e);
         }
+    }
+
+    static Sizes sizes(Path path, boolean example, SymbolTable extra, List<SourceFile> preloads) {
+        String text = read(path);
         String name = path.getFileName().toString();
         String comment = name.endsWith(".vp") ? ";" : "//";
         boolean any = false;
@@ -112,7 +119,7 @@ public final class CodeSizes {
         TargetCatalog catalog = any ? TargetCatalog.any() : TargetCatalog.defaultCatalog();
         // an `any` script names its own guest's symbols: minios's table would make them unknown
         var table = any ? SymbolTable.of(own) : SymbolTable.merge(List.of(SymbolTable.of(own), extra));
-        var options = new CompileOptions(List.of(), List.of(), new CatalogTarget(catalog, table), catalog.budgets(), catalog.numVcpus());
+        var options = new CompileOptions(List.of(), preloads, new CatalogTarget(catalog, table), catalog.budgets(), catalog.numVcpus());
         Compilation c = Compiler.compile(new SourceFile(name, text), options, p -> new SourceLoader.Missing(p.toString()));
         if (c.hasErrors()) {
             Diagnostic first = c.diagnostics().stream().filter(Diagnostic::isError).findFirst().orElseThrow();
