@@ -61,9 +61,22 @@ final class FunctionEmitter {
     private final boolean saveR14, saveR15;
     private Loc lastLoc;
 
+    /** Per aggregate: whether any function of the program clears it (see {@link #clearedAggregates(IrProgram)}). */
+    private final boolean[] clearedAggregates;
+
+    /** Which aggregates a clearaggr anywhere in the program names: only those can have a stale table. */
+    static boolean[] clearedAggregates(IrProgram program) {
+        boolean[] cleared = new boolean[program.aggrs().size()];
+        for (IrFunction f : program.functions()) {
+            for (Block b : f.blocks()) for (Insn insn : b.insns()) if (insn instanceof Insn.ClearAggr c) cleared[c.aggr()] = true;
+        }
+        return cleared;
+    }
+
     FunctionEmitter(Assembler a, IrProgram program, IrFunction fn, HelperLibrary h, Label[] functions, NativeCompiler.Rodata rodata,
-                    NativeProgram.Layout layout, int maxString, List<NativeCompiler.LineMark> lines) {
+                    NativeProgram.Layout layout, int maxString, List<NativeCompiler.LineMark> lines, boolean[] clearedAggregates) {
         this.a = a;
+        this.clearedAggregates = clearedAggregates;
         this.program = program;
         this.fn = fn;
         this.h = h;
@@ -519,11 +532,14 @@ final class FunctionEmitter {
         List<Integer> keys = i.intKeys();
         Label done = a.newLabel(), latest = a.newLabel();
         Label slow = cold(i.loc(), () -> { callAggrAdd(i); a.jmp(done); });
-        // a stale table is emptied by the helper first
-        a.mov(QWORD, RAX, m(RBX, CTX_SHARED));
-        a.mov(QWORD, RAX, m(RAX, Math.toIntExact(layout.generationOffset(i.aggr()))));
-        a.alu(Alu.CMP, QWORD, RAX, m(R12, table + AGGR_GENERATION));
-        a.jcc(Cond.NE, slow);
+        // a stale table is emptied by the helper first; an aggregate the program never clears is never stale (its
+        // generation stays 0 in the shared word and every table), so it skips the check and its cache line
+        if (clearedAggregates[i.aggr()]) {
+            a.mov(QWORD, RAX, m(RBX, CTX_SHARED));
+            a.mov(QWORD, RAX, m(RAX, Math.toIntExact(layout.generationOffset(i.aggr()))));
+            a.alu(Alu.CMP, QWORD, RAX, m(R12, table + AGGR_GENERATION));
+            a.jcc(Cond.NE, slow);
+        }
         if (keys.isEmpty()) {
             // one possible key: its first slot is empty or holds it
             long slot = Math.unsignedMultiplyHigh(HelperLibrary.HASH_SEED | 1, capacity);

@@ -49,6 +49,7 @@ public final class NativeCompiler {
         a.bind(helpersEnd);
 
         var lines = new ArrayList<LineMark>();
+        boolean[] cleared = FunctionEmitter.clearedAggregates(program);
         Label[] functionLabels = new Label[program.functions().size()];
         for (int f = 0; f < functionLabels.length; f++) functionLabels[f] = a.newLabel();
         Label[] functionEnds = new Label[functionLabels.length];
@@ -56,7 +57,7 @@ public final class NativeCompiler {
             IrFunction fn = program.functions().get(f);
             a.bind(functionLabels[f]);
             a.annotate("function @" + fn.name());
-            new FunctionEmitter(a, program, fn, helpers, functionLabels, rodata, layout, maxString, lines).emit();
+            new FunctionEmitter(a, program, fn, helpers, functionLabels, rodata, layout, maxString, lines, cleared).emit();
             functionEnds[f] = a.newLabel();
             a.bind(functionEnds[f]);
         }
