@@ -104,9 +104,23 @@ public final class Vcpu implements AutoCloseable {
     }
 
     public void getRegs(MemorySegment regs) throws KvmException { call("KVM_GET_REGS", KVM_GET_REGS, regs); }
-    public void setRegs(MemorySegment regs) throws KvmException { call("KVM_SET_REGS", KVM_SET_REGS, regs); }
     public void getSregs(MemorySegment sregs) throws KvmException { call("KVM_GET_SREGS", KVM_GET_SREGS, sregs); }
-    public void setSregs(MemorySegment sregs) throws KvmException { call("KVM_SET_SREGS", KVM_SET_SREGS, sregs); }
+
+    /**
+     * KVM_SET_REGS, and the same registers into kvm_run's sync area. KVM fills that area at each exit; before the
+     * vCPU's first exit it would hold zeros, and a probe that fires then (a periodic one, served on the vCPU's
+     * thread before it first enters the guest) would read RIP 0 or GS.base 0 and fault on a guest read.
+     */
+    public void setRegs(MemorySegment regs) throws KvmException {
+        call("KVM_SET_REGS", KVM_SET_REGS, regs);
+        MemorySegment.copy(regs, 0, run.segment(), KvmRun.SYNC_REGS, REGS_SIZE);
+    }
+
+    /** KVM_SET_SREGS, and the same into kvm_run's sync area (see {@link #setRegs}). */
+    public void setSregs(MemorySegment sregs) throws KvmException {
+        call("KVM_SET_SREGS", KVM_SET_SREGS, sregs);
+        MemorySegment.copy(sregs, 0, run.segment(), KvmRun.SYNC_SREGS, Sregs.SIZE);
+    }
 
     private void call(String name, long request, MemorySegment block) throws KvmException {
         if (Libc.ioctl(errno, fd, request, block.address()) != 0) throw KvmException.of(name + " on vCPU " + id, Libc.errno(errno));

@@ -35,6 +35,10 @@ class KvmRunLayoutTest {
                 vcpu.setRegs(regs);
 
                 KvmRun run = vcpu.kvmRun();
+                // before the first exit the sync area already holds what was set (a probe may fire then)
+                assertEquals(0x1000, run.reg(KvmRun.Reg.RIP));
+                assertEquals(0x1122334455667788L, run.reg(KvmRun.Reg.RBX));
+                assertEquals(0x5000, run.cr3());
                 assertEquals(0, vcpu.run());
                 assertEquals(KvmRun.EXIT_IO, run.exitReason());
                 assertEquals(KvmRun.IO_OUT, run.ioDirection());
