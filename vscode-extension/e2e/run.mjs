@@ -373,10 +373,20 @@ async function languageServer(port, vmmTokenFile) {
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.type('GUEST:ENTER:');
     await page.keyboard.press('Control+Space');
-    const row = page.locator('.suggest-widget .monaco-list-row').first();
-    await row.waitFor({ timeout: 20000 });
-    const labels = await page.locator('.suggest-widget .monaco-list-row .label-name').allTextContents();
-    assert(labels.some((l) => /^[A-Za-z_][\w.$]*$/.test(l.trim())), `no guest symbol among ${JSON.stringify(labels)}`);
+    // The widget may still show the list it opened after `GUEST:` (`ENTER:` and friends), answered before the
+    // server saw the rest of the line: wait for the symbols, asking again every 2 s, rather than read the first list.
+    let labels = [];
+    let polls = 0;
+    const isSymbol = (l) => /^[A-Za-z_][\w.$]*$/.test(l.trim());
+    await waitFor('a guest symbol among the suggestions', 20000, async () => {
+      labels = await page.locator('.suggest-widget .monaco-list-row .label-name').allTextContents();
+      if (labels.some(isSymbol)) return true;
+      if (++polls % 10 === 0) {
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Control+Space');
+      }
+      return false;
+    }).catch((e) => { throw new Error(`no guest symbol among ${JSON.stringify(labels)}: ${e.message}`); });
     await page.keyboard.press('Escape');
   });
   await screenshot('12-completion');
