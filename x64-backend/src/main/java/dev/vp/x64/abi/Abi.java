@@ -57,7 +57,7 @@ public final class Abi {
      * whether CTX_EXC_DESC holds this firing's description (excdesc() is empty while it is 0).
      */
     public static final int CTX_EXC_OUTCOME = 0x038;
-    // Line 1: read by every firing's entry, and what an aggregate update needs.
+    // Line 1: read by every firing's entry, and what an aggregate update or a record needs (the first timestamp).
     public static final int CTX_VCPU_DATA = 0x040;
     public static final int CTX_GLOBAL_DATA = 0x048;
     public static final int CTX_FUEL_BUDGET = 0x050;
@@ -73,8 +73,11 @@ public final class Abi {
      * new context block has it set (its cache holds zeros, which would read as an entry for page 0).
      */
     public static final int CTX_TLB_USED = 0x068;
-    /** Host pointer to the shared block: aggregate generation words, then the bag tables (shared by all contexts). */
-    public static final int CTX_SHARED = 0x070;
+    /**
+     * The TSC a firing sees (the TSC built-in, printf record times, aggregate latest times) when non-zero; 0 reads
+     * the live counter with rdtsc. For deterministic replays and tests; the runtime normally leaves it 0.
+     */
+    public static final int CTX_TSC = 0x070;
     /** VCPUID: the vCPU index, or -1 (all ones) in the host context. */
     public static final int CTX_VCPUID = 0x078;
     // Line 2: the translation cache, emptied by the entry of a firing after one that filled it.
@@ -121,10 +124,10 @@ public final class Abi {
     /** The latest cancellation's detail: the address that could not be read for a guest fault, else 0. */
     public static final int CTX_CANCEL_DETAIL = 0x158;
     /**
-     * The TSC a firing sees (the TSC built-in, printf record times, aggregate latest times) when non-zero; 0 reads
-     * the live counter with rdtsc. For deterministic replays and tests; the runtime normally leaves it 0.
+     * Host pointer to the shared block: aggregate generation words, then the bag tables (shared by all contexts).
+     * Read by bag operations and by updates of aggregates the program clears.
      */
-    public static final int CTX_TSC = 0x160;
+    public static final int CTX_SHARED = 0x160;
     /** A fields block of the context's own (FIELDS_SIZE bytes), for callers that set arguments in the context. */
     public static final int CTX_OWN_FIELDS = 0x180;
     /**
