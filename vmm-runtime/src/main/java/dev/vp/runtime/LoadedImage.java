@@ -33,15 +33,12 @@ final class LoadedImage {
     final long[] ctxOffset, ringOffset, blockOffset;
     final long hostRegsOffset, globalOffset, sharedOffset, rodataOffset, dataBytes;
     final int stubOffset;
-    /**
-     * What a firing reads, declared together (so that they share the object's cache line): the lanes and each
-     * clause's entry for NativeArena.UNGUARDED_CALL.
-     */
-    final long[] lanes;
+    /** Each clause's entry, for NativeArena.UNGUARDED_CALL. */
     final MemorySegment[] entries;
     final ContextCounters[] counters;
     final int[] lineOffsets;
     final FormatSpec[] formats;
+    final long[] lanes;
     /** Per aggregate: the text of its latest logaggr (consumer thread), and how it prints with no entries. */
     final String[] lastLogged;
     final String[] printedEmpty;
@@ -120,9 +117,8 @@ final class LoadedImage {
 
     /** The context index of a vCPU or Runtime.HOST. */
     int context(int vcpu) {
-        int host = lanes.length / LANE_STRIDE - 1; // rather than vcpus: a firing reads no field beyond lanes and entries
-        if (vcpu == Runtime.HOST) return host;
-        if (vcpu < 0 || vcpu >= host) throw new IllegalArgumentException("no vCPU " + vcpu + ": the image is bound to " + vcpus + " (or HOST)");
+        if (vcpu == Runtime.HOST) return vcpus;
+        if (vcpu < 0 || vcpu >= vcpus) throw new IllegalArgumentException("no vCPU " + vcpu + ": the image is bound to " + vcpus + " (or HOST)");
         return vcpu;
     }
 

@@ -159,46 +159,36 @@ public final class Runtime implements AutoCloseable {
      * generated code reads in place: nothing is copied. {@code fields} is the block's address: it must hold
      * Abi.FIELDS_SIZE readable bytes that stay mapped, and unchanged by other threads, until the call returns.
      * (An address rather than a segment, so that a firing right after a VM exit loads one object fewer.)
-     * <p>The whole firing is this one method, so that it compiles to one piece of code: after a VM exit each
-     * further method would be more cold instruction-cache lines.
      */
     public int fire(int clause, int vcpu, long fields) {
         LoadedImage l = current;
         if (l == null) return NOT_LOADED;
-        long[] lanes = l.lanes;
-        int host = lanes.length / LoadedImage.LANE_STRIDE - 1, c = vcpu == HOST ? host : vcpu;
-        if (c < 0 || c > host || (c == host && vcpu != HOST)) throw noVcpu(l, vcpu);
-        if (clause < 0 || clause >= l.entries.length) throw noClause(l, clause);
-        int lane = c * LoadedImage.LANE_STRIDE;
-        long ctx = lanes[lane + LoadedImage.LANE_CTX_ADDRESS];
-        BUSY.setVolatile(lanes, lane + LoadedImage.LANE_BUSY, 1L);
+        int c = l.context(vcpu), lane = c * LoadedImage.LANE_STRIDE;
+        BUSY.setVolatile(l.lanes, lane + LoadedImage.LANE_BUSY, 1L);
         try {
             if (current != l) return NOT_LOADED;
-            if (c == host) ADDRESS_SPACE.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_THREADID, Thread.currentThread().threadId());
-            try {
-                NativeArena.UNGUARDED_CALL.invokeExact(l.entries[clause], ctx, fields == OWN_FIELDS ? ctx + Abi.CTX_OWN_FIELDS : fields);
-            } catch (Throwable t) {
-                throw couldNotRun(clause, t);
-            }
-            long outcome = ADDRESS_SPACE.get(ValueLayout.JAVA_LONG, ctx + Abi.CTX_OUTCOME);
-            if (outcome != COMPLETED) countOutcome(l, l.counters[c], clause, ctx - data.address(), outcome);
-            return (int) outcome;
+            return run(l, clause, c, fields);
         } finally {
-            BUSY.setRelease(lanes, lane + LoadedImage.LANE_BUSY, 0L);
+            BUSY.setRelease(l.lanes, lane + LoadedImage.LANE_BUSY, 0L);
         }
     }
 
-    /** Runs a Load or Unload clause on context c while load or unload holds the image (not yet, or no longer, current). */
-    private void runLoadPoint(LoadedImage l, int clause, int c) {
+    /**
+     * The firing itself, for fire and for the Load and Unload clauses that load and unload run while they hold the
+     * image (not yet, or no longer, current). The entry counts the firing; only the outcome is read back here.
+     */
+    private int run(LoadedImage l, int clause, int c, long fields) {
+        if (clause < 0 || clause >= l.entries.length) throw noClause(l, clause);
         long ctx = l.lanes[c * LoadedImage.LANE_STRIDE + LoadedImage.LANE_CTX_ADDRESS];
         if (c == l.vcpus) ADDRESS_SPACE.set(ValueLayout.JAVA_LONG, ctx + Abi.CTX_THREADID, Thread.currentThread().threadId());
         try {
-            NativeArena.UNGUARDED_CALL.invokeExact(l.entries[clause], ctx, ctx + Abi.CTX_OWN_FIELDS);
+            NativeArena.UNGUARDED_CALL.invokeExact(l.entries[clause], ctx, fields == OWN_FIELDS ? ctx + Abi.CTX_OWN_FIELDS : fields);
         } catch (Throwable t) {
             throw couldNotRun(clause, t);
         }
         long outcome = ADDRESS_SPACE.get(ValueLayout.JAVA_LONG, ctx + Abi.CTX_OUTCOME);
         if (outcome != COMPLETED) countOutcome(l, l.counters[c], clause, ctx - data.address(), outcome);
+        return (int) outcome;
     }
 
     private void countOutcome(LoadedImage l, ContextCounters k, int clause, long ctx, long outcome) {
@@ -215,10 +205,6 @@ public final class Runtime implements AutoCloseable {
 
     private static IllegalArgumentException noClause(LoadedImage l, int clause) {
         return new IllegalArgumentException("no clause " + clause + ": the image has " + l.entries.length);
-    }
-
-    private static IllegalArgumentException noVcpu(LoadedImage l, int vcpu) {
-        return new IllegalArgumentException("no vCPU " + vcpu + ": the image is bound to " + l.vcpus + " (or HOST)");
     }
 
     private static IllegalStateException couldNotRun(int clause, Throwable t) {
@@ -488,9 +474,9 @@ public final class Runtime implements AutoCloseable {
         for (int i = 0; i < l.image.probes().size(); i++) {
             String point = l.image.probes().get(i).point();
             if (point.equals(vmmPoint)) {
-                for (int c = 0; c < l.vcpus; c++) runLoadPoint(l, i, c);
+                for (int c = 0; c < l.vcpus; c++) run(l, i, c, OWN_FIELDS);
             } else if (point.equals(vmxPoint)) {
-                runLoadPoint(l, i, l.vcpus);
+                run(l, i, l.vcpus, OWN_FIELDS);
             }
         }
     }
