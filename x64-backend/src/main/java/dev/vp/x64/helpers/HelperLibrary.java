@@ -1475,21 +1475,16 @@ public final class HelperLibrary {
         rdtsc();
         a.ret();
 
-        // stamp -> rax: the firing's timestamp (Abi.CTX_STAMP): CTX_TSC when set, else the counter read at most once
-        // per firing. Changes rax, rdx.
+        // stamp -> rax: the firing's timestamp (Abi.CTX_STAMP): what tsc gives, taken at most once per firing.
+        // Changes rax, rdx.
         var first = a.newLabel();
-        var set = a.newLabel();
         a.bind(stamp);
         a.mov(QWORD, RAX, m(RBX, CTX_STAMP));
         a.test(QWORD, RAX, RAX);
         a.jcc(Cond.E, first);
         a.ret();
         a.bind(first);
-        a.mov(QWORD, RAX, m(RBX, CTX_TSC));
-        a.test(QWORD, RAX, RAX);
-        a.jcc(Cond.NE, set);
-        rdtsc();
-        a.bind(set);
+        a.call(tsc);
         a.mov(QWORD, m(RBX, CTX_STAMP), RAX);
         a.ret();
 
