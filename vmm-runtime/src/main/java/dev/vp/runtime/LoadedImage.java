@@ -18,6 +18,8 @@ import java.util.Locale;
  */
 final class LoadedImage {
     static final int SCRATCH = 0, SCRATCH_BYTES = 64;
+    /** After the scratch line, the caller's firing blocks ({@link Runtime#firingBlocks}); then the image's data. */
+    static final int FIRING_BLOCKS = SCRATCH_BYTES, FIRING_BLOCKS_BYTES = 1024, IMAGE_DATA = FIRING_BLOCKS + FIRING_BLOCKS_BYTES;
     /** kvm_regs (144 bytes) at 0 and kvm_sregs (312 bytes) at 256 of the host's zeroed register area. */
     static final int HOST_REGS_BYTES = 1024, HOST_SREGS = 256;
     /**
@@ -64,7 +66,7 @@ final class LoadedImage {
                     textNeed, image.text().length, textNeed - image.text().length, arena.textSize()));
         }
         ProbeImage.Data d = image.data();
-        long at = SCRATCH_BYTES;
+        long at = IMAGE_DATA;
         ctxOffset = new long[contexts];
         long ctxBytes = Abi.contextBytes(image.probes().size());
         for (int c = 0; c < contexts; c++) { ctxOffset[c] = at; at += ctxBytes; }

@@ -81,6 +81,16 @@ public final class Runtime implements AutoCloseable {
 
     public RuntimeConfig config() { return config; }
 
+    /**
+     * A fixed area at the start of the data page that no image uses (LoadedImage.FIRING_BLOCKS_BYTES bytes, 64-byte
+     * aligned), for a caller's per-vCPU firing blocks: the fields blocks it passes to {@link #fire(int, int, long)}.
+     * Writing a firing's fields there brings the page holding the context blocks and aggregate tables into the TLB.
+     * Mapped until {@link #close}.
+     */
+    public MemorySegment firingBlocks() {
+        return data.asSlice(LoadedImage.FIRING_BLOCKS, LoadedImage.FIRING_BLOCKS_BYTES);
+    }
+
     /** Output goes to every sink added, in the order records are merged. */
     public void addSink(OutputSink sink) { sinks.add(sink); }
 
@@ -416,7 +426,7 @@ public final class Runtime implements AutoCloseable {
     }
 
     private void initialise(LoadedImage l) {
-        data.asSlice(0, l.dataBytes).fill((byte) 0);
+        data.asSlice(LoadedImage.IMAGE_DATA, l.dataBytes - LoadedImage.IMAGE_DATA).fill((byte) 0);
         ProbeImage image = l.image;
         GuestBinding b = l.binding;
         long base = data.address();

@@ -319,6 +319,9 @@ public final class Harness implements AutoCloseable {
         for (VcpuThread v : vcpus) v.vcpu().kick();
     }
 
+    /** Whether {@link #close} has been called. */
+    public synchronized boolean isClosed() { return closed; }
+
     /** Stops the timer and every vCPU thread, then releases the vCPUs, the VM, guest RAM and /dev/kvm. */
     @Override
     public void close() {

@@ -154,9 +154,9 @@ class RuntimeTest {
         runtime.load(standard("old ").build(), binding(1));
         ProbeImage big = standard("new ").vcpuBlockBytes(600_000).build();
         var e = assertThrows(ImageRefusedException.class, () -> runtime.load(big, binding(1)));
-        // scratch 64 + 2 contexts of 832 (768 + 7 firing counters, rounded to 64) + host registers 1,024 + 2 rings 8,320
+        // scratch 64 + firing blocks 1,024 + 2 contexts of 832 (768 + 7 firing counters, rounded to 64) + host registers 1,024 + 2 rings 8,320
         // + 2 x 600,000 + rodata 64
-        assertTrue(e.getMessage().startsWith("data needs 1,211,136 bytes, the arena has 1,048,576 (2 contexts of 600,000 bytes"),
+        assertTrue(e.getMessage().startsWith("data needs 1,212,160 bytes, the arena has 1,048,576 (2 contexts of 600,000 bytes"),
                 e.getMessage());
         assertEquals(0, disarms.get(), "a refused load does not disarm the running image");
         runtime.drain();
@@ -202,6 +202,22 @@ class RuntimeTest {
         assertEquals(1, last.clauses().get(PRINT).firings());
         assertEquals(Runtime.NOT_LOADED, runtime.fire(PRINT, 0));
         assertEquals(last, runtime.report());
+    }
+
+    @Test
+    void firingBlocksLieInTheDataPageAndOutliveLoads() throws Exception {
+        MemorySegment blocks = runtime.firingBlocks();
+        long data = blocks.address() - 64;
+        assertEquals(0, blocks.address() % 64);
+        assertTrue(blocks.byteSize() >= 5 * 128, "room for four vCPUs and the host");
+        blocks.set(ValueLayout.JAVA_LONG, 128 + Abi.FIELDS_ARGS, 41);
+        runtime.load(standard("A ").build(), binding(2));
+        runtime.load(standard("B ").build(), binding(2));
+        assertEquals(41, blocks.get(ValueLayout.JAVA_LONG, 128 + Abi.FIELDS_ARGS), "loading leaves the caller's blocks alone");
+        runtime.fire(PRINT, 1, blocks.address() + 128);
+        runtime.drain();
+        assertTrue(texts().contains("1@0:B value 41\n"), "the firing reads ARG0 from the block it was given");
+        assertEquals(data / (2 << 20), (data + (1 << 20) - 1) / (2 << 20), "blocks, contexts and tables share one huge page");
     }
 
     @Test

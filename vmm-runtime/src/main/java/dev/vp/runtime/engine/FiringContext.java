@@ -8,7 +8,6 @@ import dev.vp.vmm.kvm.KvmRun;
 import dev.vp.vmm.kvm.Libc;
 import dev.vp.vmm.kvm.Sregs;
 import dev.vp.x64.abi.Abi;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.function.ToLongFunction;
 
@@ -68,19 +67,26 @@ public final class FiringContext implements GuestContext {
     private final GuestMemory memory;
     private final MemorySegment block;
     private final long blockAddress;
+    /** The memory behind block, held so that memory from an automatic arena stays allocated while this context lives. */
+    @SuppressWarnings({"unused", "FieldCanBeLocal"})
+    private final MemorySegment owner;
     private final ToLongFunction<Builtin> ioctlRegisters;
     private final long wallClockOffsetMicros;
 
     private FiringContext(int vcpu, long threadId, int numVcpus, MemorySegment run, MemorySegment ram,
-                          ToLongFunction<Builtin> ioctlRegisters, Arena arena) {
+                          ToLongFunction<Builtin> ioctlRegisters, MemorySegment memory) {
         this.vcpu = vcpu;
         this.threadId = threadId;
         this.numVcpus = numVcpus;
         this.run = run;
         this.memory = new GuestMemory(ram);
-        // Viewed in the global scope so that the per-firing writes and generated code's reads pay no liveness check (the
-        // arena is closed only after the harness, and with it every firing, has stopped); on two cache lines, not three.
-        this.block = MemorySegment.ofAddress(arena.allocate(BLOCK_SIZE, 64).address()).reinterpret(BLOCK_SIZE);
+        if (memory.byteSize() < BLOCK_SIZE || memory.address() % 64 != 0)
+            throw new IllegalArgumentException("a firing block is " + BLOCK_SIZE + " bytes on a 64-byte boundary, not " + memory);
+        this.owner = memory;
+        // Viewed in the global scope so that the per-firing writes and generated code's reads pay no liveness check
+        // (owner keeps an automatic arena's memory reachable; an engine's memory outlives the harness, and with it
+        // every firing); on two cache lines, not three.
+        this.block = MemorySegment.ofAddress(memory.address()).reinterpret(BLOCK_SIZE);
         this.blockAddress = block.address();
         this.ioctlRegisters = ioctlRegisters;
         this.wallClockOffsetMicros = System.currentTimeMillis() * 1000 - System.nanoTime() / 1000;
@@ -88,17 +94,18 @@ public final class FiringContext implements GuestContext {
 
     /**
      * The context of vCPU {@code vcpu}: {@code kvmRun} is its kvm_run mapping with the sync area filled on every exit,
-     * {@code threadId} the id of the thread that runs it.
+     * {@code threadId} the id of the thread that runs it; {@code block} is where its native block lives
+     * ({@link #BLOCK_SIZE} bytes on a 64-byte boundary, mapped for as long as the context is used).
      */
     public static FiringContext forVcpu(int vcpu, long threadId, int numVcpus, MemorySegment kvmRun, MemorySegment ram,
-                                        ToLongFunction<Builtin> ioctlRegisters, Arena arena) {
+                                        ToLongFunction<Builtin> ioctlRegisters, MemorySegment block) {
         if (vcpu < 0 || vcpu >= numVcpus) throw new IllegalArgumentException("vCPU " + vcpu + " of " + numVcpus);
-        return new FiringContext(vcpu, threadId, numVcpus, kvmRun, ram, ioctlRegisters, arena);
+        return new FiringContext(vcpu, threadId, numVcpus, kvmRun, ram, ioctlRegisters, block);
     }
 
     /** The host's context for VMX-domain probes: guest memory only by physical address, no registers. */
-    public static FiringContext forHost(int numVcpus, MemorySegment ram, Arena arena) {
-        return new FiringContext(HOST, 0, numVcpus, null, ram, b -> 0, arena);
+    public static FiringContext forHost(int numVcpus, MemorySegment ram, MemorySegment block) {
+        return new FiringContext(HOST, 0, numVcpus, null, ram, b -> 0, block);
     }
 
     public int vcpu() { return vcpu; }

@@ -44,6 +44,8 @@ public final class NativeEngine implements ProbeEngine {
     private final int vcpus;
     private final Runtime runtime;
     private GuestBinding binding;
+    /** The harness attached, which must be closed before this engine: its vCPUs write the firing blocks in our arena. */
+    private Harness harness;
     private Image loaded, last;
     /** The loaded image's {@link Image#special} bits, all fire() reads of it; null when nothing is loaded or the binding was disarmed. */
     private volatile byte[] armed;
@@ -80,6 +82,15 @@ public final class NativeEngine implements ProbeEngine {
         }
         MemorySegment ram = harness.memory().segment();
         binding = new GuestBinding(ram.address(), ram.byteSize(), 0, list, () -> armed = null);
+        this.harness = harness;
+    }
+
+    /** In the runtime's data page, next to the context blocks (see {@link ProbeEngine#firingBlocks}). */
+    @Override
+    public MemorySegment firingBlocks(int count) {
+        MemorySegment area = runtime.firingBlocks();
+        long need = (long) count * FiringContext.BLOCK_SIZE;
+        return need <= area.byteSize() ? area.asSlice(0, need) : null;
     }
 
     /** Binds to a guest that is not a harness (tests with a fake guest). */
@@ -242,6 +253,11 @@ public final class NativeEngine implements ProbeEngine {
     /** Delivers the output the rings hold now (the drainer does this every few milliseconds). */
     public void drain() { runtime.drain(); }
 
+    /** Unmaps the arena: the attached harness, whose vCPUs write the firing blocks in it, must be closed first. */
     @Override
-    public void close() { runtime.close(); }
+    public synchronized void close() {
+        if (harness != null && !harness.isClosed())
+            throw new IllegalStateException("close the harness before its probe engine: its vCPUs write firing data in the engine's memory");
+        runtime.close();
+    }
 }

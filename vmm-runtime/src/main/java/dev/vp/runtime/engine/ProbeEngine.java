@@ -3,6 +3,8 @@ package dev.vp.runtime.engine;
 
 import dev.vp.compiler.ir.IrProgram;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * The harness's dispatcher drives an engine through this interface only. Loading is two-phase so that a
  * refused program never disturbs the running one: {@link #prepare} validates and builds everything (it may
@@ -47,6 +49,15 @@ public interface ProbeEngine {
 
     /** Releases what the engine holds outside the Java heap (after the harness is closed). */
     default void close() {}
+
+    /**
+     * Memory for {@code count} firing contexts' native blocks ({@link FiringContext#BLOCK_SIZE} bytes each, in order,
+     * on a 64-byte boundary), mapped until the engine is closed; or null, and the caller allocates them. The native
+     * engine places them in the huge page that holds its context blocks and aggregate tables: the harness writes a
+     * firing's exit fields there just before the firing, so the page's translation is in the TLB when the probe runs
+     * (after a VM exit under nested paging a miss costs about 20 ns).
+     */
+    default MemorySegment firingBlocks(int count) { return null; }
 
     /** Firings of a clause: completed + exited + cancelled = firings. */
     record ClauseCounts(long firings, long exits, long cancellations) {}

@@ -15,6 +15,7 @@ import dev.vp.vmm.kvm.KvmRun;
 import dev.vp.vmm.kvm.Vcpu;
 import dev.vp.vmm.memory.GuestMemory;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -48,7 +49,6 @@ public final class ProbeDispatcher implements ProbeEvents {
     private final ProbeEngine engine;
     private final Object loadLock = new Object();
     private Harness harness;
-    private Arena arena;
     private FiringContext[] contexts;
     /** Each vCPU's kvm_run, held here so that an exit reaches it without going through the harness's lists. */
     private KvmRun[] runs;
@@ -76,16 +76,18 @@ public final class ProbeDispatcher implements ProbeEvents {
     public synchronized void attach(Harness harness) {
         if (this.harness != null) throw new IllegalStateException("the dispatcher is already attached to a harness");
         int n = harness.vcpuCount();
-        arena = Arena.ofShared();
+        // The engine may place the blocks next to its own per-firing data; else they live as long as their contexts.
+        MemorySegment blocks = engine.firingBlocks(n + 1);
+        if (blocks == null) blocks = Arena.ofAuto().allocate((long) (n + 1) * FiringContext.BLOCK_SIZE, 64);
         contexts = new FiringContext[n];
         runs = new KvmRun[n];
         for (int v = 0; v < n; v++) {
             int vcpu = v;
             contexts[v] = FiringContext.forVcpu(v, harness.vcpuThreadId(v), n, harness.kvmRun(v).segment(), harness.memory().segment(),
-                    b -> ioctlRegister(vcpu, b), arena);
+                    b -> ioctlRegister(vcpu, b), blocks.asSlice((long) v * FiringContext.BLOCK_SIZE, FiringContext.BLOCK_SIZE));
             runs[v] = harness.kvmRun(v);
         }
-        host = FiringContext.forHost(n, harness.memory().segment(), arena);
+        host = FiringContext.forHost(n, harness.memory().segment(), blocks.asSlice((long) n * FiringContext.BLOCK_SIZE, FiringContext.BLOCK_SIZE));
         pendingGroups = new AtomicLongArray(n);
         requestedAt = new long[n];
         latency = new long[n][LATENCY_SAMPLES];
@@ -548,10 +550,11 @@ public final class ProbeDispatcher implements ProbeEvents {
         return new KickLatency(total, s[0], s[s.length / 2], s[(int) Math.min(s.length - 1, (long) s.length * 99 / 100)], s[s.length - 1]);
     }
 
-    /** Releases the firing contexts (after the harness is closed). */
+    /**
+     * Stops the periodic timer. The firing contexts' memory is not freed here: it belongs to the engine or is freed
+     * with the contexts, so a harness still running (closed after this) writes only to live memory.
+     */
     public synchronized void close() throws InterruptedException {
         synchronized (loadLock) { stopTimer(); }
-        if (arena != null) arena.close();
-        arena = null;
     }
 }

@@ -144,6 +144,9 @@ class NativeEngineHarnessTest {
             assertEquals(1, report.pendingAggregates().size(), report.text());
             assertTrue(report.pendingAggregates().getFirst().startsWith("aggr: calls"), report.text());
             assertTrue(report.text().contains("\"shell\"") || report.text().contains("\"init\""), report.text());
+            // The harness's vCPUs write each firing's fields into the engine's memory, so the engine outlives it.
+            var early = assertThrows(IllegalStateException.class, engine::close);
+            assertTrue(early.getMessage().contains("close the harness before"), early.getMessage());
         } finally {
             dispatcher.close();
             engine.close();
