@@ -68,14 +68,17 @@ final class LoadedImage {
         ProbeImage.Data d = image.data();
         long at = IMAGE_DATA;
         ctxOffset = new long[contexts];
-        long ctxBytes = Abi.contextBytes(image.probes().size());
-        for (int c = 0; c < contexts; c++) { ctxOffset[c] = at; at += ctxBytes; }
+        blockOffset = new long[contexts];
+        // Each context's per-vCPU data block right after its context block (Abi.vcpuData).
+        for (int c = 0; c < contexts; c++) {
+            ctxOffset[c] = at;
+            blockOffset[c] = at + Abi.vcpuData(image.probes().size());
+            at = align(blockOffset[c] + d.vcpuBlockBytes(), 64);
+        }
         hostRegsOffset = at;
         at += HOST_REGS_BYTES;
         ringOffset = new long[contexts];
         for (int c = 0; c < contexts; c++) { ringOffset[c] = at; at += Abi.RING_DATA + config.ringBytes(); }
-        blockOffset = new long[contexts];
-        for (int c = 0; c < contexts; c++) { blockOffset[c] = at; at = align(at + d.vcpuBlockBytes(), 64); }
         globalOffset = at;
         at = align(at + d.globalBlockBytes(), 64);
         sharedOffset = at;

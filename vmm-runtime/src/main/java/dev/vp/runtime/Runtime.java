@@ -442,7 +442,6 @@ public final class Runtime implements AutoCloseable {
             put(ctx + Abi.CTX_SREGS, host ? base + l.hostRegsOffset + LoadedImage.HOST_SREGS : b.vcpus().get(c).sregsAddress());
             put(ctx + Abi.CTX_RAM_BASE, b.ramBase());
             put(ctx + Abi.CTX_RAM_SIZE, b.ramSize());
-            put(ctx + Abi.CTX_VCPU_DATA, base + l.blockOffset[c]);
             put(ctx + Abi.CTX_GLOBAL_DATA, base + l.globalOffset);
             put(ctx + Abi.CTX_RING, base + ring);
             put(ctx + Abi.CTX_FUEL_BUDGET, image.budget().loopFuel());

@@ -29,7 +29,7 @@ public final class Abi {
     private Abi() {}
 
     /** Written into every probe image; the runtime refuses an image built for another version of this contract. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     // ---- Firing fields (the entry's second argument): 14 words ----
     /** ARG0..ARG9, then KVM's exit reason and the VMCS-style exit reason, qualification and interruption info. */
@@ -58,7 +58,7 @@ public final class Abi {
      */
     public static final int CTX_EXC_OUTCOME = 0x038;
     // Line 1: read by every firing's entry, and what an aggregate update or a record needs (the first timestamp).
-    public static final int CTX_VCPU_DATA = 0x040;
+    /* 0x040: unused (up to version 2, the per-vCPU data block's address; see vcpuData). */
     public static final int CTX_GLOBAL_DATA = 0x048;
     public static final int CTX_FUEL_BUDGET = 0x050;
     public static final int CTX_STACK_BUDGET = 0x058;
@@ -141,6 +141,16 @@ public final class Abi {
     /** Bytes of a context block for an image of {@code probes} probes, a multiple of 64. */
     public static long contextBytes(int probes) {
         return (CTX_FIRINGS + 8L * probes + 63) & -64L;
+    }
+
+    /**
+     * Where a context's per-vCPU data block starts, relative to its context block: right after it. A constant
+     * of the image rather than a pointer in the context block, so that the entry computes the block's address
+     * without waiting for a load: after a VM exit, an aggregate update's table line and the context block's
+     * second line are then fetched in parallel rather than one after the other.
+     */
+    public static long vcpuData(int probes) {
+        return contextBytes(probes);
     }
 
     // ---- Guest register files read by generated code (Linux UAPI, x86-64) ----

@@ -43,7 +43,7 @@ public final class NativeCompiler {
         var layout = layout(program, maxString);
 
         var a = new Assembler();
-        var helpers = new HelperLibrary(a, maxString, rodata.probeNames);
+        var helpers = new HelperLibrary(a, maxString, rodata.probeNames, program.probes().size());
         helpers.emit();
         Label helpersEnd = a.newLabel();
         a.bind(helpersEnd);

@@ -60,12 +60,15 @@ public final class HelperLibrary {
     private final Assembler a;
     private final int maxString;
     private final int probeNames;
+    /** Abi.vcpuData for the program's probe count: the per-vCPU data block's offset from the context block. */
+    private final int vcpuData;
 
     /**
      * Creates the labels; {@link #emit} binds them. maxString is the program's longest string (string bytes - 1);
-     * probeNames is the rodata offset of the u32 table of probe-name offsets.
+     * probeNames is the rodata offset of the u32 table of probe-name offsets; probes is the number of probes.
      */
-    public HelperLibrary(Assembler a, int maxString, int probeNames) {
+    public HelperLibrary(Assembler a, int maxString, int probeNames, int probes) {
+        this.vcpuData = Math.toIntExact(vcpuData(probes));
         this.a = a;
         this.maxString = maxString;
         this.probeNames = probeNames;
@@ -106,14 +109,14 @@ public final class HelperLibrary {
     private void control() {
         // setup: eax = probe index, ecx = the probe function's frame bytes, rsi = the fields block; called by the
         // entry right after it pushed the callee-saved registers and loaded rbx. Touches the context block's first
-        // two lines and the clause's firing counter, and the translation cache only after a firing that filled it.
+        // two lines and the clause's firing counter (R12, the per-vCPU data, follows the context block), and the translation cache only after a firing that filled it.
         a.bind(setup);
         a.mov(QWORD, m(RBX, CTX_FIELDS), RSI);
         a.lea(QWORD, RDX, m(RSP, 8));
         a.mov(QWORD, m(RBX, CTX_ENTRY_RSP), RDX);
         a.mov(QWORD, m(RBX, CTX_PROBE), RAX);
         a.inc(QWORD, m(RBX, RAX, 8, CTX_FIRINGS));
-        a.mov(QWORD, R12, m(RBX, CTX_VCPU_DATA));
+        a.lea(QWORD, R12, m(RBX, vcpuData));
         a.mov(QWORD, R13, m(RBX, CTX_GLOBAL_DATA));
         a.mov(QWORD, RDX, m(RBX, CTX_FUEL_BUDGET));
         a.mov(QWORD, m(RBX, CTX_FUEL), RDX);

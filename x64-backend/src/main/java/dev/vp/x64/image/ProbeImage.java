@@ -13,8 +13,8 @@ import java.util.Objects;
  * runtime's loader apply (an image built in memory is checked exactly like one read from disk).
  *
  * <p>Text starts with the helper library; each probe's code is a region of it. Data lives in three blocks
- * whose base addresses the runtime writes into each context block: the per-vCPU block (one copy per context,
- * {@code CTX_VCPU_DATA}), the global block ({@code CTX_GLOBAL_DATA}) and the shared block of bags and aggregate
+ * whose base addresses the runtime writes into each context block, or places: the per-vCPU block (one copy per context,
+ * right after the context block: {@code Abi.vcpuData}), the global block ({@code CTX_GLOBAL_DATA}) and the shared block of bags and aggregate
  * generation words ({@code CTX_SHARED}). Every offset below is relative to the base of the block it lives in.
  */
 public record ProbeImage(int abiVersion, byte[] text, byte[] rodata, Data data, List<Probe> probes,

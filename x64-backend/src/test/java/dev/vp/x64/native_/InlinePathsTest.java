@@ -190,7 +190,7 @@ class InlinePathsTest {
     }
 
     private static MemorySegment vcpuData(NativeRunner runner, int vcpu, NativeProgram code) {
-        long address = runner.contextBlock(vcpu).get(LONG, CTX_VCPU_DATA);
+        long address = runner.contextBlock(vcpu).address() + dev.vp.x64.abi.Abi.vcpuData(code.probes().size());
         return MemorySegment.ofAddress(address).reinterpret(code.layout().perVcpuBytes());
     }
 

@@ -89,10 +89,13 @@ public final class NativeRunner implements AutoCloseable {
         rodata = arena.allocate(Math.max(ro.length, 8), 64);
         MemorySegment.copy(MemorySegment.ofArray(ro), 0, rodata, 0, ro.length);
         for (int c = 0; c < contexts; c++) {
-            ctx[c] = arena.allocate(contextBytes(program.probes().size()), 64);
+            // The per-vCPU data block follows the context block (Abi.vcpuData).
+            long ctxBytes = vcpuData(program.probes().size());
+            MemorySegment both = arena.allocate(ctxBytes + layout.perVcpuBytes(), 64);
+            ctx[c] = both.asSlice(0, ctxBytes);
             regs[c] = arena.allocate(256, 64);
             sregs[c] = arena.allocate(512, 64);
-            data[c] = arena.allocate(layout.perVcpuBytes(), 64);
+            data[c] = both.asSlice(ctxBytes, layout.perVcpuBytes());
             MemorySegment.copy(MemorySegment.ofArray(layout.perVcpuInit()), 0, data[c], 0, layout.perVcpuBytes());
             rings[c] = arena.allocate(RING_DATA + ringCapacity, 64);
             rings[c].set(LONG, RING_CAPACITY, ringCapacity);
@@ -101,7 +104,6 @@ public final class NativeRunner implements AutoCloseable {
             x.set(LONG, CTX_SREGS, sregs[c].address());
             x.set(LONG, CTX_RAM_BASE, ram.address());
             x.set(LONG, CTX_RAM_SIZE, ram.byteSize());
-            x.set(LONG, CTX_VCPU_DATA, data[c].address());
             x.set(LONG, CTX_GLOBAL_DATA, global.address());
             x.set(LONG, CTX_RING, rings[c].address());
             x.set(LONG, CTX_FUEL_BUDGET, program.limits().loopFuel());
