@@ -7,6 +7,7 @@ import dev.vp.runtime.engine.LoadException;
 import dev.vp.runtime.engine.ProbeEngine;
 import dev.vp.runtime.engine.RunReport;
 import dev.vp.vmm.Harness;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The dispatcher calls {@link #fire} exactly where it would call the engine, so the timestamps taken here bracket
@@ -63,4 +64,6 @@ public final class TimedEngine implements ProbeEngine {
     @Override public void attach(Harness harness) { inner.attach(harness); }
 
     @Override public void close() { inner.close(); }
+
+    @Override public MemorySegment firingBlocks(int count) { return inner.firingBlocks(count); }
 }
