@@ -29,8 +29,19 @@ public final class Monitor implements AutoCloseable {
         OutputSink sink = this::publish;
         this.engine = engines.apply(sink);
         this.dispatcher = new ProbeDispatcher(engine);
-        this.harness = Harness.boot(Harness.minios(), Harness.Config.of(vcpus, console).withProbes(dispatcher));
-        dispatcher.attach(harness);
+        try {
+            this.harness = Harness.boot(Harness.minios(), Harness.Config.of(vcpus, console).withProbes(dispatcher));
+        } catch (IOException | RuntimeException e) {
+            engine.close(); // no harness was attached: nothing else to release
+            throw e;
+        }
+        try {
+            dispatcher.attach(harness);
+        } catch (RuntimeException e) {
+            harness.close();
+            engine.close();
+            throw e;
+        }
     }
 
     /** Boots minios with vcpus vCPUs; engines makes the engine given the sink its output goes to. */

@@ -2,6 +2,7 @@
 package dev.vp.tests.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vp.compiler.symbols.ElfFile;
@@ -82,6 +83,21 @@ class GuestFaultTest {
         }
         assertNoHarnessThreads();
         bootsAndRuns();
+    }
+
+    /** A monitor that cannot start (here: an engine made for another vCPU count) releases what it had started. */
+    @Test
+    void aMonitorThatCannotStartLeavesNothingRunning() {
+        long drainers = outputDrainers();
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Monitor.start(sink -> Engines.create(Engines.DEFAULT, 2, sink), 1, console::add));
+        assertTrue(e.getMessage().contains("made for 2 vCPUs"), e.getMessage());
+        assertNoHarnessThreads();
+        assertEquals(drainers, outputDrainers(), "the engine's output drainer was stopped");
+    }
+
+    private static long outputDrainers() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals("vp-output")).count();
     }
 
     private void awaitConsole(int lines) throws InterruptedException {
