@@ -12,9 +12,10 @@ import java.util.Locale;
 
 /**
  * Built completely, and checked against the arena, before the running image is touched: if the constructor
- * throws ImageRefusedException nothing has changed. The data area is laid out as: runtime scratch, context
- * blocks (vCPU 0..n-1 then the host), the host's zeroed register files, rings, per-context data blocks, the
- * global block, the shared block, rodata; every piece 64-byte aligned so contexts do not share cache lines.
+ * throws ImageRefusedException nothing has changed. The data area is laid out as: runtime scratch, the caller's
+ * firing blocks (both fixed, outside any image), then for each context (vCPU 0..n-1 then the host) its context
+ * block followed by its per-vCPU data block (at Abi.vcpuData), the host's zeroed register files, rings, the global
+ * block, the shared block, rodata; every piece 64-byte aligned so contexts do not share cache lines.
  */
 final class LoadedImage {
     static final int SCRATCH = 0, SCRATCH_BYTES = 64;
@@ -88,11 +89,15 @@ final class LoadedImage {
         dataBytes = at;
         long have = arena.data().byteSize();
         if (dataBytes > have) {
+            // the parts add up to the total: padding is counted with the piece it follows
+            long ctxBytes = Abi.vcpuData(image.probes().size()), vcpuBytes = align(ctxBytes + d.vcpuBlockBytes(), 64) - ctxBytes;
+            long ringBytes = Abi.RING_DATA + config.ringBytes();
             throw new ImageRefusedException(String.format(Locale.ROOT,
-                    "data needs %,d bytes, the arena has %,d (%d contexts of %,d bytes of per-vCPU data and a %,d-byte ring each, "
-                            + "%,d global, %,d shared, %,d rodata)",
-                    dataBytes, have, contexts, d.vcpuBlockBytes(), config.ringBytes(), d.globalBlockBytes(), d.sharedBlockBytes(),
-                    image.rodata().length));
+                    "data needs %,d bytes, the arena has %,d: %d contexts of %,d bytes (context block %,d, per-vCPU data %,d, "
+                            + "ring %,d), global %,d, shared %,d, rodata %,d, runtime %,d",
+                    dataBytes, have, contexts, ctxBytes + vcpuBytes + ringBytes, ctxBytes, vcpuBytes, ringBytes,
+                    align(d.globalBlockBytes(), 64), align(d.sharedBlockBytes(), 64), align(image.rodata().length, 64),
+                    IMAGE_DATA + HOST_REGS_BYTES));
         }
         long base = arena.data().address();
         counters = new ContextCounters[contexts];

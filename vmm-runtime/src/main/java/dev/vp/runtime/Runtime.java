@@ -84,7 +84,8 @@ public final class Runtime implements AutoCloseable {
     /**
      * A fixed area at the start of the data page that no image uses (LoadedImage.FIRING_BLOCKS_BYTES bytes, 64-byte
      * aligned), for a caller's per-vCPU firing blocks: the fields blocks it passes to {@link #fire(int, int, long)}.
-     * Writing a firing's fields there brings the page holding the context blocks and aggregate tables into the TLB.
+     * Writing a firing's fields there brings the page holding the context blocks and aggregate tables (those that fit
+     * in the first 2 MB: all of a small image's) into the TLB.
      * Mapped until {@link #close}.
      */
     public MemorySegment firingBlocks() {

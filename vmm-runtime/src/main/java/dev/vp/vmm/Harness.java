@@ -84,6 +84,7 @@ public final class Harness implements AutoCloseable {
     private volatile boolean stopping;
     private volatile GuestFault fault;
     private boolean closed;
+    private volatile boolean stopped;
 
     private Harness(ElfFile guest, Config config, Kvm kvm, Vm vm, GuestMemory memory, MemorySlots slots) {
         this.guest = guest;
@@ -319,8 +320,11 @@ public final class Harness implements AutoCloseable {
         for (VcpuThread v : vcpus) v.vcpu().kick();
     }
 
-    /** Whether {@link #close} has been called. */
-    public synchronized boolean isClosed() { return closed; }
+    /**
+     * Whether {@link #close} has stopped the timer and every vCPU thread: from then on nothing of this harness
+     * fires a probe or writes a firing block. False while close() runs, and after one that gave up on a thread.
+     */
+    public boolean stopped() { return stopped; }
 
     /** Stops the timer and every vCPU thread, then releases the vCPUs, the VM, guest RAM and /dev/kvm. */
     @Override
@@ -352,6 +356,7 @@ public final class Harness implements AutoCloseable {
             if (v.thread.isAlive())
                 throw new IllegalStateException("vCPU thread " + v.thread.getName() + " did not stop within 10 s; its fds stay open");
         }
+        stopped = true;
         for (VcpuThread v : vcpus) v.vcpu().close();
         vm.close();
         memory.close();

@@ -38,8 +38,12 @@ public final class Monitor implements AutoCloseable {
         try {
             dispatcher.attach(harness);
         } catch (RuntimeException e) {
-            harness.close();
-            engine.close();
+            try {
+                harness.close();
+                engine.close(); // not reached if the harness could not stop: the engine's memory must outlive its threads
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
     }

@@ -152,12 +152,13 @@ class RuntimeTest {
     @Test
     void anImageThatDoesNotFitIsRefusedWithTheFiguresAndTheOldOneRuns() throws Exception {
         runtime.load(standard("old ").build(), binding(1));
-        ProbeImage big = standard("new ").vcpuBlockBytes(600_000).build();
+        ProbeImage big = standard("new ").vcpuBlockBytes(600_008).build();
         var e = assertThrows(ImageRefusedException.class, () -> runtime.load(big, binding(1)));
-        // scratch 64 + firing blocks 1,024 + 2 contexts of 832 (768 + 7 firing counters, rounded to 64) + host registers 1,024 + 2 rings 8,320
-        // + 2 x 600,000 + rodata 64
-        assertTrue(e.getMessage().startsWith("data needs 1,212,160 bytes, the arena has 1,048,576 (2 contexts of 600,000 bytes"),
-                e.getMessage());
+        // 2 contexts of: a context block of 832 (768 + 7 firing counters, rounded to 64), 600,008 bytes of per-vCPU data
+        // padded to 600,064, a ring of 64 + 4,096; rodata 64; the runtime's scratch 64, firing blocks 1,024 and host
+        // registers 1,024
+        assertEquals("data needs 1,212,288 bytes, the arena has 1,048,576: 2 contexts of 605,056 bytes (context block 832, "
+                + "per-vCPU data 600,064, ring 4,160), global 0, shared 0, rodata 64, runtime 2,112", e.getMessage());
         assertEquals(0, disarms.get(), "a refused load does not disarm the running image");
         runtime.drain();
         texts();
@@ -217,7 +218,12 @@ class RuntimeTest {
         runtime.fire(PRINT, 1, blocks.address() + 128);
         runtime.drain();
         assertTrue(texts().contains("1@0:B value 41\n"), "the firing reads ARG0 from the block it was given");
-        assertEquals(data / (2 << 20), (data + (1 << 20) - 1) / (2 << 20), "blocks, contexts and tables share one huge page");
+        // a small image's context blocks and their per-vCPU data (aggregate tables) share the blocks' huge page
+        LoadedImage l = runtime.loadedForTests();
+        for (int c = 0; c < l.contexts; c++) {
+            assertEquals(Abi.vcpuData(l.image.probes().size()), l.blockOffset[c] - l.ctxOffset[c], "per-vCPU data follows context " + c);
+            assertTrue(l.blockOffset[c] + l.image.data().vcpuBlockBytes() <= (2 << 20) - (data % (2 << 20)), "context " + c + " in the page");
+        }
     }
 
     @Test

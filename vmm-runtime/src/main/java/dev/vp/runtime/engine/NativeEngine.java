@@ -46,6 +46,8 @@ public final class NativeEngine implements ProbeEngine {
     private GuestBinding binding;
     /** The harness attached, which must be closed before this engine: its vCPUs write the firing blocks in our arena. */
     private Harness harness;
+    /** Whether {@link #firingBlocks} has handed its area out (once: the blocks are the attached harness's). */
+    private boolean blocksGiven;
     private Image loaded, last;
     /** The loaded image's {@link Image#special} bits, all fire() reads of it; null when nothing is loaded or the binding was disarmed. */
     private volatile byte[] armed;
@@ -85,12 +87,19 @@ public final class NativeEngine implements ProbeEngine {
         this.harness = harness;
     }
 
-    /** In the runtime's data page, next to the context blocks (see {@link ProbeEngine#firingBlocks}). */
+    /**
+     * In the runtime's data page, next to the context blocks (see {@link ProbeEngine#firingBlocks}), for the harness
+     * attached: null before {@link #attach(Harness)}, for a second request, or when count blocks do not fit.
+     */
     @Override
-    public MemorySegment firingBlocks(int count) {
+    public synchronized MemorySegment firingBlocks(int count) {
         MemorySegment area = runtime.firingBlocks();
         long need = (long) count * FiringContext.BLOCK_SIZE;
-        return need <= area.byteSize() ? area.asSlice(0, need) : null;
+        if (harness == null || blocksGiven || need > area.byteSize()) return null;
+        blocksGiven = true;
+        MemorySegment blocks = area.asSlice(0, need);
+        blocks.fill((byte) 0);
+        return blocks;
     }
 
     /** Binds to a guest that is not a harness (tests with a fake guest). */
@@ -256,7 +265,7 @@ public final class NativeEngine implements ProbeEngine {
     /** Unmaps the arena: the attached harness, whose vCPUs write the firing blocks in it, must be closed first. */
     @Override
     public synchronized void close() {
-        if (harness != null && !harness.isClosed())
+        if (harness != null && !harness.stopped())
             throw new IllegalStateException("close the harness before its probe engine: its vCPUs write firing data in the engine's memory");
         runtime.close();
     }

@@ -53,9 +53,9 @@ public interface ProbeEngine {
     /**
      * Memory for {@code count} firing contexts' native blocks ({@link FiringContext#BLOCK_SIZE} bytes each, in order,
      * on a 64-byte boundary), mapped until the engine is closed; or null, and the caller allocates them. The native
-     * engine places them in the huge page that holds its context blocks and aggregate tables: the harness writes a
-     * firing's exit fields there just before the firing, so the page's translation is in the TLB when the probe runs
-     * (after a VM exit under nested paging a miss costs about 20 ns).
+     * engine places them in the huge page that holds its context blocks and aggregate tables (all of them unless the
+     * image's per-vCPU data is large): the harness writes a firing's exit fields there just before the firing, so the
+     * page's translation is in the TLB when the probe runs (after a VM exit under nested paging a miss costs 20-30 ns).
      */
     default MemorySegment firingBlocks(int count) { return null; }
 

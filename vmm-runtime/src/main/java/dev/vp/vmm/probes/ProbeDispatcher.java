@@ -76,6 +76,7 @@ public final class ProbeDispatcher implements ProbeEvents {
     public synchronized void attach(Harness harness) {
         if (this.harness != null) throw new IllegalStateException("the dispatcher is already attached to a harness");
         int n = harness.vcpuCount();
+        engine.attach(harness); // first: an engine that refuses this harness leaves the dispatcher unattached
         // The engine may place the blocks next to its own per-firing data; else they live as long as their contexts.
         MemorySegment blocks = engine.firingBlocks(n + 1);
         if (blocks == null) blocks = Arena.ofAuto().allocate((long) (n + 1) * FiringContext.BLOCK_SIZE, 64);
@@ -93,7 +94,6 @@ public final class ProbeDispatcher implements ProbeEvents {
         latency = new long[n][LATENCY_SAMPLES];
         latencyCount = new long[n];
         this.harness = harness;
-        engine.attach(harness);
     }
 
     private long ioctlRegister(int vcpu, Builtin b) {

@@ -136,6 +136,7 @@ class NativeEngineHarnessTest {
         var dispatcher = new ProbeDispatcher(engine);
         try (Harness harness = Harness.boot(Harness.minios(), Harness.Config.of(1, line -> { }).withProbes(dispatcher))) {
             dispatcher.attach(harness);
+            assertNull(engine.firingBlocks(2), "the engine's firing blocks went to the dispatcher, once");
             dispatcher.load(engine.prepare(image));
             assertNotNull(engine.program());
             Thread.sleep(1500);

@@ -19,8 +19,9 @@ package dev.vp.x64.abi;
  * the fourth. A firing of an empty clause touches the first two lines and its firing counter, nothing else of
  * the block; one that read guest memory through the cache makes the next firing's entry empty it.
  *
- * <p>Memory a context points at: the per-vCPU data block (this context's copy of the perthread globals, then
- * its own aggregate tables, at the offsets NativeProgram gives), the global data block (pervm globals), the
+ * <p>Memory a firing reaches: the per-vCPU data block right after the context block ({@link #vcpuData}: this
+ * context's copy of the perthread globals, then its own aggregate tables, at the offsets NativeProgram gives), and
+ * through pointers in the context block the global data block (pervm globals), the
  * shared block (aggregate generation words, then the bags) and the rodata blob. The host context (VMX-domain
  * probes) is a context like the others with its own per-vCPU data block, VCPUID = -1, and CTX_REGS/CTX_SREGS
  * pointing at zeroed kvm_regs/kvm_sregs areas: they are never 0, so generated code reads them unchecked.
