@@ -34,7 +34,9 @@ import java.util.regex.Pattern;
  * <li>Probe effect: on vCPU 0, timestamps around the engine's fire() (the runtime call) on every other firing
  *     and around the dispatcher's exit() (table lookup, exit fields, firing); min, median and p99 over every
  *     firing of a case. The timer floor is printed twice: two back-to-back System.nanoTime() calls in a loop
- *     (warm), and the same two calls at the firing's place on the other firings (as cold as the firing).</li>
+ *     (warm), and the same two calls at the firing's place on the other firings (as cold as the firing). Then
+ *     the dispatcher's exit() again over half as many windows with fire() untimed: the whole cost a probe adds to
+ *     an exit, without the timing's own cold timer calls.</li>
  * <li>Whole-run cross-check: minios for N seconds per case, exits/s and guest progress (disk requests, packets,
  *     console lines, compute rounds per second).</li>
  * </ol>
@@ -153,6 +155,14 @@ public final class ExitCost {
                 }
                 SampleRing.Summary fire = timedEngine.firings().since(fireMark), floor = timedEngine.floor().since(floorMark);
                 SampleRing.Summary exit = events.exits().since(exitMark);
+                SampleRing.Summary untimed = null;
+                if (c.script != null) {
+                    timedEngine.timing(false);
+                    long untimedMark = events.exits().mark();
+                    for (int r = 0; r < Math.max(1, o.rounds / 2); r++) window(harness, o.windowMs);
+                    untimed = events.exits().since(untimedMark);
+                    timedEngine.timing(true);
+                }
                 dispatcher.unload();
                 harness.fault().ifPresent(f -> { throw new IllegalStateException("the guest stopped: " + f); });
                 SampleRing.Summary j = SampleRing.Summary.of(java, java.length), cl = SampleRing.Summary.of(cRounds, cRounds.length);
@@ -165,6 +175,7 @@ public final class ExitCost {
                     System.out.printf("    timer floor at the same point:     %s%n", floor);
                 }
                 System.out.printf("    dispatcher exit() incl. firing:    %s%n", exit);
+                if (untimed != null) System.out.printf("    the same, fire() not timed:        %s%n", untimed);
             }
         } finally {
             dispatcher.close();

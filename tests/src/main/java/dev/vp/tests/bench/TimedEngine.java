@@ -20,8 +20,12 @@ public final class TimedEngine implements ProbeEngine {
     private final SampleRing firings = new SampleRing(1 << 16);
     private final SampleRing floor = new SampleRing(1 << 16);
     private long count;
+    private volatile boolean timing = true;
 
     public TimedEngine(ProbeEngine inner) { this.inner = inner; }
+
+    /** Whether firings on vCPU 0 are timed (on by default); off, every firing goes straight to the engine. */
+    public void timing(boolean on) { timing = on; }
 
     /** Every other firing on vCPU 0, timed. */
     public SampleRing firings() { return firings; }
@@ -38,7 +42,7 @@ public final class TimedEngine implements ProbeEngine {
 
     @Override
     public void fire(int clause, int vcpu, FiringContext ctx) {
-        if (vcpu != 0) {
+        if (vcpu != 0 || !timing) {
             inner.fire(clause, vcpu, ctx);
             return;
         }
