@@ -481,12 +481,14 @@ public final class Runtime implements AutoCloseable {
         for (int c = 0; c < l.contexts; c++) {
             data.asSlice(l.ctxOffset[c] + Abi.CTX_OWN_FIELDS, Abi.FIELDS_SIZE).fill((byte) 0);
         }
-        for (int i = 0; i < l.image.probes().size(); i++) {
-            String point = l.image.probes().get(i).point();
-            if (point.equals(vmmPoint)) {
-                for (int c = 0; c < l.vcpus; c++) run(l, i, c, OWN_FIELDS);
-            } else if (point.equals(vmxPoint)) {
-                run(l, i, l.vcpus, OWN_FIELDS);
+        // vCPU by vCPU, then the host, as the dispatcher fires these points for the interpreter; each firing's output
+        // is delivered before the next runs, so a logaggr merges the other contexts' tables as they were at its call
+        for (int c = 0; c <= l.vcpus; c++) {
+            String point = c < l.vcpus ? vmmPoint : vmxPoint;
+            for (int i = 0; i < l.image.probes().size(); i++) {
+                if (!l.image.probes().get(i).point().equals(point)) continue;
+                run(l, i, c, OWN_FIELDS);
+                consumer.drain(l, data, sinks);
             }
         }
     }

@@ -194,9 +194,10 @@ class RuntimeTest {
         runtime.setArgs(0, 2);
         runtime.fire(PRINT, 0);
         runtime.drain();
-        // Equal TSCs merge in context order; A's VMMUnload prints VCPUID with format 0.
-        assertEquals(List.of("0@0:A loaded on vCPU 0\n", "0@0:A value 1\n", "0@0:A value 0\n", "1@0:A loaded on vCPU 1\n",
-                "1@0:A value 1\n", "0@0:B loaded on vCPU 0\n", "0@0:B value 2\n", "1@0:B loaded on vCPU 1\n"), texts());
+        // Load and Unload output is delivered firing by firing; the firings' equal TSCs merge in context order, and A's
+        // VMMUnload prints VCPUID with format 0.
+        assertEquals(List.of("0@0:A loaded on vCPU 0\n", "1@0:A loaded on vCPU 1\n", "0@0:A value 1\n", "0@0:A value 0\n",
+                "1@0:A value 1\n", "0@0:B loaded on vCPU 0\n", "1@0:B loaded on vCPU 1\n", "0@0:B value 2\n"), texts());
         RuntimeReport report = runtime.report();
         assertEquals(0, report.clauses().get(CANCEL).cancellations(), "counters start again with the new image");
         RuntimeReport last = runtime.unload();

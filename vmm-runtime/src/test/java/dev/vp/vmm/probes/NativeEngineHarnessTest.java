@@ -96,6 +96,29 @@ class NativeEngineHarnessTest {
     }
 
     /**
+     * Load and Unload clauses run vCPU by vCPU, then on the host, in the same order on both engines, and a logaggr
+     * among them sees the other vCPUs' tables as they were at its call (natively its record is formatted before the
+     * next clause runs).
+     */
+    @Test
+    void loadAndUnloadClausesRunInOneOrderAndLogaggrSeesTheTablesAtItsCall() throws Exception {
+        KvmAvailability.require();
+        IrProgram program = CompiledScriptTest.compile("""
+                VMMLoad { printf("first %d\\n", VCPUID); }
+                VMMLoad { loads[0] <- VCPUID + 1; logaggr(loads); }
+                VMXLoad { printf("host\\n"); }
+                VMMUnload { printf("unload %d\\n", VCPUID); loads[1] <- 1; logaggr(loads); }
+                """);
+        List<String> interp = run(program, out -> new InterpreterEngine(2, out::add), 2).output();
+        List<String> nat = run(program, out -> new NativeEngine(2, out::add), 2).output();
+        assertEquals(interp, nat);
+        assertEquals("first 0\n", nat.getFirst(), nat.toString());
+        int second = nat.indexOf("first 1\n"), host = nat.indexOf("host\n"), unload = nat.indexOf("unload 0\n");
+        assertTrue(0 < second && second < host && host < unload && unload < nat.indexOf("unload 1\n"), nat.toString());
+        assertNotEquals(nat.subList(1, second), nat.subList(second + 1, host), "the second logaggr sees vCPU 1's update");
+    }
+
+    /**
      * THREADID is the monitor thread that runs the vCPU, whichever thread fires it (VMMLoad runs on the loader's),
      * and PCPUID a CPU of this machine, on both engines (natively they once read 0).
      */
