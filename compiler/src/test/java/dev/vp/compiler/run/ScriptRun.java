@@ -3,6 +3,8 @@ package dev.vp.compiler.run;
 
 import static dev.vp.compiler.interp.IrFileScript.number;
 import static dev.vp.compiler.interp.IrFileScript.words;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.vp.compiler.CompileOptions;
 import dev.vp.compiler.Compilation;
@@ -25,12 +27,19 @@ import dev.vp.compiler.project.Budgets;
 import dev.vp.compiler.source.SourceFile;
 import dev.vp.compiler.symbols.Symbol;
 import dev.vp.compiler.symbols.SymbolTable;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 
 /**
  * A script with its test directives. A cookbook script's header may say `// target: any` (compile as for
@@ -141,6 +150,32 @@ public final class ScriptRun {
     }
 
     public String expectedTranscript() { return expected.toString(); }
+
+    /** A run file read and compiled as declared: {@link #compiled}. */
+    public record Compiled(String name, ScriptRun script, IrProgram ir) {}
+
+    /** One dynamic test per run file (.emt, .vp) in dir, in name order; a directory with none is an error, not a pass. */
+    public static Stream<DynamicTest> eachFile(Path dir, ThrowingConsumer<Path> test) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> list = files.filter(p -> p.toString().endsWith(".emt") || p.toString().endsWith(".vp")).sorted().toList();
+            if (list.isEmpty()) throw new IllegalStateException("no run tests in " + dir.toAbsolutePath());
+            return list.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> test.accept(p)));
+        }
+    }
+
+    /**
+     * Reads and compiles a run file (no extra symbols), asserting that it has fire directives, produces exactly the
+     * diagnostics it declares, and yields IR.
+     */
+    public static Compiled compiled(Path path) throws IOException {
+        String name = path.getFileName().toString();
+        var script = new ScriptRun(new SourceFile(name, Files.readString(path, StandardCharsets.UTF_8)));
+        if (!script.hasRunDirectives()) throw new AssertionError(name + ": a run test needs fire directives");
+        Compilation c = script.compile(null);
+        assertEquals("", script.unexpectedDiagnostics(c), name + ": diagnostics");
+        assertNotNull(c.ir(), name + ": no IR");
+        return new Compiled(name, script, c.ir());
+    }
 
     public boolean hasRunDirectives() { return !directives.isEmpty(); }
 

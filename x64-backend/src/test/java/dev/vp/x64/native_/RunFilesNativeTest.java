@@ -2,9 +2,7 @@
 package dev.vp.x64.native_;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import dev.vp.compiler.Compilation;
 import dev.vp.compiler.interp.FiringResult;
 import dev.vp.compiler.interp.GuestState;
 import dev.vp.compiler.interp.Interpreter;
@@ -14,13 +12,10 @@ import dev.vp.compiler.ir.IrProgram;
 import dev.vp.compiler.ir.Loc;
 import dev.vp.compiler.lang.Builtin;
 import dev.vp.compiler.run.ScriptRun;
-import dev.vp.compiler.source.SourceFile;
 import dev.vp.x64.gen.NativeCompiler;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,22 +38,13 @@ class RunFilesNativeTest {
 
     @TestFactory
     Stream<DynamicTest> runFiles() throws IOException {
-        try (Stream<Path> files = Files.list(RUN_DIR)) {
-            List<Path> list = files.filter(p -> p.toString().endsWith(".emt") || p.toString().endsWith(".vp")).sorted().toList();
-            if (list.isEmpty()) throw new IllegalStateException("no run tests in " + RUN_DIR.toAbsolutePath());
-            return list.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> run(p)));
-        }
+        return ScriptRun.eachFile(RUN_DIR, RunFilesNativeTest::run);
     }
 
     static void run(Path path) throws IOException {
-        String name = path.getFileName().toString();
-        var script = new ScriptRun(new SourceFile(name, Files.readString(path, StandardCharsets.UTF_8)));
-        if (!script.hasRunDirectives()) throw new AssertionError(name + ": a run test needs fire directives");
-        Compilation c = script.compile(null);
-        assertEquals("", script.unexpectedDiagnostics(c), name + ": diagnostics");
-        assertNotNull(c.ir(), name + ": no IR");
-        try (var engines = new BothEngines(name)) {
-            assertEquals(script.expectedTranscript(), script.run(c.ir(), engines), name + ": native transcript");
+        ScriptRun.Compiled c = ScriptRun.compiled(path);
+        try (var engines = new BothEngines(c.name())) {
+            assertEquals(c.script().expectedTranscript(), c.script().run(c.ir(), engines), c.name() + ": native transcript");
         }
     }
 
