@@ -40,7 +40,6 @@ public final class NativeEngine implements ProbeEngine {
     private static final long DRAIN_MILLIS = 20;
     private static final long RIP = KvmRun.SYNC_REGS + 8L * KvmRun.Reg.RIP.ordinal();
 
-
     private final int vcpus;
     private final Runtime runtime;
     private GuestBinding binding;
@@ -89,7 +88,8 @@ public final class NativeEngine implements ProbeEngine {
 
     /**
      * In the runtime's data page, next to the context blocks (see {@link ProbeEngine#firingBlocks}), for the harness
-     * attached: null before {@link #attach(Harness)}, for a second request, or when count blocks do not fit.
+     * attached: null before {@link #attach(Harness)}, for a second request, or when count blocks do not fit. The area
+     * is handed out once and no image ever writes it, so it is still as mapped: zero.
      */
     @Override
     public synchronized MemorySegment firingBlocks(int count) {
@@ -97,9 +97,7 @@ public final class NativeEngine implements ProbeEngine {
         long need = (long) count * FiringContext.BLOCK_SIZE;
         if (harness == null || blocksGiven || need > area.byteSize()) return null;
         blocksGiven = true;
-        MemorySegment blocks = area.asSlice(0, need);
-        blocks.fill((byte) 0);
-        return blocks;
+        return area.asSlice(0, need);
     }
 
     /** Binds to a guest that is not a harness (tests with a fake guest). */
