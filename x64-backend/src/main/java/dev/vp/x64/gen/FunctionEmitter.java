@@ -78,19 +78,19 @@ final class FunctionEmitter {
         this.a = a;
         this.clearedAggregates = clearedAggregates;
         this.program = program;
-        this.fn = fn;
+        this.tries = new TryDepths(fn);
+        this.fn = Webs.split(program, fn, tries);
         this.h = h;
         this.functions = functions;
         this.rodata = rodata;
         this.layout = layout;
         this.maxString = maxString;
         this.lines = lines;
-        this.tries = new TryDepths(fn);
-        this.alloc = RegisterAllocator.allocate(program, fn, tries);
-        reads = new int[fn.registers()];
-        for (Block b : fn.blocks()) {
+        this.alloc = RegisterAllocator.allocate(program, this.fn, tries);
+        reads = new int[this.fn.registers()];
+        for (Block b : this.fn.blocks()) {
             for (Insn insn : b.insns()) for (int v : RegisterAllocator.uses(insn)) reads[v]++;
-            for (int v : RegisterAllocator.uses(b.terminator(), fn)) reads[v]++;
+            for (int v : RegisterAllocator.uses(b.terminator(), this.fn)) reads[v]++;
         }
         saveR14 = alloc.usesCalleeSaved(R14);
         saveR15 = alloc.usesCalleeSaved(R15);
@@ -149,7 +149,18 @@ final class FunctionEmitter {
         throw new IllegalStateException("v" + v + " of @" + fn.name() + " has no place: it is never live");
     }
 
+    /** v's value when it is a folded constant (each reader takes it as an immediate), else null. */
+    private Long constant(int v) {
+        return alloc.isFolded(v) ? alloc.constant()[v] : null;
+    }
+
     private void load(Reg dst, int v) {
+        Long k = constant(v);
+        if (k != null) {
+            if (k == 0) a.alu(Alu.XOR, DWORD, dst, dst);
+            else a.mov(QWORD, dst, k);
+            return;
+        }
         Operand p = place(v);
         switch (p) {
             case Reg r -> { if (r != dst) a.mov(QWORD, dst, r); }
@@ -168,7 +179,7 @@ final class FunctionEmitter {
 
     /** A register holding v: its own, or v loaded into scratch. */
     private Reg inReg(int v, Reg scratch) {
-        if (place(v) instanceof Reg r) return r;
+        if (constant(v) == null && place(v) instanceof Reg r) return r;
         load(scratch, v);
         return scratch;
     }
@@ -220,7 +231,7 @@ final class FunctionEmitter {
                 if (insn != fused) depth = insn(insn, depth);
             }
             at(block.terminator().loc());
-            if (fused != null) branch(condition(fused.op()), (Terminator.Branch) block.terminator(), b, () -> compare(fused.a(), fused.b()));
+            if (fused != null) branch((Terminator.Branch) block.terminator(), b, () -> compare(fused));
             else terminator(block.terminator(), b);
         }
         for (int b = 0; b < fn.blocks().size(); b++) {
@@ -285,6 +296,7 @@ final class FunctionEmitter {
             case Insn.Move i -> {
                 if (!alloc.used(i.dst())) break;
                 if (place(i.dst()) instanceof Reg d) load(d, i.src());
+                else if (constant(i.src()) != null) a.mov(QWORD, (Mem) place(i.dst()), constant(i.src()));
                 else store(i.dst(), inReg(i.src(), RAX));
             }
             case Insn.Bin i -> binary(i);
@@ -316,7 +328,10 @@ final class FunctionEmitter {
                 if (place(i.dst()) instanceof Reg d) a.mov(QWORD, d, g);
                 else { a.mov(QWORD, RAX, g); store(i.dst(), RAX); }
             }
-            case Insn.StoreVar i -> a.mov(QWORD, global(i.global()), inReg(i.src(), RAX));
+            case Insn.StoreVar i -> {
+                if (constant(i.src()) != null) a.mov(QWORD, global(i.global()), constant(i.src()));
+                else a.mov(QWORD, global(i.global()), inReg(i.src(), RAX));
+            }
             case Insn.LoadStrVar i -> { a.lea(QWORD, RAX, slot(i.dst())); a.lea(QWORD, RCX, global(i.global())); call(h.strcpy); }
             case Insn.StoreStrVar i -> { a.lea(QWORD, RAX, global(i.global())); a.lea(QWORD, RCX, slot(i.src())); call(h.strcpy); }
             case Insn.StrConst i -> { a.lea(QWORD, RAX, slot(i.dst())); rodataAddress(RCX, rodata.strings[i.constant()]); call(h.strcpy); }
@@ -667,6 +682,18 @@ final class FunctionEmitter {
         switch (i.op()) {
             case ADD, SUB, AND, OR, XOR, MUL -> {
                 if (!alloc.used(dst)) return;
+                // a constant operand is an immediate (the allocator folds a left one only when the operation commutes)
+                int x = i.a(), y = i.b();
+                if (constant(y) == null && constant(x) != null) { x = i.b(); y = i.a(); }
+                if (constant(y) != null) {
+                    long k = constant(y);
+                    Reg work = place(dst) instanceof Reg d ? d : RAX;
+                    load(work, x);
+                    if (i.op() == Insn.BinOp.MUL) a.imul(QWORD, work, work, k);
+                    else a.alu(alu(i.op()), QWORD, work, k);
+                    store(dst, work);
+                    return;
+                }
                 Operand b = place(i.b());
                 Reg work = place(dst) instanceof Reg d && (!(b instanceof Reg br) || br != d || i.a() == i.b()) ? d : RAX;
                 load(work, i.a());
@@ -674,9 +701,7 @@ final class FunctionEmitter {
                 switch (i.op()) {
                     case MUL -> a.imul(QWORD, work, b);
                     default -> {
-                        Alu op = switch (i.op()) {
-                            case ADD -> Alu.ADD; case SUB -> Alu.SUB; case AND -> Alu.AND; case OR -> Alu.OR; default -> Alu.XOR;
-                        };
+                        Alu op = alu(i.op());
                         switch (b) {
                             case Reg r -> a.alu(op, QWORD, work, r);
                             case Mem mm -> a.alu(op, QWORD, work, mm);
@@ -687,15 +712,26 @@ final class FunctionEmitter {
             }
             case SHL, SHR, SAR -> {
                 if (!alloc.used(dst)) return;
-                load(RCX, i.b());
-                load(RAX, i.a());
-                a.shiftByCl(i.op() == Insn.BinOp.SHL ? Shift.SHL : i.op() == Insn.BinOp.SHR ? Shift.SHR : Shift.SAR, QWORD, RAX);
+                Shift op = i.op() == Insn.BinOp.SHL ? Shift.SHL : i.op() == Insn.BinOp.SHR ? Shift.SHR : Shift.SAR;
+                Long k = constant(i.b());
+                if (k != null) {
+                    // the count is taken modulo 64, as the interpreter's (Java's) shifts take it
+                    load(RAX, i.a());
+                    a.shift(op, QWORD, RAX, (int) (k & 63));
+                } else {
+                    load(RCX, i.b());
+                    load(RAX, i.a());
+                    a.shiftByCl(op, QWORD, RAX);
+                }
                 store(dst, RAX);
             }
             case UDIV, UREM -> {
                 load(RCX, i.b());
-                a.test(QWORD, RCX, RCX);
-                a.jcc(Cond.E, stub(i.loc(), h.cancelDivision));
+                Long k = constant(i.b());
+                if (k == null || k == 0) {
+                    a.test(QWORD, RCX, RCX);
+                    a.jcc(Cond.E, stub(i.loc(), h.cancelDivision));
+                }
                 load(RAX, i.a());
                 a.alu(Alu.XOR, DWORD, RDX, RDX);
                 a.unary(Unary.DIV, QWORD, RCX);
@@ -703,16 +739,46 @@ final class FunctionEmitter {
             }
             default -> {
                 if (!alloc.used(dst)) return;
-                compare(i.a(), i.b());
-                a.setcc(condition(i.op()), RAX);
+                a.setcc(compare(i), RAX);
                 a.movzx(DWORD, RAX, BYTE, RAX);
                 store(dst, RAX);
             }
         }
     }
 
-    /** The flags of the unsigned comparison a - b. */
+    private static Alu alu(Insn.BinOp op) {
+        return switch (op) {
+            case ADD -> Alu.ADD; case SUB -> Alu.SUB; case AND -> Alu.AND; case OR -> Alu.OR; case XOR -> Alu.XOR;
+            default -> throw new IllegalArgumentException(op + " is not an ALU operation");
+        };
+    }
+
+    /**
+     * Sets the flags for comparison c and returns the condition that holds when c does. A constant operand is an
+     * immediate on the right: when it is the left one, the operands are exchanged and the condition with them.
+     */
+    private Cond compare(Insn.Bin c) {
+        Cond cond = condition(c.op());
+        if (constant(c.b()) == null && constant(c.a()) != null) {
+            compare(c.b(), c.a());
+            return switch (cond) { case B -> Cond.A; case A -> Cond.B; case BE -> Cond.AE; case AE -> Cond.BE; default -> cond; };
+        }
+        compare(c.a(), c.b());
+        return cond;
+    }
+
+    /** The flags of the unsigned comparison x - y; y may be a folded constant. */
     private void compare(int x, int y) {
+        Long k = constant(y);
+        if (k != null) {
+            Operand left = constant(x) == null ? place(x) : RAX;
+            if (left == RAX) load(RAX, x);
+            switch (left) {
+                case Reg r -> { if (k == 0) a.test(QWORD, r, r); else a.alu(Alu.CMP, QWORD, r, k); }
+                case Mem mm -> a.alu(Alu.CMP, QWORD, mm, k);
+            }
+            return;
+        }
         switch (place(x)) {
             case Reg r -> {
                 switch (place(y)) {
@@ -875,11 +941,12 @@ final class FunctionEmitter {
     private void terminator(Terminator t, int block) {
         switch (t) {
             case Terminator.Jump j -> { if (j.target() != nextBlock(block)) a.jmp(blockLabels[j.target()]); }
-            case Terminator.Branch br -> branch(Cond.NE, br, block, () -> {
+            case Terminator.Branch br -> branch(br, block, () -> {
                 switch (place(br.cond())) {
                     case Reg r -> a.test(QWORD, r, r);
                     case Mem mm -> a.alu(Alu.CMP, QWORD, mm, 0);
                 }
+                return Cond.NE;
             });
             case Terminator.Return r -> {
                 switch (fn.returns()) {
@@ -908,9 +975,12 @@ final class FunctionEmitter {
         }
     }
 
-    /** Sets the flags, then goes to ifTrue when taken holds, else to ifFalse, falling through to the next block when it can. */
-    private void branch(Cond taken, Terminator.Branch br, int block, Runnable flags) {
-        flags.run();
+    /**
+     * Sets the flags (flags returns the condition under which the branch is taken), then goes to ifTrue when it holds,
+     * else to ifFalse, falling through to the next block when it can.
+     */
+    private void branch(Terminator.Branch br, int block, java.util.function.Supplier<Cond> flags) {
+        Cond taken = flags.get();
         int next = nextBlock(block);
         if (br.ifFalse() == next) a.jcc(taken, blockLabels[br.ifTrue()]);
         else if (br.ifTrue() == next) a.jcc(taken.negate(), blockLabels[br.ifFalse()]);

@@ -28,9 +28,15 @@ final class RegisterAllocator {
     /** RAX, RCX and RDX are the selector's scratch registers and carry helper arguments; never allocated. */
     static final List<Reg> ALLOCATABLE = List.of(Reg.RSI, Reg.RDI, Reg.R8, Reg.R9, Reg.R10, Reg.R11, Reg.R14, Reg.R15);
 
-    /** Where each virtual register lives: a register, or spill slot index (reg null), or nowhere (unused). */
-    record Allocation(Reg[] regs, int[] spillSlot, int spillSlots, BitSet liveAtEntry, int[] tryDepth) {
+    /**
+     * Where each virtual register lives: a register, or spill slot index (reg null), or nowhere (unused). A folded
+     * register lives nowhere either: it only ever holds {@code constant[v]}, and every instruction that reads it
+     * takes that value as an immediate instead (see {@link #foldable}).
+     */
+    record Allocation(Reg[] regs, int[] spillSlot, int spillSlots, BitSet liveAtEntry, int[] tryDepth, BitSet folded, long[] constant) {
         boolean used(int v) { return regs[v] != null || spillSlot[v] >= 0; }
+
+        boolean isFolded(int v) { return folded.get(v); }
 
         boolean usesCalleeSaved(Reg r) {
             for (Reg x : regs) if (x == r) return true;
@@ -78,8 +84,14 @@ final class RegisterAllocator {
             }
         }
 
+        int intParams = (int) fn.params().stream().filter(p -> !p.string()).count();
+        long[] constant = new long[n];
+        BitSet folded = foldedConstants(program, fn, intParams, liveIn[0], constant);
+
         // intervals: positions 2i (uses) and 2i+1 (defs), i counting instructions and terminators in block order
         int[] start = new int[n], end = new int[n];
+        int[] hint = new int[n];
+        java.util.Arrays.fill(hint, -1);
         java.util.Arrays.fill(start, Integer.MAX_VALUE);
         java.util.Arrays.fill(end, -1);
         List<Set<Reg>> clobbers = new ArrayList<>();
@@ -91,7 +103,10 @@ final class RegisterAllocator {
             for (Insn insn : block.insns()) {
                 for (int u : uses(insn)) extend(start, end, u, 2 * index);
                 int d = def(insn, program);
-                if (d >= 0) extend(start, end, d, 2 * index + 1);
+                if (d >= 0) {
+                    if (start[d] == Integer.MAX_VALUE) hint[d] = preferred(insn, folded);
+                    extend(start, end, d, 2 * index + 1);
+                }
                 clobbers.add(clobber(insn));
                 index++;
             }
@@ -101,9 +116,11 @@ final class RegisterAllocator {
             for (int v = liveOut[b].nextSetBit(0); v >= 0; v = liveOut[b].nextSetBit(v + 1)) extend(start, end, v, 2 * last + 1);
         }
         // parameters and values read before any write are live from the function's start (the prologue sets them)
-        int intParams = (int) fn.params().stream().filter(p -> !p.string()).count();
         for (int v = 0; v < intParams; v++) extend(start, end, v, 0);
         for (int v = liveIn[0].nextSetBit(0); v >= 0; v = liveIn[0].nextSetBit(v + 1)) extend(start, end, v, 0);
+
+        // a folded constant needs no interval: it is never in a register
+        for (int v = folded.nextSetBit(0); v >= 0; v = folded.nextSetBit(v + 1)) end[v] = -1;
 
         BitSet mustSpill = new BitSet(n);
         for (int b = 0; b < nb; b++) if (depths.isHandler(b)) mustSpill.or(liveIn[b]);
@@ -126,7 +143,11 @@ final class RegisterAllocator {
             EnumSet<Reg> taken = EnumSet.noneOf(Reg.class);
             for (int w : active) if (regs[w] != null) taken.add(regs[w]);
             Reg chosen = null;
+            // a copy or a two-address operation whose source dies where this register is born shares its register
+            int h = hint[v];
+            if (h >= 0 && regs[h] != null && end[h] < start[v] && !forbidden.contains(regs[h]) && !taken.contains(regs[h])) chosen = regs[h];
             for (Reg r : ALLOCATABLE) {
+                if (chosen != null) break;
                 if (!forbidden.contains(r) && !taken.contains(r)) { chosen = r; break; }
             }
             if (chosen == null) {
@@ -147,7 +168,65 @@ final class RegisterAllocator {
         }
         BitSet zeroAtEntry = (BitSet) liveIn[0].clone();
         zeroAtEntry.clear(0, intParams);
-        return new Allocation(regs, slot, slots, zeroAtEntry, depths.entryDepth());
+        return new Allocation(regs, slot, slots, zeroAtEntry, depths.entryDepth(), folded, constant);
+    }
+
+    /**
+     * The registers that hold one constant and need no register for it: written once, by a Const whose value fits
+     * a sign-extended 32-bit immediate, never read before that write (not live at the function's entry, so every
+     * read sees it), and read only by instructions that can take it as an immediate.
+     */
+    private static BitSet foldedConstants(IrProgram program, IrFunction fn, int intParams, BitSet liveAtEntry, long[] constant) {
+        int n = fn.registers();
+        int[] defs = new int[n];
+        BitSet candidate = new BitSet(n);
+        for (Block b : fn.blocks()) {
+            for (Insn insn : b.insns()) {
+                int d = def(insn, program);
+                if (d < 0) continue;
+                defs[d]++;
+                if (insn instanceof Insn.Const c && c.value() == (int) c.value()) { candidate.set(d); constant[d] = c.value(); }
+            }
+        }
+        for (int v = 0; v < n; v++) if (defs[v] != 1 || v < intParams || liveAtEntry.get(v)) candidate.clear(v);
+        BitSet folded = (BitSet) candidate.clone();
+        for (Block b : fn.blocks()) {
+            for (Insn insn : b.insns()) for (int u : uses(insn)) if (!foldable(insn, u, candidate)) folded.clear(u);
+            for (int u : uses(b.terminator(), fn)) folded.clear(u);
+        }
+        return folded;
+    }
+
+    /**
+     * Whether insn can take v, a constant, as an immediate: a copy or a store of it, the right operand of an
+     * operation, or the left one of a commutative operation or a comparison (the emitter swaps them) when the
+     * right one is not a constant too.
+     */
+    static boolean foldable(Insn insn, int v, BitSet constants) {
+        return switch (insn) {
+            case Insn.Move i -> true;
+            case Insn.StoreVar i -> true;
+            case Insn.Bin i -> i.b() == v || commutes(i.op()) && !constants.get(i.b());
+            default -> false;
+        };
+    }
+
+    /** Operations whose operands the emitter may exchange: commutative ones, and comparisons (with the condition swapped). */
+    static boolean commutes(Insn.BinOp op) {
+        return switch (op) {
+            case ADD, MUL, AND, OR, XOR, EQ, NE, ULT, ULE, UGT, UGE -> true;
+            default -> false;
+        };
+    }
+
+    /** The register whose register a new value would best share: the source of a copy, the left operand of a two-address operation. */
+    private static int preferred(Insn insn, BitSet folded) {
+        return switch (insn) {
+            case Insn.Move i -> folded.get(i.src()) ? -1 : i.src();
+            case Insn.Bin i when switch (i.op()) { case ADD, SUB, AND, OR, XOR, MUL -> true; default -> false; } ->
+                    folded.get(i.a()) ? -1 : i.a();
+            default -> -1;
+        };
     }
 
     private static void extend(int[] start, int[] end, int v, int pos) {

@@ -24,7 +24,7 @@ import java.util.Random;
  * excname/excdesc, exit and assert. Every instruction has its own line so that locations are checked too.
  */
 final class RandomPrograms {
-    static final int REGS = 10, SLOTS = 3;
+    static final int REGS = 10, SLOTS = 3, CONSTS = 3;
     private final Random rnd;
     private int line;
     private final List<IrProgram.Format> formats = new ArrayList<>();
@@ -105,6 +105,13 @@ final class RandomPrograms {
         bodies.clear();
         ends.clear();
         enter(newBlock());
+        // the constant registers: each written once, mostly first thing (the backend then folds it into the
+        // instructions that read it), sometimes later, maybe on one path only (then it is not a constant)
+        undefined.clear();
+        for (int c = REGS; c < REGS + CONSTS; c++) {
+            if (rnd.nextInt(4) == 0) undefined.add(c);
+            else current.add(new Insn.Const(loc(), c, immediate()));
+        }
         statements(4 + rnd.nextInt(12), 0);
         // show every register and slot so that wrong values cannot hide
         var args = new ArrayList<Operand>();
@@ -119,10 +126,28 @@ final class RandomPrograms {
                 : new Terminator.Return(loc(), -1));
         blocks = new ArrayList<>();
         for (int b = 0; b < bodies.size(); b++) blocks.add(new Block(b, bodies.get(b), ends.get(b)));
-        return new IrFunction(name, IrFunction.ReturnKind.VOID, List.of(), REGS, SLOTS, blocks);
+        return new IrFunction(name, IrFunction.ReturnKind.VOID, List.of(), REGS + CONSTS, SLOTS, blocks);
     }
 
     private int reg() { return rnd.nextInt(REGS); }
+
+    /** A register to read: now and then a constant register, which only copies, stores and operations read. */
+    private int operand() { return rnd.nextInt(4) == 0 ? REGS + rnd.nextInt(CONSTS) : reg(); }
+
+    /** Constant registers not written yet (at most one write each). */
+    private final List<Integer> undefined = new ArrayList<>();
+
+    /** A constant for a constant register: mostly one that fits an immediate, edges included. */
+    private long immediate() {
+        return switch (rnd.nextInt(6)) {
+            case 0 -> Integer.MIN_VALUE;
+            case 1 -> Integer.MAX_VALUE;
+            case 2 -> rnd.nextInt(130) - 2;
+            case 3 -> -rnd.nextInt(1 << 20);
+            case 4 -> 0x80000000L;
+            default -> constant();
+        };
+    }
 
     private int slot() { return rnd.nextInt(SLOTS); }
 
@@ -159,7 +184,7 @@ final class RandomPrograms {
         Loc l = loc();
         switch (k) {
             case 0, 1 -> current.add(new Insn.Const(l, reg(), constant()));
-            case 2, 3, 4 -> current.add(new Insn.Bin(l, Insn.BinOp.values()[rnd.nextInt(Insn.BinOp.values().length)], reg(), reg(), reg()));
+            case 2, 3, 4 -> current.add(new Insn.Bin(l, Insn.BinOp.values()[rnd.nextInt(Insn.BinOp.values().length)], reg(), operand(), operand()));
             case 5 -> current.add(new Insn.Un(l, Insn.UnOp.values()[rnd.nextInt(Insn.UnOp.values().length)], reg(), reg()));
             case 6 -> {
                 Builtin[] b = {Builtin.ARG0, Builtin.ARG1, Builtin.ARG2, Builtin.RAX, Builtin.RIP, Builtin.RBP, Builtin.VCPUID,
@@ -180,7 +205,12 @@ final class RandomPrograms {
                 current.add(new Insn.LoadGuestStr(loc(), slot(), a, 1 + rnd.nextInt(255),
                         rnd.nextInt(4) == 0 ? Insn.Space.PHYSICAL : Insn.Space.LINEAR));
             }
-            case 9 -> current.add(rnd.nextBoolean() ? new Insn.LoadVar(l, reg(), rnd.nextInt(2)) : new Insn.StoreVar(l, rnd.nextInt(2), reg()));
+            case 9 -> current.add(switch (rnd.nextInt(3)) {
+                case 0 -> new Insn.LoadVar(l, reg(), rnd.nextInt(2));
+                case 1 -> new Insn.StoreVar(l, rnd.nextInt(2), operand());
+                default -> undefined.isEmpty() ? new Insn.Move(l, reg(), operand())
+                        : new Insn.Const(l, undefined.remove(rnd.nextInt(undefined.size())), immediate());
+            });
             case 10 -> current.add(rnd.nextBoolean() ? new Insn.LoadStrVar(l, slot(), 2 + rnd.nextInt(2))
                     : new Insn.StoreStrVar(l, 2 + rnd.nextInt(2), slot()));
             case 11 -> current.add(new Insn.StrConst(l, slot(), rnd.nextInt(strings.size())));
