@@ -2,13 +2,12 @@
 package dev.vp.cli;
 
 import dev.vp.compiler.Compilation;
-import dev.vp.compiler.diag.Diagnostic;
 import dev.vp.compiler.diag.Diagnostics;
-import dev.vp.compiler.diag.render.DiagnosticRenderer;
 import dev.vp.compiler.ir.IrProgram;
 import dev.vp.compiler.ir.Loc;
 import dev.vp.compiler.ir.text.IrPrinter;
 import dev.vp.compiler.parse.vp.VpPrinter;
+import dev.vp.compiler.pp.Pragma;
 import dev.vp.compiler.source.SourceFile;
 import dev.vp.x64.NativeProgram;
 import dev.vp.x64.gen.NativeCompiler;
@@ -55,13 +54,18 @@ final class BuildCommand {
         if (emit != null && !Set.of("ir", "vp", "asm").contains(emit)) throw new Args.UsageException("--emit takes ir, vp or asm, not " + emit);
         List<ScriptOptions.Input> inputs = ScriptOptions.inputs(args);
         if (inputs.size() != 1) throw new Args.UsageException("build takes one script");
-        Diagnostics shown = new Diagnostics();
-        Compilation c = ScriptOptions.compile(inputs.get(0), args, shown);
-        if (c != null) for (Diagnostic d : c.diagnostics()) shown.add(d);
-        if (!shown.all().isEmpty()) err.print(DiagnosticRenderer.render(shown));
-        if (c == null || c.hasErrors()) return Main.SCRIPT_ERRORS;
+        Path script = inputs.get(0).path();
+        if (output != null && script != null && sameFile(Path.of(output), script)) {
+            throw new Args.UsageException("-o " + output + " is the script itself; name the image FILE.vpo");
+        }
+        Compilation c = ScriptOptions.compileReporting(inputs.get(0), args, err);
+        if (c == null) return Main.SCRIPT_ERRORS;
         if ("ir".equals(emit)) out.print(IrPrinter.print(c.ir()));
-        if ("vp".equals(emit)) out.print(VpPrinter.print(c.script()));
+        if ("vp".equals(emit)) {
+            // budget pragmas live in the preprocessor, not in the tree: print them first so the VP means the same
+            for (Pragma p : c.pragmas()) out.println("#pragma budget " + p.kind() + " " + p.value());
+            out.print(VpPrinter.print(c.script()));
+        }
         if (!"asm".equals(emit) && output == null && !stats) return Main.OK;
 
         NativeProgram code;
@@ -75,7 +79,7 @@ final class BuildCommand {
             return Main.RUNTIME;
         }
         if ("asm".equals(emit)) out.print(code.listing(sourceLines(c.files())));
-        if (stats) out.print(stats(c.ir(), code, image));
+        if (stats) out.print(stats(c, code, image));
         if (output != null) {
             try {
                 Files.write(Path.of(output), ProbeImageWriter.write(image));
@@ -85,6 +89,14 @@ final class BuildCommand {
             }
         }
         return Main.OK;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(a) && Files.isSameFile(a, b);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The text of a location's line in the compiled files, or null (a generated location). */
@@ -97,7 +109,8 @@ final class BuildCommand {
         };
     }
 
-    static String stats(IrProgram program, NativeProgram code, ProbeImage image) {
+    static String stats(Compilation c, NativeProgram code, ProbeImage image) {
+        IrProgram program = c.ir();
         var sb = new StringBuilder();
         sb.append(String.format("code: %,d bytes (helper library %,d, generated %,d)%n", image.text().length, code.helperBytes(),
                 image.text().length - code.helperBytes()));
@@ -114,8 +127,10 @@ final class BuildCommand {
             sb.append(String.format("  function %-25s %,7d bytes%n", fn.name(), fn.size()));
         }
         ProbeImage.Data d = image.data();
-        sb.append(String.format("data: %,d bytes (per-vCPU block %,d, global block %,d, shared block %,d, rodata %,d)%n",
+        sb.append(String.format("data: %,d bytes in the image (per-vCPU block %,d, global block %,d, shared block %,d, rodata %,d)%n",
                 image.budget().dataBytes(), d.vcpuBlockBytes(), d.globalBlockBytes(), d.sharedBlockBytes(), image.rodata().length));
+        sb.append(String.format("  the data budget counts %,d bytes (per-vCPU storage once per vCPU of the target): %d%% of %,d%n",
+                c.usage().dataBytes(), c.usage().dataBytes() * 100 / c.budgets().data(), c.budgets().data()));
         sb.append(String.format("stack: budget %,d bytes per firing; loop fuel %,d; strings %d bytes%n", image.budget().stackBytes(),
                 image.budget().loopFuel(), image.budget().stringBytes()));
         for (int i = 0; i < image.probes().size(); i++) {

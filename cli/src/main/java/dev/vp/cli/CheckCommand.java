@@ -39,6 +39,7 @@ final class CheckCommand {
             Compilation c = ScriptOptions.compile(input, args, all);
             if (c == null) { errors = true; continue; }
             for (Diagnostic d : c.diagnostics()) all.add(d);
+            ScriptOptions.codeBudget(c).ifPresent(all::add);
             errors |= c.hasErrors();
         }
         errors |= all.hasErrors();

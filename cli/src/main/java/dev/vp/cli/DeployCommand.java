@@ -3,9 +3,6 @@ package dev.vp.cli;
 
 import com.google.gson.JsonObject;
 import dev.vp.compiler.Compilation;
-import dev.vp.compiler.diag.Diagnostic;
-import dev.vp.compiler.diag.Diagnostics;
-import dev.vp.compiler.diag.render.DiagnosticRenderer;
 import dev.vp.vmm.deploy.DeployClient;
 import dev.vp.x64.image.ImageBuilder;
 import dev.vp.x64.image.ProbeImageException;
@@ -97,11 +94,8 @@ final class DeployCommand {
 
     /** The script's image, or null after printing its errors. */
     private byte[] compile(ScriptOptions.Input input, Args args) throws Args.UsageException {
-        Diagnostics shown = new Diagnostics();
-        Compilation c = ScriptOptions.compile(input, args, shown);
-        if (c != null) for (Diagnostic d : c.diagnostics()) shown.add(d);
-        if (!shown.all().isEmpty()) err.print(DiagnosticRenderer.render(shown));
-        if (c == null || c.hasErrors()) return null;
+        Compilation c = ScriptOptions.compileReporting(input, args, err);
+        if (c == null) return null;
         try {
             return ProbeImageWriter.write(ImageBuilder.build(c.ir()));
         } catch (IllegalArgumentException | ProbeImageException e) {

@@ -60,8 +60,8 @@ final class DisasmCommand {
                 + String.format("  data: per-vCPU block %,d, global block %,d, shared block %,d bytes; %d globals, %d aggregates, %d bags, %d formats%n",
                         d.vcpuBlockBytes(), d.globalBlockBytes(), d.sharedBlockBytes(), d.globals().size(), d.aggregates().size(),
                         d.bags().size(), d.formats().size())
-                + String.format("  budget: code %,d, data %,d bytes, %d clauses, stack %,d bytes, loop fuel %,d, strings %d bytes%n",
-                        b.codeBytes(), b.dataBytes(), b.clauses(), b.stackBytes(), b.loopFuel(), b.stringBytes());
+                + String.format("  uses: code %,d bytes, data %,d bytes, %d clauses; limits per firing: stack %,d bytes, loop fuel %,d,"
+                        + " strings %d bytes%n", b.codeBytes(), b.dataBytes(), b.clauses(), b.stackBytes(), b.loopFuel(), b.stringBytes());
     }
 
     static String probeTable(ProbeImage image) {

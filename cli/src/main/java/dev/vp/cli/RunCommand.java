@@ -1,9 +1,6 @@
 package dev.vp.cli;
 
 import dev.vp.compiler.Compilation;
-import dev.vp.compiler.diag.Diagnostic;
-import dev.vp.compiler.diag.Diagnostics;
-import dev.vp.compiler.diag.render.DiagnosticRenderer;
 import dev.vp.compiler.ir.IrProgram;
 import dev.vp.compiler.output.OutputSink;
 import dev.vp.runtime.engine.InterpreterEngine;
@@ -75,11 +72,8 @@ final class RunCommand {
                 return Main.SCRIPT_ERRORS;
             }
         } else {
-            Diagnostics shown = new Diagnostics();
-            Compilation c = ScriptOptions.compile(input, args, shown);
-            if (c != null) for (Diagnostic d : c.diagnostics()) shown.add(d);
-            if (!shown.all().isEmpty()) err.print(DiagnosticRenderer.render(shown));
-            if (c == null || c.hasErrors()) return Main.SCRIPT_ERRORS;
+            Compilation c = ScriptOptions.compileReporting(input, args, err);
+            if (c == null) return Main.SCRIPT_ERRORS;
             program = c.ir();
         }
 

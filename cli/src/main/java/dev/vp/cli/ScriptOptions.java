@@ -4,10 +4,16 @@ import dev.vp.compiler.Compilation;
 import dev.vp.compiler.CompileOptions;
 import dev.vp.compiler.Compiler;
 import dev.vp.compiler.ScriptSetup;
+import dev.vp.compiler.check.BudgetCheck;
+import dev.vp.compiler.diag.Diagnostic;
 import dev.vp.compiler.diag.Diagnostics;
+import dev.vp.compiler.diag.render.DiagnosticRenderer;
 import dev.vp.compiler.pp.FileSystemSourceLoader;
 import dev.vp.compiler.pp.SourceLoader;
 import dev.vp.compiler.source.SourceFile;
+import dev.vp.x64.NativeProgram;
+import dev.vp.x64.gen.NativeCompiler;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,5 +77,31 @@ final class ScriptOptions {
         Optional<SourceFile> main = input.path() != null ? loader.loadReporting(input.path(), problems)
                 : Optional.of(new SourceFile("<command line>", input.text()));
         return main.map(m -> Compiler.compile(m, options, loader)).orElse(null);
+    }
+
+    /**
+     * Compiles one input for a command that goes on to use it: prints every diagnostic (setup, script, code
+     * budget) to err and returns the compilation, or null when any of them is an error.
+     */
+    static Compilation compileReporting(Input input, Args args, PrintStream err) throws Args.UsageException {
+        Diagnostics shown = new Diagnostics();
+        Compilation c = compile(input, args, shown);
+        if (c != null) {
+            for (Diagnostic d : c.diagnostics()) shown.add(d);
+            codeBudget(c).ifPresent(shown::add);
+        }
+        if (!shown.all().isEmpty()) err.print(DiagnosticRenderer.render(shown));
+        return c == null || shown.hasErrors() ? null : c;
+    }
+
+    /** The code budget's diagnostic when the script lowers, measured by the x64 backend (the code `vp build` writes). */
+    static Optional<Diagnostic> codeBudget(Compilation c) {
+        if (c.ir() == null) return Optional.empty();
+        try {
+            NativeProgram code = NativeCompiler.compile(c.ir());
+            return BudgetCheck.code(c, code.text().length, code.probes().stream().map(p -> (long) p.codeBytes()).toList());
+        } catch (RuntimeException e) {
+            return Optional.empty();  // a program the backend refuses has no size; `vp build` reports the refusal
+        }
     }
 }

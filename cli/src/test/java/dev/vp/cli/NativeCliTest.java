@@ -135,4 +135,48 @@ class NativeCliTest {
         assertTrue(out.contains("vp vmm: unloaded the running script") && out.endsWith("vp vmm: stopped\n"), out);
         assertTrue(Files.notExists(token), "the token file is removed at exit");
     }
+
+    @Test void buildRefusesToOverwriteItsScriptAndFailsOnSetupErrors() throws Exception {
+        Path script = dir.resolve("s.emt");
+        Files.writeString(script, "VMMLoad { printf(\"hi\\n\"); }\n");
+        CliTest.Result same = vp("build", "-o", script.toString(), script.toString());
+        assertEquals(2, same.code(), same.err());
+        assertTrue(same.err().contains("is the script itself"), same.err());
+        assertTrue(Files.readString(script).startsWith("VMMLoad"), "the script is intact");
+
+        // an error before the script compiles (a malformed symbol file) stops the build as it stops check
+        Path symbols = dir.resolve("q.map");
+        Files.writeString(symbols, "ffffffff81000000 Q foo\n");
+        Path image = dir.resolve("x.vpo");
+        CliTest.Result bad = vp("build", "-o", image.toString(), "-s", symbols.toString(), script.toString());
+        assertEquals(1, bad.code(), bad.err());
+        assertTrue(bad.err().contains("E0804"), bad.err());
+        assertTrue(!Files.exists(image), "no image after an error");
+    }
+
+    @Test void theCodeBudgetIsCheckedWhereTheBackendMeasuresIt() {
+        String script = "#pragma budget code 4000\nVMMLoad { printf(\"x\\n\"); }\n";
+        for (String command : List.of("check", "build")) {
+            // check prints its diagnostics on standard output, build on standard error
+            CliTest.Result r = command.equals("check") ? vp("check", "-e", script) : vp("build", "--stats", "-e", script);
+            String shown = command.equals("check") ? r.out() : r.err();
+            assertEquals(1, r.code(), command + ": " + shown);
+            assertTrue(shown.contains("error[E0700]: the script compiles to ") && shown.contains("over the code budget of 4000 bytes")
+                    && shown.contains("the code budget of 4000 is set here"), command + ": " + shown);
+        }
+        CliTest.Result near = vp("check", "-e", "#pragma budget code 6000\nVMMLoad { printf(\"x\\n\"); }\n");
+        assertEquals(0, near.code(), near.out());
+        assertTrue(near.out().contains("warning[W0700]") && near.out().contains("of the code budget of 6000 bytes"), near.out());
+    }
+
+    @Test void emitVpKeepsTheBudgetPragmas() throws Exception {
+        Path script = dir.resolve("pf.emt");
+        Files.writeString(script, "#pragma budget fuel 10\nVMMLoad { int i; for (i = 0; i < 100; i++) { } }\n");
+        CliTest.Result vp = vp("build", "--emit", "vp", script.toString());
+        assertEquals(0, vp.code(), vp.err());
+        Path back = dir.resolve("pf.vp");
+        Files.writeString(back, vp.out());
+        CliTest.Result ir = vp("build", "--emit", "ir", back.toString());
+        assertTrue(ir.out().startsWith("limits stack 4096 fuel 10 "), ir.out());
+    }
 }

@@ -4,6 +4,7 @@ import dev.vp.compiler.ast.Script;
 import dev.vp.compiler.check.Checked;
 import dev.vp.compiler.diag.Diagnostic;
 import dev.vp.compiler.ir.IrProgram;
+import dev.vp.compiler.pp.Pragma;
 import dev.vp.compiler.project.Budgets;
 import dev.vp.compiler.source.SourceFile;
 import java.util.List;
@@ -11,10 +12,10 @@ import java.util.List;
 /**
  * The product of one compilation, immutable once built: what the editor and the command line read.
  * ir is null when there are errors. usage holds the budget figures the compiler knows (code bytes come from
- * the backend).
+ * the backend: see {@link dev.vp.compiler.check.BudgetCheck#code}); pragmas are the main script's budget pragmas.
  */
 public record Compilation(SourceFile main, List<SourceFile> files, List<Script> scripts, Checked checked, IrProgram ir,
-                          List<Diagnostic> diagnostics, Budgets budgets, BudgetUsage usage) {
+                          List<Diagnostic> diagnostics, Budgets budgets, BudgetUsage usage, List<Pragma> pragmas) {
 
     public boolean hasErrors() { return diagnostics.stream().anyMatch(Diagnostic::isError); }
 

@@ -49,7 +49,7 @@ public final class Compiler {
         try {
             for (SourceFile preload : options.preloads()) scripts.add(parse(preload, options, loader, diags, files, null, typeNames(scripts)));
             scripts.add(parse(main, options, loader, diags, files, pragmas, typeNames(scripts)));
-            budgets = applyPragmas(budgets, pragmas);
+            budgets = applyPragmas(budgets, pragmas, diags);
             checked = Checker.check(scripts, options.target(), diags);
             if (!diags.hasErrors()) {
                 ir = Lowerer.lower(checked, new IrProgram.Limits(budgets.stack(), budgets.fuel(), (int) budgets.string()));
@@ -67,7 +67,7 @@ public final class Compiler {
             ir = null;
         }
         List<Diagnostic> sorted = sort(diags.all(), files);
-        return new Compilation(main, files, scripts, checked, diags.hasErrors() ? null : ir, sorted, budgets, usage);
+        return new Compilation(main, files, scripts, checked, diags.hasErrors() ? null : ir, sorted, budgets, usage, List.copyOf(pragmas));
     }
 
     /** The typedef names the scripts so far declare: a later Emmett script may use them as types (C's lexer hack). */
@@ -86,11 +86,15 @@ public final class Compiler {
         return EmmettParser.parse(pre.text(), pre.map()::span, file, diags, typeNames);
     }
 
-    private static Budgets applyPragmas(Budgets base, List<Pragma> pragmas) {
+    /** The budgets with the script's pragmas applied; a value out of its kind's range is an error and is not applied. */
+    private static Budgets applyPragmas(Budgets base, List<Pragma> pragmas, Diagnostics diags) {
         Map<Budgets.Kind, Long> set = new EnumMap<>(Budgets.Kind.class);
         for (Pragma p : pragmas) {
             Budgets.Kind k = Budgets.Kind.byKeyword(p.kind());
-            if (k != null) set.put(k, p.value());
+            if (k == null) continue;
+            String invalid = Budgets.invalidValue(k, p.value());
+            if (invalid != null) diags.error(Code.E0012, p.span(), invalid);
+            else set.put(k, p.value());
         }
         return base.overriddenBy(set);
     }

@@ -3,6 +3,7 @@ package dev.vp.lsp;
 
 import dev.vp.compiler.Compilation;
 import dev.vp.compiler.CompileOptions;
+import dev.vp.compiler.check.BudgetCheck;
 import dev.vp.compiler.check.Checked;
 import dev.vp.compiler.diag.Diagnostic;
 import dev.vp.compiler.source.SourceFile;
@@ -41,10 +42,16 @@ final class Snapshot {
         return new Snapshot(uri, version, main, options, compilation, setupProblems, sizes);
     }
 
-    /** Every diagnostic of this state, in `vp check`'s order: setup problems first, then the compilation's. */
+    /**
+     * Every diagnostic of this state, in `vp check`'s order: setup problems first, then the compilation's, then the
+     * code budget's once the backend has measured the code.
+     */
     List<Diagnostic> diagnostics() {
         List<Diagnostic> all = new ArrayList<>(setupProblems);
         if (compilation != null) all.addAll(compilation.diagnostics());
+        if (compilation != null && codeSizes.isPresent()) {
+            BudgetCheck.code(compilation, codeSizes.get().totalBytes(), codeSizes.get().probeBytes()).ifPresent(all::add);
+        }
         return all;
     }
 

@@ -13,10 +13,11 @@ import dev.vp.compiler.project.Budgets;
 import dev.vp.compiler.source.Span;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The budgets the compiler can check (LANGUAGE.md section 10): data bytes, probe clauses and the static stack
- * bound of each clause's call chain. Past 80% warns (W0700), past 100% errs (E0700, E0701). Each diagnostic
+ * bound of each clause's call chain; code bytes once a backend has measured them ({@link #code}). Past 80% warns (W0700), past 100% errs (E0700, E0701). Each diagnostic
  * sits where the user can act: data at its biggest contributor, clauses at the first one over the budget,
  * stack at the clause's specification; a note points at the `#pragma budget` that set the limit.
  */
@@ -40,6 +41,28 @@ public final class BudgetCheck {
         b.clauses();
         long stack = b.stack();
         return new Compilation.BudgetUsage(data, ir.probes().size(), stack);
+    }
+
+    /**
+     * The code budget, which only a backend can check: totalBytes is the whole image's text (the helper library
+     * included), probeBytes each clause's code in probe order. The diagnostic sits at the biggest clause.
+     */
+    public static Optional<Diagnostic> code(Compilation c, long totalBytes, List<Long> probeBytes) {
+        if (c.checked() == null || c.budgets() == null) return Optional.empty();
+        List<Checked.ProbeInfo> probes = c.checked().probes;
+        int biggest = -1;
+        for (int i = 0; i < Math.min(probes.size(), probeBytes.size()); i++) {
+            if (biggest < 0 || probeBytes.get(i) > probeBytes.get(biggest)) biggest = i;
+        }
+        long limit = c.budgets().code();
+        Span at = biggest < 0 ? Span.at(c.main(), 0) : probes.get(biggest).decl().spec().span();
+        String figures = "the script compiles to " + totalBytes + " bytes of machine code (the runtime's helpers included)";
+        String blame = biggest < 0 ? "" : "; the biggest clause is `" + probes.get(biggest).spec() + "`: " + probeBytes.get(biggest) + " bytes";
+        BudgetCheck b = new BudgetCheck(c.ir(), c.checked(), c.budgets(), c.pragmas(), new Diagnostics(), at);
+        b.report(Budgets.Kind.CODE, at, totalBytes, limit, figures + ", over the code budget of " + limit + " bytes" + blame
+                + "; split the work between clauses or scripts, or raise the budget with `#pragma budget code N` or in vp.json",
+                figures + ": " + percent(totalBytes, limit) + " of the code budget of " + limit + " bytes" + blame);
+        return b.diags.all().stream().findFirst();
     }
 
     /** One item of the data budget: what it is, where it is declared, its bytes and how they add up. */
@@ -148,7 +171,7 @@ public final class BudgetCheck {
     private Diagnostic withPragmaNote(Diagnostic d, Budgets.Kind kind) {
         Pragma set = null;
         for (Pragma p : pragmas) if (Budgets.Kind.byKeyword(p.kind()) == kind) set = p;
-        return set == null ? d : d.withLabel(set.span(), "the " + (kind == Budgets.Kind.PROBES ? "clauses" : kind.keyword()) + " budget of " + set.value() + " is set here");
+        return set == null ? d : d.withLabel(set.span(), "the " + set.kind() + " budget of " + set.value() + " is set here");
     }
 
     private static String percent(long used, long limit) {

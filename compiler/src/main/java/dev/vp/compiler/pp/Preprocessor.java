@@ -6,6 +6,7 @@ import dev.vp.compiler.diag.Diagnostic;
 import dev.vp.compiler.diag.Diagnostics;
 import dev.vp.compiler.diag.Fix;
 import dev.vp.compiler.diag.TextEdit;
+import dev.vp.compiler.project.Budgets;
 import dev.vp.compiler.source.SourceFile;
 import dev.vp.compiler.source.Span;
 import java.nio.file.InvalidPathException;
@@ -561,8 +562,9 @@ public final class Preprocessor {
                 return;
             }
             extraText(line, vEnd, "pragma budget");
-            if (!Pragma.BUDGET_KINDS.contains(kind)) {
-                report(Code.W0002, line.span(k, kEnd), "unknown budget kind " + kind + " is ignored; the kinds are " + String.join(", ", Pragma.BUDGET_KINDS));
+            if (Budgets.Kind.byKeyword(kind) == null) {
+                report(Code.W0002, line.span(k, kEnd), "unknown budget kind " + kind + " is ignored; the kinds are "
+                        + String.join(", ", Budgets.Kind.keywords()) + " (clauses is another name for probes)");
                 return;
             }
             pragmas.add(new Pragma(kind, value, at));

@@ -25,26 +25,29 @@ public record Budgets(long code, long data, long probes, long stack, long fuel, 
 
     /** The kinds a pragma or a {@code budgets} object names; {@code clauses} is accepted for {@code probes}. */
     public enum Kind {
-        CODE("code", "code bytes", 1L << 30),
-        DATA("data", "data bytes", 1L << 32),
-        PROBES("probes", "probe clauses", 1 << 16),
-        STACK("stack", "stack bytes per firing", 1 << 24),
-        FUEL("fuel", "loop fuel per firing", 1L << 40),
-        // A string is at most 255 characters plus NUL (LANGUAGE.md section 4): a budget can only lower that.
-        STRING("string", "string bytes", 256);
+        CODE("code", "code bytes", 1, 1L << 30),
+        DATA("data", "data bytes", 1, 1L << 32),
+        PROBES("probes", "probe clauses", 1, 1 << 16),
+        STACK("stack", "stack bytes per firing", 1, 1 << 24),
+        FUEL("fuel", "loop fuel per firing", 1, 1L << 40),
+        // A string is at most 255 characters plus NUL (LANGUAGE.md section 4): a budget can only lower that, and a
+        // string slot holds at least one character and its NUL.
+        STRING("string", "string bytes", 2, 256);
 
         private final String keyword;
         private final String description;
-        private final long max;
+        private final long min, max;
 
-        Kind(String keyword, String description, long max) {
+        Kind(String keyword, String description, long min, long max) {
             this.keyword = keyword;
             this.description = description;
+            this.min = min;
             this.max = max;
         }
 
         public String keyword() { return keyword; }
         public String description() { return description; }
+        public long min() { return min; }
         public long max() { return max; }
 
         /** The kind a pragma or JSON key names, or null. The table calls the probe budget "probe clauses". */
@@ -88,8 +91,8 @@ public record Budgets(long code, long data, long probes, long stack, long fuel, 
 
     /** Why a value cannot be a budget of this kind (for the caller's diagnostic), or null when it can. */
     public static String invalidValue(Kind kind, long value) {
-        if (value >= 1 && value <= kind.max) return null;
-        return "the " + kind.keyword + " budget (" + kind.description + ") must be between 1 and " + kind.max + ", not " + value;
+        if (value >= kind.min && value <= kind.max) return null;
+        return "the " + kind.keyword + " budget (" + kind.description + ") must be between " + kind.min + " and " + kind.max + ", not " + value;
     }
 
     /**
@@ -102,7 +105,7 @@ public record Budgets(long code, long data, long probes, long stack, long fuel, 
         for (Json.Member m : obj.members()) {
             Kind k = Kind.byKeyword(m.key());
             if (k == null) continue;
-            Long v = f.integer(m.value(), obj.path(m.key()), 1, k.max);
+            Long v = f.integer(m.value(), obj.path(m.key()), k.min, k.max);
             if (v != null) out.put(k, v);
         }
         for (Kind k : Kind.values()) obj.get(k.keyword, false);

@@ -210,7 +210,7 @@ class TargetCatalogTest {
                 "E0802 `$.name`: expected a string, found a number",
                 "E0802 `$.numVcpus`: 0 is out of range; expected 1 to 256",
                 "E0802 `$.minTimerPeriodNs`: expected an integer, found 1.5",
-                "E0802 `$.budgets.string`: 1000 is out of range; expected 1 to 256",
+                "E0802 `$.budgets.string`: 1000 is out of range; expected 2 to 256",
                 "E0802 `$.probes[0].domain`: expected one of GUEST, VMM, VMX, found \"VNM\"; did you mean VMM?",
                 "E0802 `$.probes[0].vcpuState`: expected true or false, found a string",
                 "E0802 `$.probes[1].arguments[0].name`: \"1x\" is not an identifier",

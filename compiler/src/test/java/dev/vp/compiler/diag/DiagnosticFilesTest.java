@@ -81,7 +81,7 @@ class DiagnosticFilesTest {
         Diagnostics failed = new Diagnostics();
         return loader.loadReporting(Path.of(name), failed)
                 .map(main -> Compiler.compile(main, TestTarget.options(List.of(INCLUDE)), loader))
-                .orElseGet(() -> new Compilation(null, List.of(), List.of(), null, null, failed.all(), null, null));
+                .orElseGet(() -> new Compilation(null, List.of(), List.of(), null, null, failed.all(), null, null, List.of()));
     }
 
     @TestFactory

@@ -44,7 +44,8 @@ class BudgetsTest {
 
     @Test void valuesAreChecked() {
         assertNull(Budgets.invalidValue(Budgets.Kind.STRING, 256));
-        assertTrue(Budgets.invalidValue(Budgets.Kind.STRING, 257).contains("between 1 and 256"));
+        assertTrue(Budgets.invalidValue(Budgets.Kind.STRING, 257).contains("between 2 and 256"));
+        assertTrue(Budgets.invalidValue(Budgets.Kind.STRING, 1).contains("between 2 and 256"));
         assertTrue(Budgets.invalidValue(Budgets.Kind.CODE, 0).contains("code budget"));
     }
 
