@@ -14,8 +14,8 @@ import java.util.Locale;
  * Built completely, and checked against the arena, before the running image is touched: if the constructor
  * throws ImageRefusedException nothing has changed. The data area is laid out as: runtime scratch, the caller's
  * firing blocks (both fixed, outside any image), then for each context (vCPU 0..n-1 then the host) its context
- * block followed by its per-vCPU data block (at Abi.vcpuData), the host's zeroed register files, rings, the global
- * block, the shared block, rodata; every piece 64-byte aligned so contexts do not share cache lines.
+ * block followed by its per-vCPU data block (at Abi.vcpuData), the host's zeroed register files, the table of
+ * context block addresses (Abi.CTX_CONTEXTS), rings, the global block, the shared block, rodata; every piece 64-byte aligned so contexts do not share cache lines.
  */
 final class LoadedImage {
     static final int SCRATCH = 0, SCRATCH_BYTES = 64;
@@ -34,7 +34,7 @@ final class LoadedImage {
     final int vcpus, contexts;
     final long ringCapacity;
     final long[] ctxOffset, ringOffset, blockOffset;
-    final long hostRegsOffset, globalOffset, sharedOffset, rodataOffset, dataBytes;
+    final long hostRegsOffset, contextTableOffset, globalOffset, sharedOffset, rodataOffset, dataBytes;
     final int stubOffset;
     /** Each clause's entry, for NativeArena.UNGUARDED_CALL. */
     final MemorySegment[] entries;
@@ -78,6 +78,8 @@ final class LoadedImage {
         }
         hostRegsOffset = at;
         at += HOST_REGS_BYTES;
+        contextTableOffset = at;
+        at += align(8L * contexts, 64);
         ringOffset = new long[contexts];
         for (int c = 0; c < contexts; c++) { ringOffset[c] = at; at += Abi.RING_DATA + config.ringBytes(); }
         globalOffset = at;
@@ -97,7 +99,7 @@ final class LoadedImage {
                             + "ring %,d), global %,d, shared %,d, rodata %,d, runtime %,d",
                     dataBytes, have, contexts, ctxBytes + vcpuBytes + ringBytes, ctxBytes, vcpuBytes, ringBytes,
                     align(d.globalBlockBytes(), 64), align(d.sharedBlockBytes(), 64), align(image.rodata().length, 64),
-                    IMAGE_DATA + HOST_REGS_BYTES));
+                    IMAGE_DATA + HOST_REGS_BYTES + align(8L * contexts, 64)));
         }
         long base = arena.data().address();
         counters = new ContextCounters[contexts];

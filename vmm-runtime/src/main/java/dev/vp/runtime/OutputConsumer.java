@@ -20,8 +20,8 @@ import java.util.List;
  * Single consumer of every ring (Abi: the producer publishes RING_HEAD with a release store, we read it with an
  * acquire load, read the records, then publish RING_TAIL with a release store so the producer may reuse the
  * space). Records are merged across rings by TSC, each ring's own order kept, ties in context order. printf
- * records are formatted with the host PrintfFormatter; logaggr records merge the snapshot they carry with the
- * other contexts' live tables by the generation rule in Abi and print with AggregatePrinter. A record that
+ * records are formatted with the host PrintfFormatter; logaggr records carry every context's table as the call
+ * found it and print, merged, with AggregatePrinter. A record that
  * cannot be decoded is counted as malformed and the rest of its ring is skipped (its framing is lost).
  */
 final class OutputConsumer {
@@ -117,7 +117,7 @@ final class OutputConsumer {
         long body = at + Abi.REC_ARGS, limit = at + length;
         return switch (type) {
             case Abi.REC_PRINTF -> printf(l, data, id, count, body, limit);
-            case Abi.REC_LOGAGGR -> logaggr(l, data, context, id, count, body, limit);
+            case Abi.REC_LOGAGGR -> logaggr(l, data, id, count, body, limit);
             default -> null;
         };
     }
@@ -145,24 +145,23 @@ final class OutputConsumer {
         return at == limit ? PrintfFormatter.format(spec, args) : null;
     }
 
-    private static String logaggr(LoadedImage l, MemorySegment data, int context, int id, int count, long at, long limit) {
+    /** A REC_LOGAGGR record: every context's table as the call found it, merged in context order. */
+    private static String logaggr(LoadedImage l, MemorySegment data, int id, int contexts, long at, long limit) {
         List<ProbeImage.Aggregate> aggregates = l.image.data().aggregates();
-        if (id < 0 || id >= aggregates.size()) return null;
+        if (id < 0 || id >= aggregates.size() || contexts != l.contexts) return null;
         ProbeImage.Aggregate a = aggregates.get(id);
         long entryBytes = entryBytes(a);
-        if (count < 0 || count > a.capacity() || limit - at != 16 + count * entryBytes) return null;
-        long dropped = data.get(U64, at), generation = data.get(U64, at + 8);
-        var tables = new ArrayList<AggregateTable>(l.contexts);
+        var tables = new ArrayList<AggregateTable>(contexts);
         try {
-            for (int c = 0; c < l.contexts; c++) {
+            for (int c = 0; c < contexts; c++) {
+                if (at + 16 > limit) return null;
+                long n = data.get(U64, at), dropped = data.get(U64, at + 8);
+                at += 16;
+                if (n < 0 || n > a.capacity() || at + n * entryBytes > limit) return null;
                 var table = new AggregateTable(a.intKeys(), a.strKeys(), a.capacity());
-                if (c == context) {
-                    table.addDropped(dropped);
-                    for (int e = 0; e < count; e++) putEntry(table, a, data, at + 16 + e * entryBytes);
-                } else {
-                    long t = l.blockOffset[c] + a.tableOffset();
-                    if (data.get(ValueLayout.JAVA_LONG, t + Abi.AGGR_GENERATION) == generation) readLive(table, a, data, t);
-                }
+                table.addDropped(dropped);
+                for (int e = 0; e < n; e++) putEntry(table, a, data, at + e * entryBytes);
+                at += n * entryBytes;
                 tables.add(table);
             }
         } catch (IllegalArgumentException e) {

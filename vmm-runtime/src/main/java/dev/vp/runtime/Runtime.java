@@ -454,6 +454,9 @@ public final class Runtime implements AutoCloseable {
             put(ctx + Abi.CTX_TIME_MICROS, timeMicros);
             put(ctx + Abi.CTX_RODATA, base + l.rodataOffset);
             put(ctx + Abi.CTX_SHARED, base + l.sharedOffset);
+            put(ctx + Abi.CTX_CONTEXTS, base + l.contextTableOffset);
+            put(ctx + Abi.CTX_CONTEXT_COUNT, l.contexts);
+            put(l.contextTableOffset + 8L * c, base + ctx);
             put(ctx + Abi.CTX_TLB_USED, 1);
             put(ctx + Abi.CTX_PCPUID, -1);
             if (!host) put(ctx + Abi.CTX_THREADID, b.vcpus().get(c).threadId());

@@ -163,16 +163,6 @@ final class HandProgram {
         });
     }
 
-    /** logaggr(aggregate) with an empty snapshot of its own table: the host shows the other contexts' tables. */
-    static void logaggrEmptySnapshot(Assembler a, int aggregate, long generationOffset) {
-        record(a, Abi.REC_LOGAGGR, aggregate, 0, Abi.REC_ARGS + 16, r -> {
-            r.mov(QWORD, Mem.of(R8, Abi.REC_ARGS), 0);
-            r.mov(QWORD, R9, Mem.of(RDI, Abi.CTX_SHARED));
-            r.mov(QWORD, R9, Mem.of(R9, (int) generationOffset));
-            r.mov(QWORD, Mem.of(R8, Abi.REC_ARGS + 8), R9);
-        });
-    }
-
     /** The ring append of Abi: rdi = ctx; the body writer gets r8 = the record. */
     private static void record(Assembler a, int type, int id, int count, int length, Consumer<Assembler> body) {
         Label noPad = a.newLabel(), write = a.newLabel(), drop = a.newLabel(), done = a.newLabel();

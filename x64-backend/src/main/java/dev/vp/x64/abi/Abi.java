@@ -30,7 +30,7 @@ public final class Abi {
     private Abi() {}
 
     /** Written into every probe image; the runtime refuses an image built for another version of this contract. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     // ---- Firing fields (the entry's second argument): 14 words ----
     /** ARG0..ARG9, then KVM's exit reason and the VMCS-style exit reason, qualification and interruption info. */
@@ -129,6 +129,12 @@ public final class Abi {
      * Read by bag operations and by updates of aggregates the program clears.
      */
     public static final int CTX_SHARED = 0x160;
+    /**
+     * Host pointer to an array of every context block's address, in context order (vCPU 0..n-1, then the host),
+     * and the number of contexts: logaggr reads every context's table through them.
+     */
+    public static final int CTX_CONTEXTS = 0x168;
+    public static final int CTX_CONTEXT_COUNT = 0x170;
     /** A fields block of the context's own (FIELDS_SIZE bytes), for callers that set arguments in the context. */
     public static final int CTX_OWN_FIELDS = 0x180;
     /**
@@ -188,9 +194,10 @@ public final class Abi {
     /**
      * Record: u32 total length (multiple of 8), u32 type, u64 TSC, u32 id, u32 count, then the body.
      * REC_PRINTF: id = format index, count = arguments; per argument, ints as u64, strings as u64 length then
-     * the bytes padded with zeros to 8. REC_LOGAGGR: id = aggregate index, count = entries; the body is u64
-     * updates dropped, u64 generation, then count entries copied from the logging context's own table (see
-     * the aggregate layout). A PAD record has only its length and type.
+     * the bytes padded with zeros to 8. REC_LOGAGGR: id = aggregate index, count = contexts; the body is, per
+     * context in context order, u64 n, u64 updates dropped, then n entries copied from that context's table as the
+     * call found it (see the aggregate layout); bytes after the last context are padding. A PAD record has only
+     * its length and type.
      */
     public static final int REC_LENGTH = 0, REC_TYPE = 4, REC_TSC = 8, REC_ID = 16, REC_ARGC = 20, REC_ARGS = 24;
     public static final int REC_PAD = 0, REC_PRINTF = 1, REC_LOGAGGR = 2, REC_CANCEL = 3;
@@ -201,9 +208,9 @@ public final class Abi {
      * aggregate also has one u64 generation word in the shared block. Rule: clearaggr atomically increments the
      * shared word, empties its own table and stores the new generation in its header; before any update or
      * logaggr, a context whose table's generation differs from the shared word empties its table first and
-     * takes the shared word's value. The host counts a table whose generation differs from the shared word as
-     * empty, and merges a REC_LOGAGGR snapshot with the other contexts' live tables whose generation equals the
-     * record's, in context order (vCPU 0..n-1, then the host), the snapshot in its own context's place.
+     * then takes the shared word's value (in that order, so that a table showing the current generation never
+     * holds entries from before the clear). A table whose generation differs from the logging one's counts as
+     * empty: logaggr copies only the tables of its own generation, and the host merges them in context order.
      */
     public static final int AGGR_USED = 0x00, AGGR_DROPPED = 0x08, AGGR_GENERATION = 0x10, AGGR_ENTRIES = 0x18;
     /**

@@ -1131,10 +1131,10 @@ public final class HelperLibrary {
         a.mov(QWORD, RAX, m(RAX, RCX, 1, 0));
         a.alu(Alu.CMP, QWORD, RAX, m(R8, AGGR_GENERATION));
         a.jcc(Cond.E, current);
-        a.mov(QWORD, m(R8, AGGR_GENERATION), RAX);
+        // empty first, then take the generation: another context's logaggr that sees the new generation here
+        // must not find entries from before the clear (x86 keeps these stores in order)
+        a.push(RAX);
         a.alu(Alu.XOR, DWORD, RAX, RAX);
-        a.mov(QWORD, m(R8, AGGR_USED), RAX);
-        a.mov(QWORD, m(R8, AGGR_DROPPED), RAX);
         a.mov(DWORD, RCX, m(R10, Descriptors.AGGR_CAPACITY));
         a.mov(DWORD, RDX, m(R10, Descriptors.AGGR_ENTRY_BYTES));
         a.lea(QWORD, RSI, m(R8, AGGR_ENTRIES));
@@ -1143,6 +1143,10 @@ public final class HelperLibrary {
         a.alu(Alu.ADD, QWORD, RSI, RDX);
         a.dec(DWORD, RCX);
         a.jcc(Cond.NE, clearLoop);
+        a.mov(QWORD, m(R8, AGGR_USED), RAX);
+        a.mov(QWORD, m(R8, AGGR_DROPPED), RAX);
+        a.pop(RAX);
+        a.mov(QWORD, m(R8, AGGR_GENERATION), RAX);
         a.bind(current);
         a.ret();
 
@@ -1300,7 +1304,16 @@ public final class HelperLibrary {
         for (int r = KEPT.length - 1; r >= 0; r--) a.pop(KEPT[r]);
         a.ret();
 
-        // logaggr: rax = table, rdx = descriptor. HEAVY. A REC_LOGAGGR record with this context's used entries.
+        // logaggr: rax = table, rdx = descriptor. HEAVY. A REC_LOGAGGR record of every context's table as the call finds
+        // it (count = contexts): per context {n, dropped} and n entries; a table of another generation is empty. The
+        // record is sized from the tables' used counts; an entry inserted meanwhile that does not fit is left out, and
+        // the bytes after the last context are padding.
+        var sizeLoop = a.newLabel();
+        var sizeNext = a.newLabel();
+        var sized = a.newLabel();
+        var contextLoop = a.newLabel();
+        var contextNext = a.newLabel();
+        var copied = a.newLabel();
         var scan = a.newLabel();
         var skip = a.newLabel();
         var scanned = a.newLabel();
@@ -1308,43 +1321,100 @@ public final class HelperLibrary {
         a.bind(logAggr);
         a.push(R14);
         a.push(R15);
+        a.push(R12);
+        a.push(R13);
         a.mov(QWORD, R8, RAX);
         a.mov(QWORD, R10, RDX);
         a.call(lazyClear);
-        a.mov(DWORD, RSI, m(R10, Descriptors.AGGR_ENTRY_BYTES));
-        a.imul(QWORD, RSI, m(R8, AGGR_USED));
-        a.alu(Alu.ADD, QWORD, RSI, REC_ARGS + 16);
+        a.mov(QWORD, R15, R8);
+        a.alu(Alu.SUB, QWORD, R15, RBX);                      // the table's distance from its context block: the same in all
+        a.mov(QWORD, R13, m(RBX, CTX_CONTEXTS));
+        a.mov(QWORD, R14, m(RBX, CTX_CONTEXT_COUNT));
+        a.mov(QWORD, RSI, R14);
+        a.shift(Shift.SHL, QWORD, RSI, 4);
+        a.alu(Alu.ADD, QWORD, RSI, REC_ARGS);
+        a.alu(Alu.XOR, DWORD, RCX, RCX);
+        a.bind(sizeLoop);
+        a.alu(Alu.CMP, QWORD, RCX, R14);
+        a.jcc(Cond.AE, sized);
+        a.mov(QWORD, RDI, Mem.of(R13, RCX, 8, 0));
+        a.alu(Alu.ADD, QWORD, RDI, R15);
+        a.mov(QWORD, RAX, m(RDI, AGGR_GENERATION));
+        a.alu(Alu.CMP, QWORD, RAX, m(R8, AGGR_GENERATION));
+        a.jcc(Cond.NE, sizeNext);
+        a.mov(DWORD, RAX, m(R10, Descriptors.AGGR_ENTRY_BYTES));
+        a.imul(QWORD, RAX, m(RDI, AGGR_USED));
+        a.alu(Alu.ADD, QWORD, RSI, RAX);
+        a.bind(sizeNext);
+        a.inc(QWORD, RCX);
+        a.jmp(sizeLoop);
+        a.bind(sized);
         a.call(ringReserve);
         a.test(QWORD, RDI, RDI);
         a.jcc(Cond.E, logOut);
+        a.push(R9);
         a.mov(DWORD, m(RDI, REC_LENGTH), RSI);
         a.mov(DWORD, m(RDI, REC_TYPE), REC_LOGAGGR);
         a.call(stamp);
         a.mov(QWORD, m(RDI, REC_TSC), RAX);
         a.mov(DWORD, RAX, m(R10, Descriptors.AGGR_INDEX));
         a.mov(DWORD, m(RDI, REC_ID), RAX);
-        a.mov(QWORD, RAX, m(R8, AGGR_USED));
-        a.mov(DWORD, m(RDI, REC_ARGC), RAX);
-        a.mov(QWORD, RAX, m(R8, AGGR_DROPPED));
-        a.mov(QWORD, m(RDI, REC_ARGS), RAX);
-        a.mov(QWORD, RAX, m(R8, AGGR_GENERATION));
-        a.mov(QWORD, m(RDI, REC_ARGS + 8), RAX);
-        a.alu(Alu.ADD, QWORD, RDI, REC_ARGS + 16);
-        a.mov(DWORD, R14, m(R10, Descriptors.AGGR_CAPACITY));
-        a.lea(QWORD, RSI, m(R8, AGGR_ENTRIES));
+        a.mov(DWORD, m(RDI, REC_ARGC), R14);
+        a.lea(QWORD, R12, Mem.of(RDI, RSI, 1, 0));            // the record's end
+        a.alu(Alu.ADD, QWORD, RDI, REC_ARGS);
+        a.alu(Alu.XOR, DWORD, R9, R9);
+        a.bind(contextLoop);
+        a.alu(Alu.CMP, QWORD, R9, R14);
+        a.jcc(Cond.AE, copied);
+        a.mov(QWORD, R11, RDI);                               // this context's {n, dropped}
+        a.alu(Alu.XOR, DWORD, RAX, RAX);
+        a.mov(QWORD, m(RDI, 0), RAX);
+        a.mov(QWORD, m(RDI, 8), RAX);
+        a.alu(Alu.ADD, QWORD, RDI, 16);
+        a.mov(QWORD, RDX, Mem.of(R13, R9, 8, 0));
+        a.alu(Alu.ADD, QWORD, RDX, R15);
+        a.mov(QWORD, RAX, m(RDX, AGGR_GENERATION));
+        a.alu(Alu.CMP, QWORD, RAX, m(R8, AGGR_GENERATION));
+        a.jcc(Cond.NE, contextNext);
+        a.mov(QWORD, RAX, m(RDX, AGGR_DROPPED));
+        a.mov(QWORD, m(R11, 8), RAX);
+        // this context's entries end where the later contexts' headers must still fit
+        a.mov(QWORD, RAX, R14);
+        a.alu(Alu.SUB, QWORD, RAX, R9);
+        a.dec(QWORD, RAX);
+        a.shift(Shift.SHL, QWORD, RAX, 4);
+        a.unary(Unary.NEG, QWORD, RAX);
+        a.alu(Alu.ADD, QWORD, RAX, R12);
+        a.lea(QWORD, RSI, m(RDX, AGGR_ENTRIES));
+        a.mov(DWORD, RCX, m(R10, Descriptors.AGGR_CAPACITY));
         a.bind(scan);
-        a.mov(DWORD, RCX, m(R10, Descriptors.AGGR_ENTRY_BYTES));
         a.alu(Alu.CMP, QWORD, m(RSI, ENTRY_HASH), 0);
         a.jcc(Cond.E, skip);
+        a.mov(DWORD, RDX, m(R10, Descriptors.AGGR_ENTRY_BYTES));
+        a.alu(Alu.ADD, QWORD, RDX, RDI);
+        a.alu(Alu.CMP, QWORD, RDX, RAX);
+        a.jcc(Cond.A, contextNext);
+        a.push(RCX);
+        a.mov(DWORD, RCX, m(R10, Descriptors.AGGR_ENTRY_BYTES));
         a.repMovsb();
+        a.pop(RCX);
+        a.inc(QWORD, m(R11, 0));
         a.jmp(scanned);
         a.bind(skip);
-        a.alu(Alu.ADD, QWORD, RSI, RCX);
+        a.mov(DWORD, RDX, m(R10, Descriptors.AGGR_ENTRY_BYTES));
+        a.alu(Alu.ADD, QWORD, RSI, RDX);
         a.bind(scanned);
-        a.dec(DWORD, R14);
+        a.dec(DWORD, RCX);
         a.jcc(Cond.NE, scan);
+        a.bind(contextNext);
+        a.inc(QWORD, R9);
+        a.jmp(contextLoop);
+        a.bind(copied);
+        a.pop(R9);
         commit();
         a.bind(logOut);
+        a.pop(R13);
+        a.pop(R12);
         a.pop(R15);
         a.pop(R14);
         a.ret();

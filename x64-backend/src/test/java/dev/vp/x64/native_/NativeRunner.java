@@ -88,6 +88,7 @@ public final class NativeRunner implements AutoCloseable {
         byte[] ro = code.rodata();
         rodata = arena.allocate(Math.max(ro.length, 8), 64);
         MemorySegment.copy(MemorySegment.ofArray(ro), 0, rodata, 0, ro.length);
+        MemorySegment contextTable = arena.allocate(8L * contexts, 64);
         for (int c = 0; c < contexts; c++) {
             // The per-vCPU data block follows the context block (Abi.vcpuData).
             long ctxBytes = vcpuData(program.probes().size());
@@ -112,6 +113,9 @@ public final class NativeRunner implements AutoCloseable {
             x.set(LONG, CTX_NUMVCPUS, vcpus);
             x.set(LONG, CTX_RODATA, rodata.address());
             x.set(LONG, CTX_SHARED, shared.address());
+            x.set(LONG, CTX_CONTEXTS, contextTable.address());
+            x.set(LONG, CTX_CONTEXT_COUNT, contexts);
+            contextTable.setAtIndex(LONG, c, x.address());
             x.set(LONG, CTX_TLB_USED, 1);
             x.set(LONG, CTX_TIME_TSC, -1L);
         }
@@ -230,7 +234,7 @@ public final class NativeRunner implements AutoCloseable {
             int count = ring.get(ValueLayout.JAVA_INT_UNALIGNED, at + REC_ARGC);
             switch (type) {
                 case REC_PRINTF -> sink.accept(new OutputRecord(vcpu, tsc, PrintfFormatter.format(formats[id], printfArgs(ring, at + REC_ARGS, id, count))));
-                case REC_LOGAGGR -> sink.accept(new OutputRecord(vcpu, tsc, logaggr(ring, at + REC_ARGS, id, count, context(vcpu))));
+                case REC_LOGAGGR -> sink.accept(new OutputRecord(vcpu, tsc, logaggr(ring, at + REC_ARGS, id, count)));
                 default -> throw new IllegalStateException("unknown record type " + type);
             }
         }
@@ -254,19 +258,17 @@ public final class NativeRunner implements AutoCloseable {
         return out;
     }
 
-    private String logaggr(MemorySegment ring, long at, int aggr, int count, int own) {
+    /** A REC_LOGAGGR record: per context {n, dropped} and n entries, merged in context order. */
+    private String logaggr(MemorySegment ring, long at, int aggr, int contexts) {
         IrProgram.Aggr def = program.aggrs().get(aggr);
-        long generation = ring.get(LONG, at + 8);
+        long size = DataLayout.aggrEntryBytes(def);
         var tables = new ArrayList<AggregateTable>();
-        for (int c = 0; c <= vcpus; c++) {
+        for (int c = 0; c < contexts; c++) {
             var t = new AggregateTable(def.intKeys(), def.strKeys(), def.capacity());
-            if (c == own) {
-                t.addDropped(ring.get(LONG, at));
-                long entry = at + 16, size = DataLayout.aggrEntryBytes(def);
-                for (int e = 0; e < count; e++, entry += size) addEntry(t, def, ring, entry);
-            } else {
-                readLive(t, aggr, c, generation);
-            }
+            long n = ring.get(LONG, at);
+            t.addDropped(ring.get(LONG, at + 8));
+            at += 16;
+            for (int e = 0; e < n; e++, at += size) addEntry(t, def, ring, at);
             tables.add(t);
         }
         return AggregatePrinter.print(def.name(), tables);
