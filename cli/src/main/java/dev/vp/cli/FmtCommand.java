@@ -15,7 +15,8 @@ final class FmtCommand {
             usage: vp fmt [-w | --check] FILE...
 
             Re-indents Emmett (.emt) and VP (.vp) scripts: nesting decides indentation, directives start at
-            column 0, trailing blanks and repeated blank lines go. Tokens within a line are never changed.
+            column 0, trailing blanks (except after a final backslash) and repeated blank lines go. Tokens
+            within a line are never changed.
             Without options the formatted text of each file is printed.
 
               -w         rewrite the files in place

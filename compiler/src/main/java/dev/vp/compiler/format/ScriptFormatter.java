@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * Re-lays out a script without touching what it says: each line is re-indented by its nesting (four spaces
  * per `{` in Emmett, plus one level inside open parentheses; two spaces per `(` in VP), directives start at
- * column 0, trailing blanks go, runs of blank lines shrink to one, and the text ends with one newline.
+ * column 0, trailing blanks go (except after a final backslash: a directive line continues only when the
+ * backslash ends it, so those blanks decide what the directive holds), runs of blank lines shrink to one, and
+ * the text ends with one newline.
  * Comments keep their content and lines inside a block comment or a continued directive stay as written.
  * Tokens within a line are never respaced, so the result always means what the input meant; formatting is
  * idempotent. Any text formats, including text with syntax errors (unbalanced braces clamp at depth 0).
@@ -69,9 +71,11 @@ public final class ScriptFormatter {
         return 4 * level + (open > 0 ? 4 : 0);
     }
 
+    /** The line without its trailing blanks, unless they follow a backslash (then only a CR of CRLF goes). */
     private static String stripTrailing(String s) {
         int e = s.length();
         while (e > 0 && Character.isWhitespace(s.charAt(e - 1))) e--;
+        if (e > 0 && e < s.length() && s.charAt(e - 1) == '\\') return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
         return s.substring(0, e);
     }
 }

@@ -3,6 +3,7 @@ package dev.vp.compiler.format;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.vp.compiler.check.TestTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,16 @@ class ScriptFormatterTest {
     @Test void bracesInStringsAndCommentsDoNotCount() {
         String in = "VMM1Hz {\nprintf(\"{{ %d\\n\", 1); // {\n/* } */ logint(1);\n}\n";
         assertEquals("VMM1Hz {\n    printf(\"{{ %d\\n\", 1); // {\n    /* } */ logint(1);\n}\n", ScriptFormatter.format(in, false));
+    }
+
+    @Test void blanksAfterAFinalBackslashStaySoNoLineBecomesContinued() {
+        // The backslash does not continue the #define (a blank follows it): stripping the blank would pull the
+        // clause into the macro's body, and the script would compile with no probe.
+        String in = "#define UNUSED 0 \\ \nVMMLoad { printf(\"hi\\n\"); }   \n#define ONE 1 \\\t\r\n";
+        String out = ScriptFormatter.format(in, false);
+        assertEquals("#define UNUSED 0 \\ \nVMMLoad { printf(\"hi\\n\"); }\n#define ONE 1 \\\t\n", out);
+        assertEquals(1, TestTarget.compile(in).ir().probes().size());
+        assertEquals(1, TestTarget.compile(out).ir().probes().size());
     }
 
     @Test void vpIndentsByParentheses() {
