@@ -23,14 +23,14 @@ public final class ScriptFormatter {
         int t = 0, braces = 0, parens = 0, blankRun = 0;
         boolean any = false;
         int pos = 0, n = text.length();
+        SourceTokens.Token last = null;
         while (pos <= n) {
             int nl = text.indexOf('\n', pos);
             int end = nl < 0 ? n : nl;
-            // Tokens that started before this line decide its depth; one still open here is a multi-line token.
-            SourceTokens.Token spanning = null;
+            // Tokens that started before this line decide its depth; the last of them, if it is still open here,
+            // is a multi-line token (a block comment or a continued directive) that may span many lines.
             while (t < tokens.size() && tokens.get(t).start() < pos) {
-                SourceTokens.Token tok = tokens.get(t);
-                if (tok.end() > pos) spanning = tok;
+                SourceTokens.Token tok = last = tokens.get(t);
                 if (tok.kind() == SourceTokens.Kind.PUNCT) {
                     switch (text.charAt(tok.start())) {
                         case '{' -> braces++;
@@ -42,6 +42,7 @@ public final class ScriptFormatter {
                 }
                 t++;
             }
+            SourceTokens.Token spanning = last != null && last.end() > pos ? last : null;
             String line = stripTrailing(text.substring(pos, end));
             if (spanning != null) {
                 out.append(spanning.kind() == SourceTokens.Kind.DIRECTIVE ? text.substring(pos, end).replace("\r", "") : line).append('\n');

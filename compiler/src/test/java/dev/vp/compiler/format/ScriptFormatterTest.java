@@ -23,6 +23,14 @@ class ScriptFormatterTest {
         assertEquals("VMM1Hz {\n    printf(\"{{ %d\\n\", 1); // {\n    /* } */ logint(1);\n}\n", ScriptFormatter.format(in, false));
     }
 
+    @Test void everyLineInsideABlockCommentOrAContinuedDirectiveStaysAsWritten() {
+        String comment = "VMMLoad {\n      /* a comment\n         spanning lines\n            with indentation */\n}\n";
+        assertEquals("VMMLoad {\n    /* a comment\n         spanning lines\n            with indentation */\n}\n",
+                ScriptFormatter.format(comment, false));
+        String macro = "#define X 1 \\\n  + 2 \\\n      + 3 \\\n          + 4\nVMMLoad { printf(\"%d\\n\", X); }\n";
+        assertEquals(macro, ScriptFormatter.format(macro, false));
+    }
+
     @Test void blanksAfterAFinalBackslashStaySoNoLineBecomesContinued() {
         // The backslash does not continue the #define (a blank follows it): stripping the blank would pull the
         // clause into the macro's body, and the script would compile with no probe.
