@@ -1,6 +1,8 @@
 // The one formatter of Emmett and VP scripts, shared by `vp fmt` and the language server's formatting request.
 package dev.vp.compiler.format;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 
 /**
@@ -12,6 +14,7 @@ import java.util.List;
  * Comments keep their content and lines inside a block comment or a continued directive stay as written.
  * Tokens within a line are never respaced, so the result always means what the input meant; formatting is
  * idempotent. Any text formats, including text with syntax errors (unbalanced braces clamp at depth 0).
+ * Braces in conditional code count as if only one branch of each `#if` were there (see {@link #conditional}).
  */
 public final class ScriptFormatter {
     private ScriptFormatter() {}
@@ -22,6 +25,7 @@ public final class ScriptFormatter {
         StringBuilder out = new StringBuilder(text.length() + 64);
         int t = 0, braces = 0, parens = 0, blankRun = 0;
         boolean any = false;
+        Deque<Conditional> conditionals = new ArrayDeque<>();
         int pos = 0, n = text.length();
         SourceTokens.Token last = null;
         while (pos <= n) {
@@ -31,7 +35,11 @@ public final class ScriptFormatter {
             // is a multi-line token (a block comment or a continued directive) that may span many lines.
             while (t < tokens.size() && tokens.get(t).start() < pos) {
                 SourceTokens.Token tok = last = tokens.get(t);
-                if (tok.kind() == SourceTokens.Kind.PUNCT) {
+                if (tok.kind() == SourceTokens.Kind.DIRECTIVE) {
+                    int[] nesting = conditional(directiveName(text, tok), conditionals, braces, parens);
+                    braces = nesting[0];
+                    parens = nesting[1];
+                } else if (tok.kind() == SourceTokens.Kind.PUNCT) {
                     switch (text.charAt(tok.start())) {
                         case '{' -> braces++;
                         case '}' -> braces = Math.max(0, braces - 1);
@@ -61,6 +69,55 @@ public final class ScriptFormatter {
             pos = nl + 1;
         }
         return out.toString();
+    }
+
+    /** An open `#if`: the nesting at its start, the nesting its first branch ended with, whether all branches agree. */
+    private static final class Conditional {
+        final int braces, parens;
+        int endBraces = -1, endParens;
+        boolean agree = true, hasElse;
+
+        Conditional(int braces, int parens) { this.braces = braces; this.parens = parens; }
+
+        void branchEnds(int b, int p) {
+            if (endBraces < 0) { endBraces = b; endParens = p; }
+            else agree &= b == endBraces && p == endParens;
+        }
+    }
+
+    /**
+     * The nesting after a directive. Only one branch of a conditional is compiled, so each `#elif`/`#else` branch
+     * starts from the nesting at its `#if`; after `#endif` the nesting is the one every branch ends with, or the
+     * one at the `#if` when they differ or there is no `#else` (a `{` in an `#if 0` region opens nothing).
+     */
+    private static int[] conditional(String name, Deque<Conditional> open, int braces, int parens) {
+        switch (name) {
+            case "if", "ifdef", "ifndef" -> open.push(new Conditional(braces, parens));
+            case "elif", "else" -> {
+                Conditional c = open.peek();
+                if (c == null) break;
+                c.branchEnds(braces, parens);
+                c.hasElse |= name.equals("else");
+                return new int[] {c.braces, c.parens};
+            }
+            case "endif" -> {
+                Conditional c = open.poll();
+                if (c == null) break;
+                c.branchEnds(braces, parens);
+                if (!c.hasElse || !c.agree) return new int[] {c.braces, c.parens};
+            }
+            default -> { }
+        }
+        return new int[] {braces, parens};
+    }
+
+    /** The name of the directive token tok: the word after its `#`. */
+    private static String directiveName(String text, SourceTokens.Token tok) {
+        int i = tok.start() + 1;
+        while (i < tok.end() && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) i++;
+        int w = i;
+        while (i < tok.end() && Character.isLetter(text.charAt(i))) i++;
+        return text.substring(w, i);
     }
 
     private static int indent(String body, boolean vp, int braces, int parens) {

@@ -23,6 +23,19 @@ class ScriptFormatterTest {
         assertEquals("VMM1Hz {\n    printf(\"{{ %d\\n\", 1); // {\n    /* } */ logint(1);\n}\n", ScriptFormatter.format(in, false));
     }
 
+    @Test void bracesOfAConditionalBranchDoNotLeakPastIt() {
+        String skipped = "VMMLoad {\n#if 0\nif (1) {\n#endif\nprintf(\"a\\n\");\n}\nVMM1Hz {\nprintf(\"b\\n\");\n}\n";
+        assertEquals("VMMLoad {\n#if 0\n    if (1) {\n#endif\n    printf(\"a\\n\");\n}\nVMM1Hz {\n    printf(\"b\\n\");\n}\n",
+                ScriptFormatter.format(skipped, false));
+        // Each branch starts from the #if's nesting; when every branch opens the same block, it stays open.
+        String branches = "VMMLoad {\n#ifdef A\nif (a) {\n#elif B\nif (b) { {\n#else\nif (c) {\n#endif\nx = 1;\n}\n}\n";
+        assertEquals("VMMLoad {\n#ifdef A\n    if (a) {\n#elif B\n    if (b) { {\n#else\n    if (c) {\n#endif\n    x = 1;\n}\n}\n",
+                ScriptFormatter.format(branches, false));
+        String agree = "VMMLoad {\n#ifdef A\nif (a) {\n#else\nif (c) {\n#endif\nx = 1;\n}\n}\n";
+        assertEquals("VMMLoad {\n#ifdef A\n    if (a) {\n#else\n    if (c) {\n#endif\n        x = 1;\n    }\n}\n",
+                ScriptFormatter.format(agree, false));
+    }
+
     @Test void everyLineInsideABlockCommentOrAContinuedDirectiveStaysAsWritten() {
         String comment = "VMMLoad {\n      /* a comment\n         spanning lines\n            with indentation */\n}\n";
         assertEquals("VMMLoad {\n    /* a comment\n         spanning lines\n            with indentation */\n}\n",
