@@ -16,7 +16,9 @@ final class FmtCommand {
 
             Re-indents Emmett (.emt) and VP (.vp) scripts: nesting decides indentation, directives start at
             column 0, trailing blanks (except after a final backslash) and repeated blank lines go. Tokens
-            within a line are never changed.
+            within a line are never changed. In VP, a top-level form such as (vprobe that starts in column 0
+            stays there even after a missing ')': the parser closes the open forms at it, so a file with that
+            error formats into one that parses the same way.
             Without options the formatted text of each file is printed.
 
               -w         rewrite the files in place

@@ -1,6 +1,7 @@
 // The one formatter of Emmett and VP scripts, shared by `vp fmt` and the language server's formatting request.
 package dev.vp.compiler.format;
 
+import dev.vp.compiler.parse.vp.VpParser;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.List;
  * Tokens within a line are never respaced, so the result always means what the input meant; formatting is
  * idempotent. Any text formats, including text with syntax errors (unbalanced braces clamp at depth 0).
  * Braces in conditional code count as if only one branch of each `#if` were there (see {@link #conditional}).
+ * In VP, a top-level form such as `(vprobe` that starts in column 0 stays there even when a `)` is missing
+ * before it, because that is where the parser recovers (see {@link #opensTopLevelForm}).
  */
 public final class ScriptFormatter {
     private ScriptFormatter() {}
@@ -51,6 +54,7 @@ public final class ScriptFormatter {
                 t++;
             }
             SourceTokens.Token spanning = last != null && last.end() > pos ? last : null;
+            if (vp && opensTopLevelForm(text, tokens, t, pos)) parens = 0;
             String line = stripTrailing(text.substring(pos, end));
             if (spanning != null) {
                 out.append(spanning.kind() == SourceTokens.Kind.DIRECTIVE ? text.substring(pos, end).replace("\r", "") : line).append('\n');
@@ -69,6 +73,22 @@ public final class ScriptFormatter {
             pos = nl + 1;
         }
         return out.toString();
+    }
+
+    /**
+     * Whether the line at pos starts, in its first column, a form that only appears at the top level: VpParser
+     * closes every form still open there, so the line keeps column 0 and the nesting starts again from it. A
+     * missing `)` then does not indent the rest of the file, and the formatted text parses as the input did.
+     */
+    private static boolean opensTopLevelForm(String text, List<SourceTokens.Token> tokens, int t, int pos) {
+        if (t >= tokens.size() || tokens.get(t).start() != pos || text.charAt(pos) != '(') return false;
+        for (int k = t + 1; k < tokens.size(); k++) {
+            SourceTokens.Token tok = tokens.get(k);
+            if (tok.kind() != SourceTokens.Kind.COMMENT) {
+                return tok.kind() == SourceTokens.Kind.NAME && VpParser.TOP_LEVEL_FORMS.contains(tok.text(text));
+            }
+        }
+        return false;
     }
 
     /** An open `#if`: the nesting at its start, the nesting its first branch ended with, whether all branches agree. */

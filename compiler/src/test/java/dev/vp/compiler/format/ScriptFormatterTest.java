@@ -58,6 +58,16 @@ class ScriptFormatterTest {
         assertEquals("(vprobe VMM1Hz\n  (setint n\n    (+ n 1)))\n; done\n", ScriptFormatter.format("(vprobe VMM1Hz\n(setint n\n(+ n 1)))\n; done", true));
     }
 
+    @Test void vpTopLevelFormInColumnZeroStaysThereAfterAMissingParenthesis() {
+        // VpParser closes the unclosed (vprobe at the next top-level form in column 0; indenting that form would
+        // put it inside the first one and change the errors.
+        String in = "(vprobe VMM1Hz\n(printf \"tick\\n\")\n(definteger ok 1)\n   (vprobe VMM10Hz (printf \"x\"))\n";
+        String out = ScriptFormatter.format(in, true);
+        assertEquals("(vprobe VMM1Hz\n  (printf \"tick\\n\")\n(definteger ok 1)\n(vprobe VMM10Hz (printf \"x\"))\n", out);
+        assertEquals("1:1 E0201 this '(' of (vprobe ...) is never closed: 1 ')' missing before the next top-level form on line 3",
+                TestTarget.diags(TestTarget.compile("e.vp", out)));
+    }
+
     @Test void idempotentOnScriptsAndGarbage() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("src/test/resources/scripts"))) {
             for (Path p : files.toList()) {

@@ -37,7 +37,7 @@ public final class VpParser {
     public static final int MAX_DEPTH = 128;
 
     /** The forms that only appear at the top level, used to resynchronise after a missing ')'. */
-    static final Set<String> TOP_LEVEL_FORMS = Set.of("version", "definteger", "defstring", "defvar", "defaggr",
+    public static final Set<String> TOP_LEVEL_FORMS = Set.of("version", "definteger", "defstring", "defvar", "defaggr",
             "defbag", "defun", "defproto", "vprobe", "deftype", "typedef", "memmodel");
 
     private final VpSpanMap map;
