@@ -1,6 +1,7 @@
 package dev.vp.cli;
 
 import dev.vp.compiler.format.ScriptFormatter;
+import dev.vp.compiler.source.SourceFile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ final class FmtCommand {
                 err.println("vp fmt: cannot read " + name + ": " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
                 return Main.RUNTIME;
             }
-            String formatted = ScriptFormatter.format(text, name.endsWith(".vp"));
+            String formatted = ScriptFormatter.format(text, SourceFile.isVp(name));
             if (args.has("--check")) {
                 if (!formatted.equals(text)) { out.println(name); unformatted = true; }
             } else if (args.has("-w")) {

@@ -82,7 +82,7 @@ public final class Compiler {
         PreprocessedSource pre = new Preprocessor(loader, options.includeDirs(), diags).run(file);
         files.addAll(pre.files());
         if (pragmas != null) pragmas.addAll(pre.pragmas());
-        if (file.path().endsWith(".vp")) return VpParser.parse(pre.text(), pre.map()::span, file, diags);
+        if (SourceFile.isVp(file.path())) return VpParser.parse(pre.text(), pre.map()::span, file, diags);
         return EmmettParser.parse(pre.text(), pre.map()::span, file, diags, typeNames);
     }
 

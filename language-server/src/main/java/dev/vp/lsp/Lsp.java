@@ -61,5 +61,5 @@ final class Lsp {
 
     static String uri(Path path) { return path.toAbsolutePath().normalize().toUri().toString(); }
 
-    static boolean isVp(String uri) { return uri.endsWith(".vp"); }
+    static boolean isVp(String uri) { return SourceFile.isVp(uri); }
 }

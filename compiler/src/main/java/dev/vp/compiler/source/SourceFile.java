@@ -18,6 +18,9 @@ public final class SourceFile {
         for (int i = 0; i < text.length(); i++) if (text.charAt(i) == '\n') lineStarts[k++] = i + 1;
     }
 
+    /** Whether a path (or URI) names a VP script: it ends in `.vp` in any case, so `EX.VP` too; else it is Emmett. */
+    public static boolean isVp(String path) { return path.regionMatches(true, path.length() - 3, ".vp", 0, 3); }
+
     public String path() { return path; }
     public String text() { return text; }
     public int lineCount() { return lineStarts.length; }

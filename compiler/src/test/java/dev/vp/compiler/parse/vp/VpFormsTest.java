@@ -14,6 +14,7 @@ import dev.vp.compiler.ast.Script;
 import dev.vp.compiler.ast.Stmt;
 import dev.vp.compiler.ast.TypeRef;
 import dev.vp.compiler.ast.TypeRef.Prim;
+import dev.vp.compiler.check.TestTarget;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,6 +26,13 @@ class VpFormsTest {
     void version() {
         assertEquals(new Decl.Version(S, "1.0"), decl("(version \"1.0\")"));
         assertEquals(Script.Language.VP, parse("").language());
+    }
+
+    @Test
+    void aFileNamedInUpperCaseIsVpToo() {
+        var c = TestTarget.compile("EX.VP", "; exits.vp: a comment\n(vprobe VMMLoad (printf \"hi\\n\"))\n");
+        assertEquals("", TestTarget.diags(c));
+        assertEquals(Script.Language.VP, c.script().language());
     }
 
     @Test
