@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The vp command in-process: exit codes, outputs, and one real run on minios. */
 class CliTest {
@@ -53,6 +54,21 @@ class CliTest {
         assertTrue(ir.out().contains("printf fmt"), ir.out());
         Result vpText = vp("build", "--emit", "vp", "-e", "VMM1Hz printf(\"tick\\n\");");
         assertTrue(vpText.out().contains("(vprobe VMM1Hz"), vpText.out());
+    }
+
+    @Test void fmtRefusesWhatCheckRefusesWithTheSameMessageAndExitCode(@TempDir Path dir) throws Exception {
+        Path latin1 = dir.resolve("u1.emt");
+        Files.write(latin1, "VMMLoad { printf(\"caf\u00e9\"); }\n".getBytes(StandardCharsets.ISO_8859_1));
+        Path missing = dir.resolve("nonexist.emt");
+        for (Path p : List.of(latin1, missing)) {
+            Result check = vp("check", p.toString());
+            Result fmt = vp("fmt", p.toString());
+            assertEquals(1, check.code(), check.out());
+            assertEquals(1, fmt.code(), fmt.err());
+            assertEquals(check.out(), fmt.err());
+            assertEquals("", fmt.out());
+        }
+        assertTrue(vp("fmt", latin1.toString()).err().contains("u1.emt is not a text file: byte 0xE9 is not valid UTF-8 at line 1, column 22"));
     }
 
     @Test void probesJsonIsTheDefaultCatalog() {
