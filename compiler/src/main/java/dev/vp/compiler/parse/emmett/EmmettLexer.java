@@ -4,6 +4,7 @@ import static dev.vp.compiler.parse.emmett.EmmettSyntax.*;
 
 import dev.vp.compiler.diag.Code;
 import dev.vp.compiler.diag.Diagnostic;
+import dev.vp.compiler.source.Span;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -144,13 +145,28 @@ final class EmmettLexer {
         return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
-    /** A run of characters that start no token (binary data, `#` mid-line, non-ASCII letters) is one error. */
+    /**
+     * A run of characters that start no token (binary data, `#` mid-line, non-ASCII letters) is one error. It
+     * names the first character by its code point (an emoji is U+1F600, one character) and says why it cannot
+     * be here; a run that a macro's expansion produced also names the macro, since the caret is on its use.
+     */
     private void unexpected(int start, int end) {
-        char c = text.charAt(start);
-        String shown = c >= 0x20 && c < 0x7f ? "`" + c + "`" : String.format("U+%04X", (int) c);
-        String what = end - start == 1 ? "unexpected character " + shown
-                : "unexpected characters starting with " + shown + " (" + (end - start) + " characters)";
-        report.error(Code.E0106, start, end, what + ": Emmett source is ASCII outside strings and comments");
+        int c = text.codePointAt(start);
+        int count = text.codePointCount(start, end);
+        String shown = c >= 0x20 && c < 0x7f ? "`" + (char) c + "`" : String.format("U+%04X", c);
+        String what = count == 1 ? "unexpected character " + shown
+                : "unexpected characters starting with " + shown + " (" + count + " characters)";
+        String why = c == '\\' ? "a backslash belongs only in a string, in a character literal, or at the very end of a directive line to continue it"
+                : c == '#' ? "`#` starts a directive or a comment only at the beginning of a line"
+                : c < 0x80 ? "no Emmett token starts with it (it can appear in strings and comments)"
+                : "Emmett source is ASCII outside strings and comments";
+        Span at = report.span(start, end);
+        if (!at.text().equals(text.substring(start, end))) {
+            int name = 0;
+            while (name < at.text().length() && isIdentPart(at.text().charAt(name))) name++;
+            why += name > 0 ? "; it comes from the expansion of macro " + at.text().substring(0, name) : "; it comes from a macro";
+        }
+        report.error(Code.E0106, start, end, what + ": " + why);
         afterGarbage = true;
     }
 
@@ -351,18 +367,22 @@ final class EmmettLexer {
                 int digits = pos;
                 while (pos < text.length() && pos < digits + 2 && isHex(text.charAt(pos))) pos++;
                 if (pos > digits) out.append((char) Integer.parseInt(text.substring(digits, pos), 16));
-                else unknownEscape(start, out, c);
+                else badEscape(start, out, c, "`\\x` needs one or two hex digits after it, as in `\\x41`: the backslash is dropped");
             }
             default -> unknownEscape(start, out, c);
         }
     }
 
     private void unknownEscape(int start, StringBuilder out, char c) {
-        out.append(c);
         String shown = c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("U+%04X", (int) c);
-        report.add(start, new Diagnostic(Code.W0100, Code.W0100.severity(), "unknown escape `\\" + shown
-                + "`: the backslash is dropped (known escapes: \\n \\t \\\\ \\\" \\0 \\xHH)",
-                report.span(start, pos), List.of(), List.of()));
+        badEscape(start, out, c, "unknown escape `\\" + shown
+                + "`: the backslash is dropped (known escapes: \\n \\t \\\\ \\\" \\0 \\xHH)");
+    }
+
+    /** Keeps the escaped character c, without its backslash, and warns with message. */
+    private void badEscape(int start, StringBuilder out, char c, String message) {
+        out.append(c);
+        report.add(start, new Diagnostic(Code.W0100, Code.W0100.severity(), message, report.span(start, pos), List.of(), List.of()));
     }
 
     private boolean punctuator() {

@@ -676,9 +676,12 @@ final class VpBuilder {
 
     /** The decoded value; unknown escapes are warned about (the unterminated case was reported by VpParser). */
     private String string(Atom a) {
-        return VpLiterals.decodeString(a.text(), a.kind() == AtomKind.STRING, (from, to) -> report.warning(Code.W0202,
-                map.span(a.offset() + from, a.offset() + to), "unknown escape `" + a.text().substring(from, to)
-                        + "`: the backslash is dropped; the escapes are \\n \\t \\\\ \\\" \\0 \\xHH (write \\\\ for a backslash)"));
+        return VpLiterals.decodeString(a.text(), a.kind() == AtomKind.STRING, (from, to) -> {
+            String escape = a.text().substring(from, to);
+            report.warning(Code.W0202, map.span(a.offset() + from, a.offset() + to), escape.equals("\\x")
+                    ? "`\\x` needs one or two hex digits after it, as in `\\x41`: the backslash is dropped"
+                    : "unknown escape `" + escape + "`: the backslash is dropped; the escapes are \\n \\t \\\\ \\\" \\0 \\xHH (write \\\\ for a backslash)");
+        });
     }
 
     private static boolean isElse(Sexp s) { return s instanceof Atom a && a.isSymbol("else"); }
