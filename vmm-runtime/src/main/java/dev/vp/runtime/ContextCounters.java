@@ -16,6 +16,8 @@ final class ContextCounters {
     final long[] exits, cancellations, unattributed;
     final long[] siteKey = new long[SITES];
     final long[] siteCount = new long[SITES];
+    /** System.nanoTime() of each site's latest cancellation: the report shows the latest description over all contexts. */
+    final long[] siteTime = new long[SITES];
     final byte[] siteDescription = new byte[SITES * DESCRIPTION_BYTES];
 
     ContextCounters(int clauses) {
@@ -43,6 +45,7 @@ final class ContextCounters {
             if (siteKey[i] == key || siteKey[i] == 0) {
                 siteKey[i] = key;
                 siteCount[i]++;
+                siteTime[i] = System.nanoTime();
                 MemorySegment.copy(data, ValueLayout.JAVA_BYTE, descriptionOffset, siteDescription, i * DESCRIPTION_BYTES, DESCRIPTION_BYTES);
                 return;
             }

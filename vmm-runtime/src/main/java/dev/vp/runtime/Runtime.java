@@ -23,6 +23,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -333,6 +334,7 @@ public final class Runtime implements AutoCloseable {
             long firings = 0, exits = 0, cancellations = 0, unattributed = 0;
             var sites = new LinkedHashMap<Long, long[]>();
             var descriptions = new LinkedHashMap<Long, String>();
+            var latest = new HashMap<Long, Long>();
             for (int c = 0; c < l.contexts; c++) {
                 ContextCounters k = l.counters[c];
                 firings += data.get(ValueLayout.JAVA_LONG, l.ctxOffset[c] + Abi.CTX_FIRINGS + 8L * i);
@@ -343,7 +345,11 @@ public final class Runtime implements AutoCloseable {
                     long key = k.siteKey[s];
                     if (key == 0 || ContextCounters.clause(key) != i) continue;
                     sites.computeIfAbsent(key, x -> new long[1])[0] += k.siteCount[s];
-                    descriptions.putIfAbsent(key, cString(k.siteDescription, s * ContextCounters.DESCRIPTION_BYTES));
+                    // the latest description over the contexts, as the interpreter keeps the latest
+                    if (!latest.containsKey(key) || k.siteTime[s] - latest.get(key) > 0) {
+                        latest.put(key, k.siteTime[s]);
+                        descriptions.put(key, cString(k.siteDescription, s * ContextCounters.DESCRIPTION_BYTES));
+                    }
                 }
             }
             ProbeImage.Probe p = image.probes().get(i);

@@ -43,7 +43,7 @@ public record RuntimeReport(List<Clause> clauses, long ringDrops, long malformed
             out.append('\n');
             for (CancelSite s : c.sites()) {
                 out.append("  ").append(s.count()).append(" x ").append(s.cause().shortName).append(" at ").append(s.loc());
-                if (!s.description().isEmpty()) out.append(": ").append(s.description());
+                if (!s.description().isEmpty()) out.append(s.count() > 1 ? ", the latest: " : ": ").append(s.description());
                 out.append('\n');
             }
             if (c.unattributed() != 0) out.append("  ").append(c.unattributed()).append(" x at sites not recorded (site table full)\n");

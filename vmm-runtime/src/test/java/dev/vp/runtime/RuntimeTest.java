@@ -107,7 +107,7 @@ class RuntimeTest {
         assertEquals(List.of(new CancelSite(Cause.DIVISION_BY_ZERO, new Loc(HandProgram.FILE, 21), 3, "division-by-zero")), cancel.sites());
         assertEquals(1, report.clauses().get(EXIT).exits());
         assertEquals(2, report.clauses().get(5).firings(), "VMMLoad ran once per vCPU");
-        assertTrue(report.text().contains("probe In (hand.emt:20): 3 firings, 3 cancelled\n  3 x division-by-zero at hand.emt:21: division-by-zero\n"),
+        assertTrue(report.text().contains("probe In (hand.emt:20): 3 firings, 3 cancelled\n  3 x division-by-zero at hand.emt:21, the latest: division-by-zero\n"),
                 report.text());
     }
 
@@ -262,6 +262,20 @@ class RuntimeTest {
         assertEquals(List.of("aggr: hits (1 integer key) (0 string keys)\nhits[0x0] == avg 1 count 1 min 1 max 1 latest 1\n"
                         + "hits[0x1] == avg 1 count 2 min 1 max 1 latest 1\n",
                 "aggr: hits (1 integer key) (0 string keys)\nhits[0x1] == avg 1 count 1 min 1 max 1 latest 1\n"), logged);
+    }
+
+    @Test
+    void aCancellationSiteShowsItsLatestDescriptionOverAllVcpus() throws Exception {
+        runtime.load(compiled("""
+                VMM10Hz { long x; x = *(long *)(VCPUID == 0 ? 0x7ff000000 : 0x7ff001000); }
+                """), binding(2));
+        runtime.fire(0, 1);
+        runtime.fire(0, 0);
+        assertTrue(runtime.report().text().contains("2 x guest-fault at t.emt:1, the latest: guest-fault: cannot read 8 bytes at 0x7ff000000\n"),
+                runtime.report().text());
+        runtime.fire(0, 1);
+        assertTrue(runtime.report().text().contains("3 x guest-fault at t.emt:1, the latest: guest-fault: cannot read 8 bytes at 0x7ff001000\n"),
+                runtime.report().text());
     }
 
     @Test

@@ -27,7 +27,7 @@ public record RunReport(List<Clause> clauses, List<Drop> drops, List<String> pen
             sb.append(String.format("%-" + width + "s %12d %12d%n", label(c), c.firings(), cancelled));
             for (Cancel x : c.cancellations())
                 sb.append("    ").append(x.count()).append(" x ").append(x.cause()).append(" at ").append(x.loc())
-                        .append(": ").append(x.description()).append('\n');
+                        .append(x.count() > 1 ? ", the latest: " : ": ").append(x.description()).append('\n');
         }
         long dropped = drops.stream().mapToLong(Drop::count).sum();
         if (dropped == 0) sb.append("drops: none\n");
