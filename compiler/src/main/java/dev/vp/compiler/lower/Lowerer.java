@@ -526,6 +526,7 @@ public final class Lowerer {
                 emit(new Insn.Bin(here, b.op() == Expr.BinOp.EQ ? Insn.BinOp.EQ : Insn.BinOp.NE, r, c, zero));
                 return r;
             }
+            int mark = nextReg;
             int l = value(b.left()), rr = value(b.right());
             long lscale = scale(lt), rscale = scale(rt);
             if (b.op() == Expr.BinOp.ADD || b.op() == Expr.BinOp.SUB) {
@@ -533,6 +534,10 @@ public final class Lowerer {
                 if (lscale > 1 && rscale == 0) rr = scaled(rr, lscale);
                 if (rscale > 1 && lscale == 0) l = scaled(l, rscale);
             }
+            // the operands' temporaries die here (both engines read the operands before writing the result), so the
+            // result may take the first of them: a long chain such as a + b + c + ... needs two registers, not one
+            // per term, and its frame (charged to the stack budget) stays small
+            nextReg = mark;
             int r = reg();
             emit(new Insn.Bin(here, binOp(b.op()), r, l, rr));
             return r;
