@@ -254,6 +254,10 @@ public final class Checker {
                                 + (n == null ? "" : ", not " + Long.toUnsignedString(n)));
                     yield Type.ERROR;
                 }
+                if (t.size() > 0 && n > Long.MAX_VALUE / t.size()) {
+                    diags.report(Code.E0402, a.span(), "`" + t + "[" + n + "]` is too large: its size is more than 2^63 - 1 bytes");
+                    yield Type.ERROR;
+                }
                 yield t instanceof Type.Error ? t : new Type.Array(t, n);
             }
             case TypeRef.Struct s -> struct(s);
@@ -311,6 +315,7 @@ public final class Checker {
             return st;
         }
         long offset = 0, size = 0, align = 1;
+        boolean tooLarge = false;
         for (TypeRef.Field f : s.fields()) {
             Type ft = resolve(f.type());
             if (ft instanceof Type.Void || ft instanceof Type.Str) {
@@ -322,7 +327,7 @@ public final class Checker {
                 ft = Type.ERROR;
             }
             long a = ft.align();
-            long at = s.union() ? 0 : (offset + a - 1) / a * a;
+            long at = s.union() ? 0 : alignUp(offset, a);
             if (f.pinnedOffset() != null) {
                 Long pinned = constantFor(f.pinnedOffset(), "the pinned offset of `" + f.name() + "`");
                 if (pinned != null && !s.union() && pinned < offset)
@@ -334,14 +339,29 @@ public final class Checker {
             if (st.field(f.name()) != null) diags.report(Code.E0301, f.nameSpan(), "field `" + f.name() + "` is already declared");
             st.fields.add(new Type.Field(f.name(), ft, at));
             // A misplaced pin still gets its field, but does not move the fields after it back.
-            offset = Math.max(offset, at + ft.size());
+            long end = at < 0 || at > Long.MAX_VALUE - ft.size() ? -1 : at + ft.size();
+            if (end < 0 && !tooLarge) {
+                tooLarge = true;
+                diags.report(Code.E0402, f.nameSpan(), st + " is too large: field `" + f.name() + "` ends more than 2^63 - 1 bytes"
+                        + " from its start");
+            }
+            offset = Math.max(offset, end);
             size = Math.max(size, offset);
             align = Math.max(align, a);
         }
         st.alignment = align;
-        st.size = (size + align - 1) / align * align;
+        st.size = alignUp(size, align);
+        if (st.size < 0) {
+            if (!tooLarge) diags.report(Code.E0402, s.span(), st + " is too large: its size is more than 2^63 - 1 bytes");
+            st.size = size;
+        }
         st.complete = true;
         return st;
+    }
+
+    /** x rounded up to a multiple of a, or -1 when that passes Long.MAX_VALUE (sizes and offsets are signed longs). */
+    private static long alignUp(long x, long a) {
+        return x > Long.MAX_VALUE - (a - 1) ? -1 : (x + a - 1) / a * a;
     }
 
     /** The type of a variable, parameter or result: an integer, pointer or string; structs are refused. */
