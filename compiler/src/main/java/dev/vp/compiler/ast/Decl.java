@@ -11,8 +11,8 @@ public sealed interface Decl extends Node {
     /** `int x;`, `perthread string s = "a";`, `struct task *t;` init may be null. */
     record Var(Span span, Storage storage, TypeRef type, String name, Span nameSpan, Expr init) implements Decl {}
 
-    /** `aggr name[nInt][nStr] : capacity;` (capacity 0 means the default); `aggr name;` is keyless. */
-    record Aggr(Span span, String name, Span nameSpan, int intKeys, int strKeys, int capacity) implements Decl {}
+    /** `aggr name[nInt][nStr] : capacity;` (capacity null when not written: the default); `aggr name;` is keyless. */
+    record Aggr(Span span, String name, Span nameSpan, int intKeys, int strKeys, Integer capacity) implements Decl {}
 
     /** `bag name[size];` */
     record Bag(Span span, String name, Span nameSpan, int size) implements Decl {}

@@ -97,8 +97,14 @@ public final class Checker {
                 }
                 case Decl.Var v -> declareGlobal(v);
                 case Decl.Aggr a -> {
-                    if (declarable(a.name(), a.nameSpan()))
-                        out.aggrs.put(a.name(), new Sym.Aggr(a.name(), a.intKeys(), a.strKeys(), a.capacity(), a.nameSpan(), true));
+                    if (declarable(a.name(), a.nameSpan())) {
+                        if (a.capacity() != null && a.capacity() <= 0) {
+                            d.report(Code.E0316, a.span(), "an aggregate needs room for at least one entry;"
+                                    + " leave the capacity out to get the default");
+                        }
+                        int capacity = a.capacity() == null ? 0 : Math.max(1, a.capacity());
+                        out.aggrs.put(a.name(), new Sym.Aggr(a.name(), a.intKeys(), a.strKeys(), capacity, a.nameSpan(), true));
+                    }
                 }
                 case Decl.Bag b -> {
                     if (declarable(b.name(), b.nameSpan())) {

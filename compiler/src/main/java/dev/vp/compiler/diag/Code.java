@@ -89,6 +89,7 @@ public enum Code {
     E0313(Severity.ERROR, "wrong keys"),
     E0314(Severity.ERROR, "local declared twice"),
     E0315(Severity.ERROR, "empty bag"),
+    E0316(Severity.ERROR, "aggregate without room"),
 
     // ---- E04xx: types and memory models ----
     E0400(Severity.ERROR, "type mismatch"),

@@ -222,7 +222,7 @@ final class AstBuilder {
 
     private void aggr(AggrDeclContext c, List<Decl> out) {
         List<Integer> keys = new ArrayList<>();
-        int capacity = 0;
+        Integer capacity = null;
         boolean afterColon = false;
         for (ParseTree child : c.children) {
             if (!(child instanceof TerminalNode n)) continue;

@@ -26,7 +26,7 @@ public final class AstPrinter {
         return switch (d) {
             case Decl.Var v -> "(var " + (v.storage() == Decl.Storage.DEFAULT ? "" : lower(v.storage()) + " ")
                     + type(v.type()) + " " + v.name() + (v.init() == null ? "" : " = " + expr(v.init())) + ")";
-            case Decl.Aggr a -> "(aggr " + a.name() + " " + a.intKeys() + " " + a.strKeys() + " " + a.capacity() + ")";
+            case Decl.Aggr a -> "(aggr " + a.name() + " " + a.intKeys() + " " + a.strKeys() + (a.capacity() != null ? " " + a.capacity() : "") + ")";
             case Decl.Bag b -> "(bag " + b.name() + " " + b.size() + ")";
             case Decl.TypeDef t -> "(type " + type(t.type()) + ")";
             case Decl.Typedef t -> "(typedef " + type(t.type()) + " " + t.name() + ")";

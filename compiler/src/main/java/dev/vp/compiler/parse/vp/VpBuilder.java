@@ -210,7 +210,7 @@ final class VpBuilder {
         Atom name = name(f.args().getFirst(), usage, "NAME");
         int ints = count(f.args().get(1), usage, "INT-KEYS");
         int strs = count(f.args().get(2), usage, "STRING-KEYS");
-        int capacity = f.args().size() == 4 ? count(f.args().get(3), usage, "CAPACITY") : 0;
+        Integer capacity = f.args().size() == 4 ? count(f.args().get(3), usage, "CAPACITY") : null;
         return new Decl.Aggr(f.span(), name.text(), name.span(), ints, strs, capacity);
     }
 

@@ -65,7 +65,7 @@ public final class VpPrinter {
         return switch (d) {
             case Decl.Version v -> "(version " + VpLiterals.quote(v.version()) + ")";
             case Decl.Var v -> variable(v);
-            case Decl.Aggr a -> "(defaggr " + a.name() + " " + a.intKeys() + " " + a.strKeys() + (a.capacity() != 0 ? " " + a.capacity() : "") + ")";
+            case Decl.Aggr a -> "(defaggr " + a.name() + " " + a.intKeys() + " " + a.strKeys() + (a.capacity() != null ? " " + a.capacity() : "") + ")";
             case Decl.Bag b -> "(defbag " + b.name() + " " + b.size() + ")";
             case Decl.TypeDef t -> "(deftype " + type(t.type()) + ")";
             case Decl.Typedef t -> "(typedef " + type(t.type()) + " " + t.name() + ")";

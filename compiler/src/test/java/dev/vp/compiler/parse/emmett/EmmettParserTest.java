@@ -141,10 +141,10 @@ class EmmettParserTest {
     @Test void aggregatesAndBags() {
         parses("aggr ticks[1]; aggr ag[0][1]; aggr lat[2][1] : 4096; aggr nulla; bag b[32];",
                 """
-                (aggr ticks 1 0 0)
-                (aggr ag 0 1 0)
+                (aggr ticks 1 0)
+                (aggr ag 0 1)
                 (aggr lat 2 1 4096)
-                (aggr nulla 0 0 0)
+                (aggr nulla 0 0)
                 (bag b 32)""");
     }
 

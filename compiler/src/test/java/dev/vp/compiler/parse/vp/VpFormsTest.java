@@ -65,9 +65,9 @@ class VpFormsTest {
 
     @Test
     void defaggr() {
-        assertEquals(new Decl.Aggr(S, "lat", S, 2, 1, 0), decl("(defaggr lat 2 1)"));
+        assertEquals(new Decl.Aggr(S, "lat", S, 2, 1, null), decl("(defaggr lat 2 1)"));
         assertEquals(new Decl.Aggr(S, "ticks", S, 1, 0, 4096), decl("(defaggr ticks 1 0 4096)"));
-        assertEquals(new Decl.Aggr(S, "nulla", S, 0, 0, 0), decl("(defaggr nulla 0 0)"));
+        assertEquals(new Decl.Aggr(S, "nulla", S, 0, 0, null), decl("(defaggr nulla 0 0)"));
     }
 
     @Test

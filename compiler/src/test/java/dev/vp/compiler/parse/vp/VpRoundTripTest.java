@@ -47,7 +47,7 @@ class VpRoundTripTest {
     @Test
     void exitCounterInEmmettShape() {
         Script ast = script(
-                new Decl.Aggr(S, "exits", S, 1, 0, 0),
+                new Decl.Aggr(S, "exits", S, 1, 0, null),
                 new Decl.Var(S, Decl.Storage.PERVM, prim(Prim.INT), "total", S, null),
                 new Decl.Probe(S, spec(null, Kind.STATIC, "HV_Exit", null, 0, null, null), List.of(), block(
                         es(new Expr.IncDec(S, index(n("exits"), n("EXIT_REASON")), true, false)),
