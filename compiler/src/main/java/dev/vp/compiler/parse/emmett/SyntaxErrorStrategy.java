@@ -81,7 +81,31 @@ final class SyntaxErrorStrategy extends DefaultErrorStrategy {
                 }
             }
         }
-        syntaxError(found, found, expected);
+        String body = missingBody(recognizer.getContext(), found);
+        if (body != null) syntaxError(found, "expected " + body + ", found " + shown(found));
+        else syntaxError(found, expected);
+    }
+
+    /**
+     * "`{` after the probe name `VMMLoad`", "a statement as the body of `for`": what belongs where a statement
+     * that is the body of a clause or a loop cannot start; null elsewhere.
+     */
+    private static String missingBody(ParserRuleContext ctx, Token found) {
+        // Right after the probe name the clause itself decides between a parameter list and the body.
+        if (ctx instanceof ProbeClauseContext p && p.probeSpec() != null && p.probeSpec().stop.getTokenIndex() + 1 == found.getTokenIndex())
+            return probeBody(p);
+        if (!(ctx instanceof StatementContext) || ctx.start != found) return null;
+        return switch (ctx.getParent()) {
+            case ProbeClauseContext p -> probeBody(p);
+            case IfStmtContext s -> "a statement as the body of `" + (s.statement(0) == ctx ? "if" : "else") + "`";
+            case WhileStmtContext s -> "a statement as the body of `while`";
+            case ForStmtContext s -> "a statement as the body of `for`";
+            case null, default -> null;
+        };
+    }
+
+    private static String probeBody(ProbeClauseContext p) {
+        return "`{` after " + (p.RPAREN() != null ? "the parameters of probe `" : "the probe name `") + p.probeSpec().getText() + "`";
     }
 
     @Override protected void reportUnwantedToken(Parser recognizer) {
@@ -89,7 +113,7 @@ final class SyntaxErrorStrategy extends DefaultErrorStrategy {
         beginErrorCondition(recognizer);
         Token found = recognizer.getCurrentToken();
         if (found.getType() == EmmettSyntax.LARROW) insertOperator(found);
-        else syntaxError(found, found, getExpectedTokens(recognizer));
+        else syntaxError(found, getExpectedTokens(recognizer));
     }
 
     @Override protected void reportMissingToken(Parser recognizer) {
@@ -190,15 +214,18 @@ final class SyntaxErrorStrategy extends DefaultErrorStrategy {
         report.add(start, d);
     }
 
-    private void syntaxError(Token at, Token found, IntervalSet expected) {
+    private void syntaxError(Token found, IntervalSet expected) {
+        String wanted = expected == null ? null : describe(expected);
+        syntaxError(found, wanted == null ? "unexpected " + shown(found) : "expected " + wanted + ", found " + shown(found));
+    }
+
+    private void syntaxError(Token found, String message) {
         if (echoOfLexicalError(found)) return;
         if (found.getType() == Token.EOF) {
             if (reportedAtEof) return;
             reportedAtEof = true;
         }
-        String wanted = expected == null ? null : describe(expected);
-        String message = wanted == null ? "unexpected " + shown(found) : "expected " + wanted + ", found " + shown(found);
-        report.error(Code.E0100, at.getStartIndex(), at.getStopIndex() + 1, message);
+        report.error(Code.E0100, found.getStartIndex(), found.getStopIndex() + 1, message);
     }
 
     /** "a statement or `}`", "an expression", "`;`": categories first, then at most four single tokens. */
@@ -206,16 +233,17 @@ final class SyntaxErrorStrategy extends DefaultErrorStrategy {
         IntervalSet rest = new IntervalSet(expected);
         rest.remove(Token.EPSILON);
         List<String> parts = new ArrayList<>();
-        if (rest.contains(TYPEDEF)) {
-            parts.add("a declaration or a probe clause");
-            rest = rest.subtract(ITEM_ONLY).subtract(TYPE_START);
-            rest.remove(IDENT);
-            rest.remove(SEMI);
-        } else if (rest.contains(IF)) {
+        if (rest.contains(IF)) {
+            // Before TYPEDEF: a statement may be a stray `typedef`, `)` or `:` (reported as such), never expected.
             parts.add("a statement");
             IntervalSet keep = new IntervalSet();
             if (rest.contains(RBRACE)) keep.add(RBRACE);
             rest = keep;
+        } else if (rest.contains(TYPEDEF)) {
+            parts.add("a declaration or a probe clause");
+            rest = rest.subtract(ITEM_ONLY).subtract(TYPE_START);
+            rest.remove(IDENT);
+            rest.remove(SEMI);
         } else if (rest.contains(IDENT) && rest.contains(INT_LIT)) {
             parts.add("an expression");
             rest = rest.subtract(EXPR_START);

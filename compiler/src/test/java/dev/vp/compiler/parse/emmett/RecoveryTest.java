@@ -67,6 +67,16 @@ class RecoveryTest {
     }
 
     @Test
+    void aMissingBodySaysWhatBelongsThere() {
+        assertEquals("1:8 E0100 expected `{` after the probe name `VMMLoad`, found end of file", Parsed.of("VMMLoad").diags());
+        assertEquals("1:21 E0100 expected `{` after the parameters of probe `GUEST:ENTER:f`, found end of file",
+                Parsed.of("GUEST:ENTER:f(int a)").diags());
+        assertEquals("1:20 E0100 expected a statement as the body of `for`, found `}`", Parsed.of("VMMLoad { for (;;) }").diags());
+        assertEquals("1:21 E0100 expected a statement as the body of `while`, found `}`", Parsed.of("VMMLoad { while (1) }").diags());
+        assertEquals("1:18 E0100 expected a statement as the body of `if`, found `}`", Parsed.of("VMMLoad { if (1) }").diags());
+    }
+
+    @Test
     void endOfFileInsideABlockIsOneError() {
         Parsed p = Parsed.of("VMM1Hz { x = ");
         assertEquals("1:14 E0100 expected an expression, found end of file", p.diags());
