@@ -42,6 +42,8 @@ public final class Checker {
     private final Map<String, Type.Struct> structs = out.structs;
     private final Map<String, Type> typedefs = new HashMap<>();
     private final Map<String, Sym.EnumConst> enumConsts = new HashMap<>();
+    /** The first division by zero the last constant() met, for the message of constantFor. */
+    private Expr.Binary zeroDivision;
     private final Map<Expr, Long> globalInits = new IdentityHashMap<>();
     private Type.MemModel model = Type.MemModel.GUEST64;
 
@@ -253,7 +255,12 @@ public final class Checker {
             }
             case TypeRef.Array a -> {
                 Type t = resolve(a.element());
+                zeroDivision = null;
                 Long n = constant(a.length());
+                if (n == null && zeroDivision != null) {
+                    divisionByZero("an array length");
+                    yield Type.ERROR;
+                }
                 if (n == null || n < 0 || n > (1 << 24)) {
                     if (!(a.length() instanceof Expr.Error))
                         diags.report(Code.E0412, a.length().span(), "an array length must be a constant from 0 to 16777216"
@@ -1432,23 +1439,40 @@ public final class Checker {
 
     // ---------------------------------------------------------------- helpers
 
-    /** Constant folding for initializers, array lengths, pinned offsets and enum values. */
+    /**
+     * Constant folding for initializers, array lengths, pinned offsets and enum values, with the operators'
+     * meaning in probes: `/ % >> < <= > >=` unsigned, `&& || ?:` evaluating only what they need.
+     */
     Long constant(Expr e) {
         return switch (e) {
             case Expr.IntLit i -> i.value();
             case Expr.Name n when enumConsts.containsKey(n.name()) -> enumConsts.get(n.name()).value();
             case Expr.Unary u when u.op() == Expr.UnOp.NEG -> { Long v = constant(u.operand()); yield v == null ? null : -v; }
             case Expr.Unary u when u.op() == Expr.UnOp.BITNOT -> { Long v = constant(u.operand()); yield v == null ? null : ~v; }
+            case Expr.Unary u when u.op() == Expr.UnOp.NOT -> { Long v = constant(u.operand()); yield v == null ? null : truth(v == 0); }
             case Expr.Unary u when u.op() == Expr.UnOp.PLUS -> constant(u.operand());
             case Expr.SizeofType s -> { Type t = resolve(s.type()); yield t.size(); }
+            case Expr.Conditional c -> { Long v = constant(c.cond()); yield v == null ? null : constant(v != 0 ? c.then() : c.otherwise()); }
+            case Expr.Binary b when b.op() == Expr.BinOp.LAND || b.op() == Expr.BinOp.LOR -> {
+                Long l = constant(b.left());
+                boolean decided = l != null && (l != 0) == (b.op() == Expr.BinOp.LOR); // 0 && x, 1 || x
+                Long v = l == null || decided ? l : constant(b.right());
+                yield v == null ? null : truth(v != 0);
+            }
             case Expr.Binary b -> {
                 Long l = constant(b.left()), r = constant(b.right());
                 if (l == null || r == null) yield null;
+                if (r == 0 && (b.op() == Expr.BinOp.DIV || b.op() == Expr.BinOp.MOD)) {
+                    if (zeroDivision == null) zeroDivision = b;
+                    yield null;
+                }
                 yield switch (b.op()) {
                     case ADD -> l + r; case SUB -> l - r; case MUL -> l * r;
-                    case DIV -> r == 0 ? null : Long.divideUnsigned(l, r);
-                    case MOD -> r == 0 ? null : Long.remainderUnsigned(l, r);
+                    case DIV -> Long.divideUnsigned(l, r); case MOD -> Long.remainderUnsigned(l, r);
                     case SHL -> l << r; case SHR -> l >>> r; case AND -> l & r; case OR -> l | r; case XOR -> l ^ r;
+                    case EQ -> truth(l.longValue() == r); case NE -> truth(l.longValue() != r);
+                    case LT -> truth(Long.compareUnsigned(l, r) < 0); case LE -> truth(Long.compareUnsigned(l, r) <= 0);
+                    case GT -> truth(Long.compareUnsigned(l, r) > 0); case GE -> truth(Long.compareUnsigned(l, r) >= 0);
                     default -> null;
                 };
             }
@@ -1456,15 +1480,26 @@ public final class Checker {
         };
     }
 
+    private static long truth(boolean b) { return b ? 1 : 0; }
+
     /** The value of a constant expression, or null after saying why it is not one (silent after a syntax error). */
     private Long constantFor(Expr e, String what) {
+        zeroDivision = null;
         Long v = constant(e);
         if (v == null && !(e instanceof Expr.Error)) {
             String text = e.span().text();
-            diags.report(Code.E0410, e.span(), what + " must be a constant (integers, enum values, sizeof and operators on them)"
+            if (zeroDivision != null) divisionByZero(what);
+            else diags.report(Code.E0410, e.span(), what + " must be a constant (integers, enum values, sizeof and operators on them)"
                     + (text.length() <= 40 && !text.contains("\n") ? "; `" + text + "` is not one" : ""));
         }
         return v;
+    }
+
+    /** Reports the division by zero constant() met last. */
+    private void divisionByZero(String where) {
+        String text = zeroDivision.span().text();
+        diags.report(Code.E0419, zeroDivision.span(), "division by zero in " + where
+                + (text.length() <= 40 && !text.contains("\n") ? ": `" + text + "`" : ""));
     }
 
     private Collection<String> visibleNames() {

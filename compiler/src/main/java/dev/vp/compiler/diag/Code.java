@@ -108,6 +108,7 @@ public enum Code {
     E0416(Severity.ERROR, "incomplete struct"),
     E0417(Severity.ERROR, "storage class on a local"),
     E0418(Severity.ERROR, "`<-` needs an aggregate or a bag"),
+    E0419(Severity.ERROR, "division by zero in a constant"),
 
     // ---- E05xx: probe specifications, catalog, symbols ----
     E0500(Severity.ERROR, "unknown probe"),
