@@ -9,6 +9,7 @@ import dev.vp.compiler.ir.text.IrPrinter;
 import dev.vp.compiler.parse.vp.VpPrinter;
 import dev.vp.compiler.pp.Pragma;
 import dev.vp.compiler.source.SourceFile;
+import dev.vp.compiler.util.IoReasons;
 import dev.vp.x64.NativeProgram;
 import dev.vp.x64.gen.NativeCompiler;
 import dev.vp.x64.image.ImageBuilder;
@@ -51,6 +52,7 @@ final class BuildCommand {
         String emit = args.one("--emit"), output = args.one("-o");
         boolean stats = args.has("--stats");
         if (emit == null && output == null && !stats) throw new Args.UsageException("say what to build: -o FILE.vpo, --emit ir|vp|asm or --stats");
+        if (output != null && output.isEmpty()) throw new Args.UsageException("-o needs a file name");
         if (emit != null && !Set.of("ir", "vp", "asm").contains(emit)) throw new Args.UsageException("--emit takes ir, vp or asm, not " + emit);
         List<ScriptOptions.Input> inputs = ScriptOptions.inputs(args);
         if (inputs.size() != 1) throw new Args.UsageException("build takes one script");
@@ -84,7 +86,7 @@ final class BuildCommand {
             try {
                 Files.write(Path.of(output), ProbeImageWriter.write(image));
             } catch (IOException e) {
-                err.println("vp build: cannot write " + output + ": " + e.getMessage());
+                err.println("vp build: cannot write " + output + ": " + IoReasons.of(e));
                 return Main.RUNTIME;
             }
         }
