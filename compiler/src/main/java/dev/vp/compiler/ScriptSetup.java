@@ -15,6 +15,7 @@ import dev.vp.compiler.symbols.ElfFile;
 import dev.vp.compiler.symbols.Symbol;
 import dev.vp.compiler.symbols.SymbolFile;
 import dev.vp.compiler.symbols.SymbolTable;
+import dev.vp.compiler.util.IoReasons;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -52,8 +53,9 @@ public final class ScriptSetup {
             try {
                 preloads.add(new SourceFile(where.toString(), new String(where.readAllBytes(), StandardCharsets.UTF_8)));
             } catch (IOException e) {
+                String hint = where instanceof Location.Classpath ? "; is the harness on the class path?" : "";
                 diags.report(Code.E0001, Span.at(new SourceFile(where.toString(), ""), 0), "cannot read the catalog's preload " + where
-                        + ": " + e.getMessage() + "; is the harness on the class path?");
+                        + ": " + IoReasons.of(e) + hint);
             }
         }
         List<Path> scriptPreloads = new ArrayList<>(project == null ? List.of() : project.preloads());
@@ -96,7 +98,7 @@ public final class ScriptSetup {
             return t;
         } catch (IOException e) {
             diags.report(Code.E0804, Span.at(new SourceFile(where.toString(), ""), 0), "cannot read the symbols of guest image `"
-                    + image.name() + "` at " + where + ": " + e.getMessage() + "; pass -s SYMFILE or use --target any");
+                    + image.name() + "` at " + where + ": " + IoReasons.of(e) + "; pass -s SYMFILE or use --target any");
             return null;
         }
     }

@@ -16,6 +16,7 @@ public final class IoReasons {
 
     public static String of(IOException e) {
         return switch (e) {
+            case NoSuchFileException n when n.getReason() != null -> n.getReason();
             case NoSuchFileException n -> {
                 Path parent = n.getFile() == null ? null : Path.of(n.getFile()).getParent();
                 yield parent != null && !Files.isDirectory(parent) ? "no such directory " + parent : "no such file";
