@@ -38,10 +38,10 @@ public final class Preprocessor {
     /** Nested expansions one macro use may perform: bounds macros that multiply into nothing. */
     static final int MAX_EXPANSION_STEPS = 100_000;
 
-    private static final Set<String> DIRECTIVES = Set.of(
+    static final Set<String> DIRECTIVES = Set.of(
             "include", "define", "undef", "if", "ifdef", "ifndef", "elif", "else", "endif", "error", "pragma");
     /** C directive names we know but do not implement: an error, rather than silently a comment. */
-    private static final Set<String> UNSUPPORTED = Set.of(
+    static final Set<String> UNSUPPORTED = Set.of(
             "line", "warning", "import", "include_next", "ident", "sccs", "assert", "unassert", "elifdef", "elifndef");
 
     /** An object-like macro; {@code definedAt} is its name in the #define. */
@@ -387,7 +387,8 @@ public final class Preprocessor {
                         }
                         case "pragma" -> pragma(f, line, at);
                         default -> report(Code.E0007, new Span(f, hash, nameEnd),
-                                "#" + name + " is not supported by vp's preprocessor; remove it (see LANGUAGE.md section 3 for the directives vp has)");
+                                "#" + name + " is not supported by vp's preprocessor; remove it (vp has #include, #define, #undef, #if, #ifdef,"
+                                        + " #ifndef, #elif, #else, #endif, #error and #pragma: see docs/language.md)");
                     }
                 }
             }

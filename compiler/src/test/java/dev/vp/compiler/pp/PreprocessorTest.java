@@ -17,6 +17,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class PreprocessorTest {
+    /** The E0007 message sends the reader to docs/language.md: it must list every directive, supported or refused. */
+    @Test
+    void theLanguageDocumentListsTheDirectives() throws java.io.IOException {
+        String doc = java.nio.file.Files.readString(Path.of("../docs/language.md"));
+        for (String d : new java.util.TreeSet<>(Preprocessor.DIRECTIVES)) assertTrue(doc.contains("`#" + d), "#" + d + " is not in docs/language.md");
+        for (String d : new java.util.TreeSet<>(Preprocessor.UNSUPPORTED)) assertTrue(doc.contains("`#" + d + "`"), "#" + d + " is not in docs/language.md");
+    }
+
     /** Files exist only as editor buffers here: the overlay loader over a loader that finds nothing. */
     private final OverlaySourceLoader files = new OverlaySourceLoader(p -> new SourceLoader.Missing(p.toString()));
     private final Diagnostics diagnostics = new Diagnostics();
