@@ -264,7 +264,7 @@ public final class Checker {
                 if (n == null || n < 0 || n > (1 << 24)) {
                     if (!(a.length() instanceof Expr.Error))
                         diags.report(Code.E0412, a.length().span(), "an array length must be a constant from 0 to 16777216"
-                                + (n == null ? "" : ", not " + Long.toUnsignedString(n)));
+                                + (n == null ? "" : ", not " + n));
                     yield Type.ERROR;
                 }
                 if (t.size() > 0 && n > Long.MAX_VALUE / t.size()) {
