@@ -208,9 +208,9 @@ final class VpBuilder {
         String usage = "(defaggr NAME INT-KEYS STRING-KEYS [CAPACITY])";
         arity(f.args(), f.span(), usage, 3, 4);
         Atom name = name(f.args().getFirst(), usage, "NAME");
-        int ints = count(f.args().get(1), usage, "INT-KEYS");
-        int strs = count(f.args().get(2), usage, "STRING-KEYS");
-        Integer capacity = f.args().size() == 4 ? count(f.args().get(3), usage, "CAPACITY") : null;
+        int ints = count(f.args().get(1), usage, "INT-KEYS", false);
+        int strs = count(f.args().get(2), usage, "STRING-KEYS", false);
+        Integer capacity = f.args().size() == 4 ? count(f.args().get(3), usage, "CAPACITY", true) : null;
         return new Decl.Aggr(f.span(), name.text(), name.span(), ints, strs, capacity);
     }
 
@@ -218,7 +218,7 @@ final class VpBuilder {
         String usage = "(defbag NAME SIZE)";
         arity(f.args(), f.span(), usage, 2, 2);
         Atom name = name(f.args().getFirst(), usage, "NAME");
-        return new Decl.Bag(f.span(), name.text(), name.span(), count(f.args().get(1), usage, "SIZE"));
+        return new Decl.Bag(f.span(), name.text(), name.span(), count(f.args().get(1), usage, "SIZE", true));
     }
 
     private Decl function(ListForm f) {
@@ -649,9 +649,11 @@ final class VpBuilder {
     }
 
     /** A non-negative integer literal that fits an int (key counts, sizes, capacities). */
-    private int count(Sexp s, String usage, String what) {
+    /** A number from 0 to Integer.MAX_VALUE; positive only words the message (the checker explains a size of 0). */
+    private int count(Sexp s, String usage, String what, boolean positive) {
         if (!(s instanceof Atom a) || a.kind() != AtomKind.NUMBER) {
-            throw fail(Code.E0209, s.span(), usage + ": " + what + " must be an integer, found " + describe(s));
+            throw fail(Code.E0209, s.span(), usage + ": " + what + " must be " + (positive ? "a positive" : "a non-negative")
+                    + " integer, found " + describe(s));
         }
         long v = integer(a);
         if (v < 0 || v > Integer.MAX_VALUE) throw fail(Code.E0209, s.span(), usage + ": " + what + " must be at most " + Integer.MAX_VALUE + ", found " + a.text());
