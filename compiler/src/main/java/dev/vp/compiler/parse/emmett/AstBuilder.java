@@ -182,10 +182,12 @@ final class AstBuilder {
                     yield malformed(c, written, "`" + head + "` takes a period, e.g. `" + head + ":10msec`");
                 }
                 Segment n = rest.get(1);
+                if (report.reportedAt(n.ctx().start.getStartIndex())) yield null; // a number too large: said already
                 if (n.unit() == null || !List.of("sec", "msec", "usec").contains(n.unit())) {
                     String what = n.unit() == null ? "has no time unit" : "has an unknown time unit `" + n.unit() + "`";
+                    String same = n.unit() == null ? n.number() + "msec" : samePeriod(n.number(), n.unit());
                     error(Code.E0126, n.ctx(), "`" + written + "` " + what + ": write sec, msec or usec, e.g. `"
-                            + head + ":" + n.number() + "msec`");
+                            + head + ":" + (same != null ? same : "10msec") + "`");
                     yield null;
                 }
                 yield new ProbeSpec(span, domain, ProbeSpec.Kind.valueOf(head), null, null, n.number(), n.unit(), null);
@@ -193,6 +195,24 @@ final class AstBuilder {
             default -> malformed(c, written, "expected `NAME`, `DOMAIN:NAME`, `ENTER:sym`, `EXIT:sym`, `OFFSET:sym:N`,"
                     + " `READ:addr`, `WRITE:addr`, `TIMER:N unit` or `PROFILE:N unit`");
         };
+    }
+
+    /** The period n unit in sec, msec or usec; null when unit is no time unit or the period cannot be written so. */
+    private static String samePeriod(long n, String unit) {
+        if (n < 0) return null;
+        try {
+            return switch (unit.toLowerCase(Locale.ROOT)) {
+                case "s", "sec", "secs", "second", "seconds" -> n + "sec";
+                case "ms", "msec", "msecs", "millisecond", "milliseconds" -> n + "msec";
+                case "us", "usec", "usecs", "microsecond", "microseconds" -> n + "usec";
+                case "ns", "nsec", "nsecs", "nanosecond", "nanoseconds" -> n % 1000 == 0 ? n / 1000 + "usec" : null;
+                case "m", "min", "mins", "minute", "minutes" -> Math.multiplyExact(n, 60) + "sec";
+                case "h", "hr", "hour", "hours" -> Math.multiplyExact(n, 3600) + "sec";
+                default -> null;
+            };
+        } catch (ArithmeticException tooLong) {
+            return null;
+        }
     }
 
     private ProbeSpec target(ProbeSpecContext c, Span span, String domain, ProbeSpec.Kind kind, Segment t, String legacy,

@@ -33,6 +33,11 @@ final class Reporter {
         return d;
     }
 
+    /** Whether a diagnostic was reported at this offset, e.g. by the lexer about the literal that starts there. */
+    boolean reportedAt(int offset) {
+        return entries.stream().anyMatch(e -> e.offset() == offset);
+    }
+
     void flushTo(Diagnostics out) {
         entries.sort(Comparator.comparingInt(Entry::offset));
         for (Entry e : entries) out.add(e.diagnostic());
