@@ -36,11 +36,11 @@ final class BuildCommand {
             exact code bytes of each probe and of the helper library, the data bytes and the stack figures.
             Diagnostics go to standard error; exit status 1 when the script has errors.
 
-            """ + ScriptOptions.HELP + """
+            """ + ScriptOptions.help("build", """
               -o FILE           write the probe image to FILE
               --emit FORM       ir, vp or asm
               --stats           print code, data and stack sizes
-            """;
+            """);
 
     private final PrintStream out, err;
 

@@ -19,9 +19,9 @@ final class CheckCommand {
             Checks each file as a separate script (preloads first) and prints its errors and warnings.
             Exit status: 0 no errors, 1 errors in a script, 2 usage.
 
-            """ + ScriptOptions.HELP + """
+            """ + ScriptOptions.help("check", """
               --format FMT      text (default), json or sarif
-            """;
+            """);
 
     private final PrintStream out, err;
 

@@ -23,11 +23,11 @@ final class DeployCommand {
             `vp vmm` in place of its current script, and prints the script's output until --duration has passed
             or Ctrl-C. The script stays loaded afterwards; `vp reset` unloads it and prints its summary.
 
-            """ + ScriptOptions.HELP + """
+            """ + ScriptOptions.help("deploy", """
               --vmm HOST:PORT   the harness to deploy to (default 127.0.0.1:7311)
               --token-file F    the harness's token file (default: where `vp vmm` writes it)
               --duration D      stop streaming after D (e.g. 10s, 500ms, 2m); default: until Ctrl-C
-            """;
+            """);
 
     private final PrintStream out, err;
 

@@ -23,7 +23,7 @@ public final class Main {
               deploy   compile a script and load it into a running `vp vmm`
               reset    unload the script of a running `vp vmm`
               probes   list the probe points of a target
-              fmt      format Emmett scripts
+              fmt      format Emmett and VP scripts
               disasm   print the code of a probe image
               lsp      start the language server on stdio
 

@@ -36,13 +36,13 @@ final class RunCommand {
             as native code; --engine interp runs them on the reference interpreter instead. Exit status: 0 ran,
             1 script errors, 2 usage, 3 the monitor could not run or refused the script (e.g. no /dev/kvm).
 
-            """ + ScriptOptions.HELP + """
+            """ + ScriptOptions.help("run", """
               --duration D      stop after D (e.g. 10s, 500ms, 2m); default: until Ctrl-C
               --vcpus N         guest vCPUs, 1 to 4 (default 2)
               -o FILE           also write probe output to FILE (like VProbes' vprobe.out)
               --console         show the guest's serial console on standard error
               --engine E        native (default) or interp
-            """;
+            """);
 
     private final PrintStream out, err;
 

@@ -23,19 +23,23 @@ import java.util.Set;
 
 /** The options every command that compiles a script shares: -e, -I, --preload, -s, --target. */
 final class ScriptOptions {
-    static final String HELP = """
-            options:
-              -e SCRIPT         check SCRIPT given on the command line (Emmett) instead of files
-              -I DIR            search DIR for #include files (repeatable)
-              --preload FILE    compile FILE before the script, e.g. guest helper functions (repeatable)
-              -s SYMFILE        guest symbols in /proc/kallsyms or System.map format (repeatable)
-              --target T        a target catalog file (from `vp probes --json`), or `any` to accept every
-                                probe and built-in name; default: vp.json's target, else the built-in harness
-              --help            this text
+    /** The options of a command that compiles scripts: the shared ones, the command's own (more), then what vp.json adds. */
+    static String help(String verb, String more) {
+        return """
+                options:
+                  -e SCRIPT         %s the Emmett script SCRIPT given on the command line
+                  -I DIR            search DIR for #include files (repeatable)
+                  --preload FILE    compile FILE before the script, e.g. guest helper functions (repeatable)
+                  -s SYMFILE        guest symbols in /proc/kallsyms or System.map format (repeatable)
+                  --target T        a target catalog file (from `vp probes --json`), or `any` to accept every
+                                    probe and built-in name; default: vp.json's target, else the built-in harness
+                """.formatted(verb) + more + """
+                  --help            this text
 
-            A vp.json found in the script's directory or above sets the target, preloads, symbols, include
-            directories and budgets; flags add to it (--target replaces it).
-            """;
+                A vp.json found in the script's directory or above sets the target, preloads, symbols, include
+                directories and budgets; flags add to it (--target replaces it).
+                """;
+    }
 
     static final Set<String> VALUED = Set.of("-e", "-I", "--preload", "-s", "--target");
 

@@ -2,12 +2,14 @@ package dev.vp.cli;
 
 import static dev.vp.cli.CliTest.vp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Messages of the vp command that name the problem: the reason a file could not be written, a usage mistake. */
+/** Messages and help texts of the vp command: the reason a file could not be written, usage mistakes, option lists. */
 class CliMessagesTest {
     @TempDir Path dir;
 
@@ -18,6 +20,18 @@ class CliMessagesTest {
         assertEquals("vp build: cannot write " + out + ": no such directory " + out.getParent() + "\n", r.err());
         r = vp("build", "-o", dir.toString(), "-e", "VMMLoad { }");
         assertEquals("vp build: cannot write " + dir + ": is a directory\n", r.err());
+    }
+
+    @Test void helpListsEveryOptionTogetherWithTheRightVerb() {
+        for (String command : List.of("check", "build", "run", "deploy")) {
+            String help = vp(command, "--help").out();
+            String options = help.substring(help.indexOf("options:"), help.indexOf("\n\n", help.indexOf("options:")));
+            assertTrue(options.contains("  -e SCRIPT         " + command + " the Emmett script SCRIPT given on the command line\n"), help);
+            assertTrue(options.endsWith("  --help            this text"), command + ": every option comes before the vp.json note:\n" + help);
+            assertTrue(help.endsWith("flags add to it (--target replaces it).\n"), help);
+        }
+        assertTrue(vp("check", "--help").out().contains("  --format FMT      text (default), json or sarif\n  --help"));
+        assertTrue(vp("--help").out().contains("  fmt      format Emmett and VP scripts\n"));
     }
 
     @Test void anEmptyOutputNameIsAUsageError() {

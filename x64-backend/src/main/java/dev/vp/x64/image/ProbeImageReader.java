@@ -24,9 +24,12 @@ import java.util.List;
 public final class ProbeImageReader {
     private ProbeImageReader() {}
 
+    /** "1 byte", "2 bytes". */
+    static String byteCount(long n) { return n + (n == 1 ? " byte" : " bytes"); }
+
     public static ProbeImage read(byte[] file) {
         if (file.length < VpoFormat.HEADER_BYTES) {
-            throw new ProbeImageException("the file is " + file.length + " bytes, shorter than the " + VpoFormat.HEADER_BYTES
+            throw new ProbeImageException("the file is " + byteCount(file.length) + ", shorter than the " + VpoFormat.HEADER_BYTES
                     + "-byte .vpo header: it is truncated or not a probe image");
         }
         var header = new Cursor(file, 0, VpoFormat.HEADER_BYTES, "header");
@@ -63,7 +66,7 @@ public final class ProbeImageReader {
             bodyLength += length;
         }
         if (VpoFormat.HEADER_BYTES + bodyLength != file.length) {
-            throw new ProbeImageException("the section lengths add up to " + bodyLength + " bytes after the "
+            throw new ProbeImageException("the section lengths add up to " + byteCount(bodyLength) + " after the "
                     + VpoFormat.HEADER_BYTES + "-byte header, but the file has " + (file.length - VpoFormat.HEADER_BYTES)
                     + ": the file is truncated or has trailing bytes");
         }
@@ -226,7 +229,7 @@ public final class ProbeImageReader {
 
         private void need(int bytes, String field) {
             if (end - at < bytes) {
-                throw new ProbeImageException(field + " needs " + bytes + " bytes at 0x" + Integer.toHexString(at - start)
+                throw new ProbeImageException(field + " needs " + byteCount(bytes) + " at 0x" + Integer.toHexString(at - start)
                         + " but the " + section + " is 0x" + Integer.toHexString(end - start) + " bytes long: the section is truncated");
             }
         }
@@ -264,7 +267,7 @@ public final class ProbeImageReader {
         int count(String field, int minItemBytes) {
             int n = u32Int(field);
             if ((long) n * minItemBytes > end - at) {
-                throw new ProbeImageException(field + " is " + n + " but only " + (end - at) + " bytes of the " + section
+                throw new ProbeImageException(field + " is " + n + " but only " + byteCount(end - at) + " of the " + section
                         + " are left, room for at most " + (end - at) / minItemBytes);
             }
             return n;
@@ -300,7 +303,7 @@ public final class ProbeImageReader {
 
         void expectEnd() {
             if (at != end) {
-                throw new ProbeImageException("the " + section + " has " + (end - at) + " bytes left over after its last field at 0x"
+                throw new ProbeImageException("the " + section + " has " + byteCount(end - at) + " left over after its last field at 0x"
                         + Integer.toHexString(at - start) + ": its length does not match its contents");
             }
         }

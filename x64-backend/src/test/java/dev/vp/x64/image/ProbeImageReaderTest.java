@@ -124,6 +124,12 @@ class ProbeImageReaderTest {
     }
 
     @Test
+    void oneByteIsOneByte() {
+        assertRefused(new byte[1], "the file is 1 byte, shorter than the " + VpoFormat.HEADER_BYTES + "-byte .vpo header");
+        assertRefused(new byte[2], "the file is 2 bytes, shorter than");
+    }
+
+    @Test
     void headerFieldsAreNamed() {
         byte[] bytes = ProbeImageWriter.write(valid());
         assertRefused(patch(bytes, 0, 1, 'W'), "magic is 57 50 4f 00");
