@@ -34,6 +34,15 @@ class CliMessagesTest {
         assertTrue(vp("--help").out().contains("  fmt      format Emmett and VP scripts\n"));
     }
 
+    @Test void aScriptWithoutProbesWarns() {
+        CliTest.Result r = vp("check", "-e", "int x;\nint f() { return 1; }\n");
+        assertEquals(0, r.code());
+        assertTrue(r.out().startsWith("<command line>:1:1: warning[W0501]: the script has no probe clauses, so it never runs"), r.out());
+        Path image = dir.resolve("np.vpo");
+        r = vp("build", "-o", image.toString(), "-e", "int x;");
+        assertTrue(r.err().contains("warning[W0501]"), r.err());
+    }
+
     @Test void anEmptyOutputNameIsAUsageError() {
         CliTest.Result r = vp("build", "-o", "", "-e", "VMMLoad { }");
         assertEquals(2, r.code());

@@ -83,8 +83,8 @@ class BadInputTest {
         write("array.json", "[1, 2]");
         write("ok.emt", "VMM1Hz printf(\"%d\\n\", VCPUID);\n");
         return List.of(
-                script("empty Emmett file", "empty.emt", 0, "no errors"),
-                script("empty VP file", "empty.vp", 0, "no errors"),
+                script("empty Emmett file", "empty.emt", 0, "warning[W0501]"),
+                script("empty VP file", "empty.vp", 0, "warning[W0501]"),
                 script("binary garbage", "garbage.emt", 1, "error[E0002]"),
                 script("control characters and symbols in Emmett", "controls.emt", 1, "error[E0"),
                 script("control characters and symbols in VP", "controls.vp", 1, "error[E0"),
@@ -102,7 +102,7 @@ class BadInputTest {
                 script("missing include", "noinclude.emt", 1, "error[E0003]"),
                 script("a directory as the script", "folder.emt", 1, "error[E0001]"),
                 script("a missing script", "absent.emt", 1, "error[E0001]"),
-                new Case("-e ''", null, List.of("check", "--target", "any", "-e", ""), 0, "no errors"),
+                new Case("-e ''", null, List.of("check", "--target", "any", "-e", ""), 0, "warning[W0501]"),
                 new Case("unknown flag", null, List.of("check", "--frobnicate", "ok.emt"), 2,
                         "vp check: unknown option --frobnicate (see `vp check --help`)"),
                 new Case("unknown command", null, List.of("frobnicate", "ok.emt"), 2, "unknown command `frobnicate`"),

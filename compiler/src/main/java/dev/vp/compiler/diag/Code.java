@@ -156,6 +156,7 @@ public enum Code {
     W0400(Severity.WARNING, "unsigned comparison with a negative number"),
     W0401(Severity.WARNING, "ordering comparison with strcmp"),
     W0500(Severity.WARNING, "deprecated probe spelling"),
+    W0501(Severity.WARNING, "no probe clauses"),
     W0700(Severity.WARNING, "budget nearly used"),
     W0800(Severity.WARNING, "unknown key or name in a project or catalog file"),
     W0801(Severity.WARNING, "newer catalog format"),
