@@ -43,6 +43,12 @@ class CliMessagesTest {
         assertTrue(r.err().contains("warning[W0501]"), r.err());
     }
 
+    @Test void anIncludeDirectoryThatDoesNotExistWarns() {
+        CliTest.Result r = vp("check", "-I", dir.resolve("nonexist").toString(), "-e", "VMMLoad { }");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("warning[W0005]: include directory " + dir.resolve("nonexist") + " does not exist"), r.out());
+    }
+
     @Test void anEmptyOutputNameIsAUsageError() {
         CliTest.Result r = vp("build", "-o", "", "-e", "VMMLoad { }");
         assertEquals(2, r.code());

@@ -18,6 +18,7 @@ import dev.vp.compiler.symbols.SymbolTable;
 import dev.vp.compiler.util.IoReasons;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,11 @@ public final class ScriptSetup {
 
         List<Path> include = new ArrayList<>(project == null ? List.of() : project.include());
         include.addAll(flags.includeDirs());
+        for (Path dir : flags.includeDirs()) {
+            if (Files.isDirectory(dir)) continue;
+            diags.report(Code.W0005, Span.at(new SourceFile(dir.toString(), ""), 0), "include directory " + dir
+                    + (Files.exists(dir) ? " is not a directory" : " does not exist") + "; #include does not search it");
+        }
         Budgets budgets = Budgets.resolve(catalog.budgets(), project == null ? Map.of() : project.budgets(), Map.of());
         return new CompileOptions(include, preloads, new CatalogTarget(catalog, SymbolTable.merge(tables)), budgets, catalog.numVcpus());
     }

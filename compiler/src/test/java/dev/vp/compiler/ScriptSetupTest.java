@@ -23,6 +23,14 @@ class ScriptSetupTest {
         return diags.all().stream().map(d -> d.code() + " " + d.span().file().path() + ": " + d.message()).toList();
     }
 
+    @Test void anIncludeFlagThatIsNoDirectoryWarns() throws IOException {
+        Path file = Files.writeString(dir.resolve("defs.h"), "");
+        Path none = dir.resolve("nonexist");
+        assertEquals(List.of("W0005 " + none + ": include directory " + none + " does not exist; #include does not search it",
+                        "W0005 " + file + ": include directory " + file + " is not a directory; #include does not search it"),
+                problems(new ScriptSetup.Flags(List.of(none, dir, file), List.of(), List.of(), "any")));
+    }
+
     @Test void aMissingFileOfACatalogSaysWhyOnce() throws IOException {
         String json = TargetCatalog.defaultCatalog().toJson().replace("\"classpath:guests/minios.emt\"", "\"nope.emt\"")
                 .replace("\"classpath:guests/minios.elf\"", "\"classpath:guests/none.elf\"");

@@ -150,6 +150,7 @@ public enum Code {
     W0002(Severity.WARNING, "unknown pragma"),
     W0003(Severity.WARNING, "macro redefined"),
     W0004(Severity.WARNING, "extra text after directive"),
+    W0005(Severity.WARNING, "include directory not found"),
     W0100(Severity.WARNING, "unknown escape sequence"),
     W0201(Severity.WARNING, "VP version differs"),
     W0202(Severity.WARNING, "unknown escape in a string"),
