@@ -21,6 +21,11 @@ final class Args {
 
     /** valued: flags followed by a value ("-I", "--target"); bools: switches ("--stats"). */
     static Args parse(List<String> argv, Set<String> valued, Set<String> bools) throws UsageException {
+        return parse(argv, valued, bools, Set.of());
+    }
+
+    /** optional: valued flags whose value may be left out (at the end, or before another option): it is then "". */
+    static Args parse(List<String> argv, Set<String> valued, Set<String> bools, Set<String> optional) throws UsageException {
         Args a = new Args();
         for (int i = 0; i < argv.size(); i++) {
             String s = argv.get(i);
@@ -32,8 +37,10 @@ final class Args {
                 else if (!s.startsWith("--") && s.length() > 2 && valued.contains(s.substring(0, 2))) { flag = s.substring(0, 2); value = s.substring(2); }
                 if (valued.contains(flag)) {
                     if (value == null) {
-                        if (i + 1 >= argv.size()) throw new UsageException(flag + " needs a value");
-                        value = argv.get(++i);
+                        boolean next = i + 1 < argv.size() && !(optional.contains(flag) && argv.get(i + 1).startsWith("-"));
+                        if (next) value = argv.get(++i);
+                        else if (optional.contains(flag)) value = "";
+                        else throw new UsageException(flag + " needs a value");
                     }
                     a.values.computeIfAbsent(flag, k -> new ArrayList<>()).add(value);
                 } else if (bools.contains(flag) && value == null) {

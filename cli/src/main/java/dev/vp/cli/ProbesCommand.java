@@ -12,11 +12,17 @@ import java.util.Set;
 /** `vp probes`: the probe points of the built-in harness, or of a running `vp vmm` with --vmm. */
 final class ProbesCommand {
     static final String HELP = """
-            usage: vp probes [--json] [--vmm [HOST:PORT]] [--token-file FILE]
+            usage: vp probes [--json] [--vmm [HOST:PORT] [--token-file FILE]]
 
             Lists the probe points the monitor offers: static probes with their domain and arguments, the
             dynamic probe kinds it can arm, and its built-in variables. --json prints the target catalog that
             `vp check --target` reads. --vmm asks a running `vp vmm` instead of the built-in harness.
+
+            options:
+              --json            print the target catalog as JSON
+              --vmm [HOST:PORT] ask the `vp vmm` at HOST:PORT (default 127.0.0.1:7311)
+              --token-file F    with --vmm: the harness's token file (default: where `vp vmm` writes it)
+              --help            this text
             """;
 
     private final PrintStream out, err;
@@ -24,9 +30,11 @@ final class ProbesCommand {
     ProbesCommand(PrintStream out, PrintStream err) { this.out = out; this.err = err; }
 
     int run(List<String> argv) throws Args.UsageException {
-        Args args = Args.parse(argv, Set.of("--vmm", "--token-file"), Set.of("--help", "--json"));
+        Args args = Args.parse(argv, Set.of("--vmm", "--token-file"), Set.of("--help", "--json"), Set.of("--vmm"));
         if (args.has("--help")) { out.print(HELP); return Main.OK; }
         if (!args.positional.isEmpty()) throw new Args.UsageException("unexpected argument " + args.positional.get(0));
+        if (args.one("--token-file") != null && args.one("--vmm") == null)
+            throw new Args.UsageException("--token-file is for a `vp vmm`: give --vmm too");
         String json;
         if (args.values.containsKey("--vmm")) {
             try {

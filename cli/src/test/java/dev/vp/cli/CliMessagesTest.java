@@ -34,6 +34,23 @@ class CliMessagesTest {
         assertTrue(vp("--help").out().contains("  fmt      format Emmett and VP scripts\n"));
     }
 
+    @Test void probesVmmWithoutAnAddressAsksTheDefaultOne() {
+        Path none = dir.resolve("no-token");
+        for (List<String> argv : List.of(List.of("probes", "--vmm", "--token-file", none.toString()),
+                List.of("probes", "--token-file", none.toString(), "--vmm"))) {
+            CliTest.Result r = vp(argv.toArray(String[]::new));
+            assertEquals(3, r.code(), r.err());
+            assertTrue(r.err().startsWith("vp probes: no token file at " + none), r.err());
+        }
+        assertTrue(vp("probes", "--help").out().contains("--vmm [HOST:PORT] ask the `vp vmm` at HOST:PORT (default 127.0.0.1:7311)"));
+    }
+
+    @Test void probesTokenFileWithoutVmmIsAUsageError() {
+        CliTest.Result r = vp("probes", "--token-file", "/etc/passwd");
+        assertEquals(2, r.code());
+        assertEquals("vp probes: --token-file is for a `vp vmm`: give --vmm too (see `vp probes --help`)\n", r.err());
+    }
+
     @Test void aScriptWithoutProbesWarns() {
         CliTest.Result r = vp("check", "-e", "int x;\nint f() { return 1; }\n");
         assertEquals(0, r.code());
