@@ -26,7 +26,8 @@ final class DeployCommand {
             """ + ScriptOptions.help("deploy", """
               --vmm HOST:PORT   the harness to deploy to (default 127.0.0.1:7311)
               --token-file F    the harness's token file (default: where `vp vmm` writes it)
-              --duration D      stop streaming after D (e.g. 10s, 500ms, 2m); default: until Ctrl-C
+              --duration D      stop streaming after D (e.g. 10s, 500ms, 2m; a bare number is seconds; at most
+                                30 days); default: until Ctrl-C
             """);
 
     private final PrintStream out, err;

@@ -37,7 +37,8 @@ final class RunCommand {
             1 script errors, 2 usage, 3 the monitor could not run or refused the script (e.g. no /dev/kvm).
 
             """ + ScriptOptions.help("run", """
-              --duration D      stop after D (e.g. 10s, 500ms, 2m); default: until Ctrl-C
+              --duration D      stop after D (e.g. 10s, 500ms, 2m; a bare number is seconds; at most 30 days);
+                                default: until Ctrl-C
               --vcpus N         guest vCPUs, 1 to 4 (default 2)
               -o FILE           also write probe output to FILE (like VProbes' vprobe.out)
               --console         show the guest's serial console on standard error
@@ -131,15 +132,22 @@ final class RunCommand {
         }
     }
 
+    /** The longest --duration: 30 days (a run or a deploy stream that should outlast it needs no --duration). */
+    static final Duration MAX_DURATION = Duration.ofDays(30);
+
+    /** A --duration: a whole number with ms, s or m (a bare number is seconds), at most MAX_DURATION. */
     static Duration duration(String s) throws Args.UsageException {
-        var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)?").matcher(s.trim());
+        var m = java.util.regex.Pattern.compile("0*(\\d+)(ms|s|m)?").matcher(s.trim());
         if (!m.matches()) throw new Args.UsageException("bad duration `" + s + "`: write e.g. 10s, 500ms or 2m");
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2) == null ? "s" : m.group(2)) {
+        // 12 digits keep every unit's Duration in range; more are over the maximum in any unit
+        long n = m.group(1).length() > 12 ? Long.MAX_VALUE / 60 : Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2) == null ? "s" : m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
             case "m" -> Duration.ofMinutes(n);
             default -> Duration.ofSeconds(n);
         };
+        if (d.compareTo(MAX_DURATION) > 0) throw new Args.UsageException("bad duration `" + s + "`: at most 30 days (43200m)");
+        return d;
     }
 
     static int integer(String s, String flag) throws Args.UsageException {

@@ -77,6 +77,28 @@ class CliTest {
         assertEquals(JsonParser.parseString(TargetCatalog.defaultCatalog().toJson()), JsonParser.parseString(r.out()));
     }
 
+    @Test void hugeDurationsAreUsageErrors() {
+        for (String command : List.of("run", "deploy")) {
+            for (String d : List.of("99999999999999999999s", "9223372036854775807m", "9223372036854775807s", "31d", "2592001s")) {
+                Result r = vp(command, "--duration", d, "-e", "VMMLoad { }");
+                assertEquals(2, r.code(), command + " " + d + ": " + r.err());
+                assertTrue(r.err().startsWith("vp " + command + ": bad duration `" + d + "`"), r.err());
+            }
+            Result max = vp(command, "--duration", "43201m", "-e", "VMMLoad { }");
+            assertTrue(max.err().contains("at most 30 days (43200m)"), max.err());
+        }
+        assertEquals(java.time.Duration.ofSeconds(1), uncheckedDuration("1"));
+        assertEquals(java.time.Duration.ofDays(30), uncheckedDuration("0000043200m"));
+    }
+
+    private static java.time.Duration uncheckedDuration(String s) {
+        try {
+            return RunCommand.duration(s);
+        } catch (Args.UsageException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test void runsHelloOnMinios() {
         boolean kvm = Files.exists(Path.of("/dev/kvm"));
         if (!Boolean.getBoolean("vp.requireKvm")) assumeTrue(kvm, "no /dev/kvm");
