@@ -8,16 +8,26 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /** A client of a running `vp vmm`: one request per connection, or a long-lived output stream. */
 public final class DeployClient {
+    /** How long a request waits for the harness's answer by default. */
+    public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
+
     private final InetSocketAddress address;
     private final String token;
+    private final Duration answerTimeout;
 
-    public DeployClient(InetSocketAddress address, String token) {
+    public DeployClient(InetSocketAddress address, String token) { this(address, token, ANSWER_TIMEOUT); }
+
+    /** answerTimeout: how long to wait for the answer to a request (not for a stream's output, which may be sparse). */
+    public DeployClient(InetSocketAddress address, String token, Duration answerTimeout) {
         this.address = address;
         this.token = token;
+        this.answerTimeout = answerTimeout;
     }
 
     /** "host:port" or ":port" or "port"; the host defaults to 127.0.0.1. */
@@ -45,7 +55,7 @@ public final class DeployClient {
         try (Socket s = connect(); var in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
              var out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()))) {
             DeployProtocol.write(out, header(op), payload);
-            return answer(DeployProtocol.read(in, DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES));
+            return answer(s, in);
         }
     }
 
@@ -57,7 +67,8 @@ public final class DeployClient {
         try (Socket s = connect(); var in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
              var out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()))) {
             DeployProtocol.write(out, header("output"), null);
-            answer(DeployProtocol.read(in, DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES));
+            answer(s, in);
+            s.setSoTimeout(0);
             opened.run();
             for (DeployProtocol.Frame f; (f = DeployProtocol.read(in, DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES)) != null; ) {
                 String text = DeployProtocol.string(f.header(), "text");
@@ -72,11 +83,13 @@ public final class DeployClient {
             s.connect(address, 3000);
         } catch (IOException e) {
             s.close();
-            throw new IOException("cannot reach a harness at " + address.getHostString() + ":" + address.getPort()
+            throw new IOException("cannot reach a harness at " + where()
                     + " (" + e.getMessage() + "); start one with `vp vmm`");
         }
         return s;
     }
+
+    private String where() { return address.getHostString() + ":" + address.getPort(); }
 
     private JsonObject header(String op) {
         JsonObject h = new JsonObject();
@@ -85,7 +98,16 @@ public final class DeployClient {
         return h;
     }
 
-    private static JsonObject answer(DeployProtocol.Frame f) throws IOException {
+    /** Reads the answer to a request, waiting at most answerTimeout for it. */
+    private JsonObject answer(Socket s, DataInputStream in) throws IOException {
+        s.setSoTimeout((int) answerTimeout.toMillis());
+        DeployProtocol.Frame f;
+        try {
+            f = DeployProtocol.read(in, DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES);
+        } catch (SocketTimeoutException e) {
+            throw new IOException("the harness at " + where() + " did not answer within "
+                    + (answerTimeout.toMillis() % 1000 == 0 ? answerTimeout.toSeconds() + "s" : answerTimeout.toMillis() + "ms"));
+        }
         if (f == null) throw new IOException("the harness closed the connection without an answer");
         JsonObject h = f.header();
         if (!h.has("ok") || !h.get("ok").getAsBoolean())

@@ -123,6 +123,19 @@ class DeployServerTest {
         assertTrue(e.getMessage().contains("--allow-remote"), e.getMessage());
     }
 
+    @Test void aServerThatNeverAnswersTimesOut() throws Exception {
+        try (var silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            var at = new InetSocketAddress("127.0.0.1", silent.getLocalPort());
+            var client = new DeployClient(at, token, java.time.Duration.ofMillis(300));
+            long started = System.nanoTime();
+            IOException e = assertThrows(IOException.class, client::reset);
+            assertEquals("the harness at 127.0.0.1:" + silent.getLocalPort() + " did not answer within 300ms", e.getMessage());
+            IOException stream = assertThrows(IOException.class, () -> client.streamOutput(text -> { }));
+            assertTrue(stream.getMessage().contains("did not answer within 300ms"), stream.getMessage());
+            assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5));
+        }
+    }
+
     @Test void streamsOutput() throws Exception {
         var lines = new LinkedBlockingQueue<String>();
         Thread t = Thread.ofVirtual().start(() -> {
