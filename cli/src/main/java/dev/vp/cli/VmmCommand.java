@@ -75,16 +75,16 @@ final class VmmCommand {
         Path tokenFile = args.one("--token-file") == null ? TokenFile.defaultPath() : Path.of(args.one("--token-file"));
         boolean console = args.has("--console");
         try (Monitor monitor = Monitor.start(sink -> new NativeEngine(vcpus, sink), vcpus, line -> { if (console) err.println(line); })) {
-            String token = TokenFile.create(tokenFile);
+            // The server listens before the token is written: a harness that cannot listen leaves the file alone.
+            String token = TokenFile.generate();
             try (DeployServer server = new DeployServer(listen, args.has("--allow-remote"), new MonitorDeployTarget(monitor), token,
-                    DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES)) {
+                    DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES);
+                 TokenFile.Owned owned = TokenFile.create(tokenFile, token)) {
                 out.println("vp vmm: minios running with " + vcpus + " vCPUs; deploy server on " + listen.getHostString() + ":" + server.port());
                 out.println("vp vmm: token in " + tokenFile + "; Ctrl-C to stop");
                 out.flush();
                 listening.complete(server.port());
                 stop.await();
-            } finally {
-                Files.deleteIfExists(tokenFile);
             }
             RunReport report = monitor.unload();
             if (report != null) {

@@ -91,6 +91,19 @@ class NativeCliTest {
             String at = "127.0.0.1:" + port;
             assertTrue(vmmOut.toString(StandardCharsets.UTF_8).contains("token in " + token), vmmOut.toString(StandardCharsets.UTF_8));
 
+            // A second vmm on the same address, or with the same token file, fails without touching the first one's token.
+            String first = Files.readString(token);
+            for (String listen : List.of(at, "127.0.0.1:0")) {
+                var secondErr = new ByteArrayOutputStream();
+                int second = new VmmCommand(new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(secondErr, true, StandardCharsets.UTF_8))
+                        .run(List.of("--vcpus", "1", "--listen", listen, "--token-file", token.toString()), new CountDownLatch(0));
+                String message = secondErr.toString(StandardCharsets.UTF_8);
+                assertEquals(3, second, message);
+                assertTrue(message.startsWith(listen.equals(at) ? "vp vmm: " + at + " is in use (another `vp vmm`?)"
+                        : "vp vmm: " + token + " is the token file of a running `vp vmm`"), message);
+                assertEquals(first, Files.readString(token));
+            }
+
             CliTest.Result deploy = vp("deploy", "--vmm", at, "--token-file", token.toString(), "--duration", "2500ms", HELLO);
             assertEquals(0, deploy.code(), deploy.err());
             assertTrue(deploy.out().startsWith("hello from vp: probing 1 vCPU(s)\n"), deploy.out());

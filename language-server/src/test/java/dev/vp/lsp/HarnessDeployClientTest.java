@@ -36,9 +36,10 @@ class HarnessDeployClientTest {
                 "VMM10Hz if (VCPUID == 0) printf(\"deployed tick\\n\");\n"), options, loader);
         assertTrue(c.diagnostics().isEmpty(), c.diagnostics().toString());
         Path tokenFile = dir.resolve("vp/vmm.token");
-        try (Monitor monitor = Monitor.start(sink -> new NativeEngine(1, sink), 1, line -> { });
+        try (var token = TokenFile.create(tokenFile, TokenFile.generate());
+             Monitor monitor = Monitor.start(sink -> new NativeEngine(1, sink), 1, line -> { });
              DeployServer server = new DeployServer(new InetSocketAddress("127.0.0.1", 0), false, new MonitorDeployTarget(monitor),
-                     TokenFile.create(tokenFile), DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES)) {
+                     token.token(), DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES)) {
             String at = "127.0.0.1:" + server.port();
             var lines = new LinkedBlockingQueue<String>();
             var client = new HarnessDeployClient();

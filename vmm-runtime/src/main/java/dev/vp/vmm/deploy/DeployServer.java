@@ -7,6 +7,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -44,7 +45,15 @@ public final class DeployServer implements AutoCloseable {
         this.maxPayload = maxPayload;
         this.socket = new ServerSocket();
         socket.setReuseAddress(true);
-        socket.bind(bind);
+        try {
+            socket.bind(bind);
+        } catch (IOException e) {
+            socket.close();
+            String at = bind.getHostString() + ":" + bind.getPort();
+            throw new IOException(e instanceof BindException && String.valueOf(e.getMessage()).contains("in use")
+                    ? at + " is in use (another `vp vmm`?): stop it, or give --listen another port (port 0 picks a free one)"
+                    : "cannot listen on " + at + ": " + e.getMessage());
+        }
         acceptor = Thread.ofPlatform().name("vp-deploy-accept").daemon(true).start(this::acceptLoop);
     }
 

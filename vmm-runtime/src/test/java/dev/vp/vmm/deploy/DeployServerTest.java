@@ -30,6 +30,7 @@ class DeployServerTest {
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private DeployServer server;
     private String token;
+    private TokenFile.Owned owned;
 
     private final DeployTarget target = new DeployTarget() {
         public JsonObject load(byte[] image) throws Exception {
@@ -47,11 +48,15 @@ class DeployServerTest {
     };
 
     @BeforeEach void start() throws IOException {
-        token = TokenFile.create(dir.resolve("vp/vmm.token"));
+        token = TokenFile.generate();
+        owned = TokenFile.create(dir.resolve("vp/vmm.token"), token);
         server = new DeployServer(new InetSocketAddress("127.0.0.1", 0), false, target, token, 1024);
     }
 
-    @AfterEach void stop() throws IOException { server.close(); }
+    @AfterEach void stop() throws IOException {
+        server.close();
+        owned.close();
+    }
 
     private DeployClient client(String t) { return new DeployClient(new InetSocketAddress("127.0.0.1", server.port()), t); }
 
@@ -59,6 +64,31 @@ class DeployServerTest {
         Path f = dir.resolve("vp/vmm.token");
         assertEquals(java.util.Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(f));
         assertEquals(token, TokenFile.read(f));
+    }
+
+    @Test void aTokenFileInUseIsNotTakenOverNorRemovedByAnother() throws IOException {
+        Path f = dir.resolve("vp/vmm.token");
+        IOException taken = assertThrows(IOException.class, () -> TokenFile.create(f, TokenFile.generate()));
+        assertTrue(taken.getMessage().contains("is the token file of a running `vp vmm`"), taken.getMessage());
+        assertEquals(token, TokenFile.read(f));
+        IOException inUse = assertThrows(IOException.class,
+                () -> new DeployServer(new InetSocketAddress("127.0.0.1", server.port()), false, target, "other", 1024));
+        assertEquals("127.0.0.1:" + server.port() + " is in use (another `vp vmm`?): stop it, or give --listen another port (port 0 picks a free one)",
+                inUse.getMessage());
+        assertEquals(token, TokenFile.read(f));
+        IOException directory = assertThrows(IOException.class, () -> TokenFile.create(dir, TokenFile.generate()));
+        assertEquals("the token file " + dir + " is a directory: name a file", directory.getMessage());
+
+        Path other = dir.resolve("other.token");
+        TokenFile.create(other, "first").close();
+        assertTrue(Files.notExists(other), "closing removes the file it wrote");
+        try (TokenFile.Owned first = TokenFile.create(other, "first")) {
+            Files.writeString(other, "second\n"); // another harness took the file over meanwhile
+        }
+        assertEquals("second", TokenFile.read(other), "closing leaves a file holding another token alone");
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().startsWith(".vmm")).toList(), "no temporary token files");
+        }
     }
 
     @Test void loadsWithTheRightToken() throws IOException {
