@@ -14,14 +14,20 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 final class DeployCommand {
     static final String HELP = """
             usage: vp deploy [options] [--vmm HOST:PORT] [--token-file FILE] [--duration D] SCRIPT | IMAGE.vpo
 
             Compiles a script to a probe image (or takes one built with `vp build -o`), loads it into a running
-            `vp vmm` in place of its current script, and prints the script's output until --duration has passed
-            or Ctrl-C. The script stays loaded afterwards; `vp reset` unloads it and prints its summary.
+            `vp vmm` in place of its current script, and prints the script's output (its own only) until
+            --duration has passed or Ctrl-C; the script stays loaded afterwards, and `vp reset` unloads it and
+            prints its summary. When the script is unloaded while streaming (by `vp reset`, by another deploy
+            that replaces it, or because `vp vmm` stops), the stream ends with its summary and a line that says
+            why. Exit status: 0 streamed, 1 script errors, 2 usage, 3 the harness could not be reached or
+            refused the script.
 
             """ + ScriptOptions.help("deploy", """
               --vmm HOST:PORT   the harness to deploy to (default 127.0.0.1:7311)
@@ -62,35 +68,60 @@ final class DeployCommand {
         }
         if (image == null) return Main.SCRIPT_ERRORS;
 
+        DeployClient client;
         try {
-            DeployClient client = VmmClients.client(args);
-            CountDownLatch opened = new CountDownLatch(1);
-            Thread stream = Thread.ofVirtual().name("vp-deploy-output").start(() -> {
-                try {
-                    client.streamOutput(opened::countDown, text -> { out.print(text); out.flush(); });
-                } catch (IOException e) {
-                    if (opened.getCount() > 0) err.println("vp deploy: cannot stream output: " + e.getMessage());
-                } finally {
-                    opened.countDown();
-                    stop.countDown();
-                }
-            });
-            opened.await();
-            JsonObject loaded = client.load(image);
-            err.println("vp deploy: loaded " + input.name() + " (" + loaded.get("probes").getAsInt() + " probes, "
-                    + loaded.get("codeBytes").getAsInt() + " bytes of code) as " + loaded.get("name").getAsString()
-                    + (duration == null ? "; Ctrl-C stops streaming" : "; streaming for " + args.one("--duration")));
-            if (duration == null) stop.await(); else stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-            stream.interrupt();
-            err.println("vp deploy: the script stays loaded; `vp reset` unloads it");
-            return Main.OK;
+            client = VmmClients.client(args);
         } catch (IOException e) {
             err.println("vp deploy: " + e.getMessage());
             return Main.RUNTIME;
+        }
+        String durationText = args.one("--duration");
+        CountDownLatch answered = new CountDownLatch(1);
+        AtomicReference<DeployClient.Ended> ended = new AtomicReference<>();
+        AtomicReference<IOException> failed = new AtomicReference<>();
+        AtomicBoolean stopping = new AtomicBoolean(), lineStart = new AtomicBoolean(true);
+        Thread stream = Thread.ofVirtual().name("vp-deploy").start(() -> {
+            try {
+                ended.set(client.deploy(image, loaded -> {
+                    err.println("vp deploy: loaded " + input.name() + " (" + loaded.get("probes").getAsInt() + " probes, "
+                            + loaded.get("codeBytes").getAsInt() + " bytes of code) as " + loaded.get("name").getAsString()
+                            + (duration == null ? "; Ctrl-C stops streaming" : "; streaming for " + durationText));
+                    answered.countDown();
+                }, text -> {
+                    out.print(text);
+                    out.flush();
+                    if (!text.isEmpty()) lineStart.set(text.endsWith("\n"));
+                }));
+            } catch (IOException e) {
+                if (!stopping.get()) failed.set(e);
+            } finally {
+                answered.countDown();
+                stop.countDown();
+            }
+        });
+        try {
+            answered.await(); // --duration counts from the load
+            if (duration == null) stop.await(); else stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            stopping.set(true);
+            stream.interrupt();
+            stream.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Main.RUNTIME;
         }
+        DeployClient.Ended end = ended.get();
+        if (end != null) {
+            out.print((lineStart.get() ? "\n" : "\n\n") + end.report());
+            out.flush();
+            err.println("vp deploy: " + input.name() + " was " + end.reason());
+            return Main.OK;
+        }
+        if (failed.get() != null) {
+            err.println("vp deploy: " + failed.get().getMessage());
+            return Main.RUNTIME;
+        }
+        err.println("vp deploy: the script stays loaded; `vp reset` unloads it");
+        return Main.OK;
     }
 
     /** The script's image, or null after printing its errors. */

@@ -11,8 +11,9 @@ final class ResetCommand {
             usage: vp reset [--vmm HOST:PORT] [--token-file FILE]
 
             Unloads the script running in a `vp vmm` (its Unload probes fire, its output is drained) and prints
-            its summary: firings and cancellations per clause, drops, and the aggregates updated since their
-            last logaggr. The guest keeps running.
+            what it printed meanwhile, then its summary: firings and cancellations per clause, drops (output
+            printed while no `vp deploy` streamed it counts as dropped), and the aggregates updated since their
+            last logaggr. A `vp deploy` streaming the script's output ends. The guest keeps running.
 
             options:
               --vmm HOST:PORT   the harness (default 127.0.0.1:7311)
@@ -29,7 +30,7 @@ final class ResetCommand {
         if (args.has("--help")) { out.print(HELP); return Main.OK; }
         if (!args.positional.isEmpty()) throw new Args.UsageException("unexpected argument " + args.positional.get(0));
         try {
-            out.print(VmmClients.client(args).reset().get("report").getAsString());
+            out.print(VmmClients.client(args).reset().text());
             return Main.OK;
         } catch (IOException e) {
             err.println("vp reset: " + e.getMessage());

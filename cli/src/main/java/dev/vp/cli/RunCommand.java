@@ -101,12 +101,12 @@ final class RunCommand {
             });
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                if (image != null) monitor.load(((NativeEngine) monitor.engine()).prepare(image), input.name());
+                if (image != null) monitor.load(((NativeEngine) monitor.engine()).prepare(image), input.name(), null);
                 else monitor.load(program, input.name());
                 err.println("vp: running " + input.name() + " on minios (" + vcpus + " vCPUs, " + engineName + " engine)"
                         + (duration == null ? "; Ctrl-C to stop" : " for " + args.one("--duration")));
                 if (duration == null) stop.await(); else stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-                RunReport report = monitor.unload();
+                RunReport report = monitor.unload("the run ended").report();
                 out.flush();
                 out.println();
                 out.print(stacks.apply(report.text()));

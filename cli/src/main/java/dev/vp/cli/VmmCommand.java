@@ -2,7 +2,6 @@
 package dev.vp.cli;
 
 import dev.vp.runtime.engine.NativeEngine;
-import dev.vp.runtime.engine.RunReport;
 import dev.vp.vmm.Monitor;
 import dev.vp.vmm.deploy.DeployClient;
 import dev.vp.vmm.deploy.DeployProtocol;
@@ -27,7 +26,7 @@ final class VmmCommand {
             Boots the built-in minios guest in a monitor that keeps running, with a deploy server: `vp deploy`
             loads scripts into it, `vp reset` unloads them, `vp probes --vmm` lists its probe points. Every
             request must carry the token this command writes to the token file (readable only by you). Runs
-            until Ctrl-C, then unloads the running script (its Unload probes fire) and prints its summary.
+            until Ctrl-C, then unloads the running script (its Unload probes fire) and prints their output and its summary.
 
             options:
               --vcpus N         guest vCPUs, 1 to 4 (default 2)
@@ -85,11 +84,14 @@ final class VmmCommand {
                 out.flush();
                 listening.complete(server.port());
                 stop.await();
-            }
-            RunReport report = monitor.unload();
-            if (report != null) {
-                out.println("vp vmm: unloaded the running script");
-                out.print(report.text());
+                // before the server closes, so that a client streaming the script's output gets its end
+                Monitor.Unloaded unloaded = monitor.unload(Monitor.STOPPED);
+                if (unloaded != null) {
+                    out.print(unloaded.output());
+                    if (!unloaded.output().isEmpty() && !unloaded.output().endsWith("\n")) out.println();
+                    out.println("vp vmm: unloaded " + unloaded.name());
+                    out.print(unloaded.report().text());
+                }
             }
             out.println("vp vmm: stopped");
             return Main.OK;

@@ -145,8 +145,128 @@ class NativeCliTest {
         }
         assertEquals(0, code.get(), vmmOut.toString(StandardCharsets.UTF_8));
         String out = vmmOut.toString(StandardCharsets.UTF_8);
-        assertTrue(out.contains("vp vmm: unloaded the running script") && out.endsWith("vp vmm: stopped\n"), out);
+        assertTrue(out.contains("vp vmm: unloaded image ") && out.endsWith("vp vmm: stopped\n"), out);
         assertTrue(Files.notExists(token), "the token file is removed at exit");
+    }
+
+    /** A `vp vmm` with 1 vCPU running in-process on a free port, with its own token file; close stops it. */
+    final class Vmm implements AutoCloseable {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final Path token = dir.resolve("vmm.token");
+        final CountDownLatch stop = new CountDownLatch(1);
+        final AtomicInteger code = new AtomicInteger(-1);
+        final Thread thread;
+        final String at;
+
+        Vmm() throws Exception {
+            var vmm = new VmmCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true));
+            thread = Thread.ofPlatform().start(() -> {
+                try {
+                    code.set(vmm.run(List.of("--vcpus", "1", "--listen", "127.0.0.1:0", "--token-file", token.toString()), stop));
+                } catch (Args.UsageException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            at = "127.0.0.1:" + vmm.listening.get(30, TimeUnit.SECONDS);
+        }
+
+        /** vp COMMAND --vmm AT --token-file TOKEN ARGS... */
+        String[] args(String command, String... more) {
+            var all = new java.util.ArrayList<>(List.of(command, "--vmm", at, "--token-file", token.toString()));
+            all.addAll(List.of(more));
+            return all.toArray(String[]::new);
+        }
+
+        String output() { return out.toString(StandardCharsets.UTF_8); }
+
+        @Override public void close() throws InterruptedException {
+            stop.countDown();
+            thread.join(30_000);
+        }
+    }
+
+    /** A `vp deploy` streaming in the background until its script is unloaded or its stop latch counts down. */
+    record Streaming(Thread thread, ByteArrayOutputStream stdout, ByteArrayOutputStream stderr, AtomicInteger code, CountDownLatch stop) {
+        static Streaming start(String... args) {
+            var out = new ByteArrayOutputStream();
+            var err = new ByteArrayOutputStream();
+            var code = new AtomicInteger(-1);
+            var stop = new CountDownLatch(1);
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    code.set(new DeployCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+                            .run(List.of(args).subList(1, args.length), stop));
+                } catch (Args.UsageException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            return new Streaming(t, out, err, code, stop);
+        }
+
+        /** Waits until the output contains text. */
+        void await(String text) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!out().contains(text) && thread.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
+            assertTrue(out().contains(text), "no `" + text + "` in: " + out() + err());
+        }
+
+        /** Waits for the command to end by itself, and returns its exit code. */
+        int end() throws InterruptedException {
+            thread.join(30_000);
+            stop.countDown();
+            thread.join(30_000);
+            return code.get();
+        }
+
+        String out() { return stdout.toString(StandardCharsets.UTF_8); }
+        String err() { return stderr.toString(StandardCharsets.UTF_8); }
+    }
+
+    @Test void aDeployStreamsItsOwnScriptUntilItIsUnloadedAndResetReturnsTheUnloadOutput() throws Exception {
+        needKvm();
+        Path a = dir.resolve("a.emt"), b = dir.resolve("b.emt");
+        Files.writeString(a, """
+                VMM10Hz { if (VCPUID == 0) printf("a tick %d\\n", ++n); }
+                VMMUnload { if (VCPUID == 0) printf("a unload after %d ticks\\n", n); }
+                """);
+        Files.writeString(b, """
+                VMMLoad { printf("b load\\n"); }
+                VMM10Hz { if (VCPUID == 0) printf("b tick %d\\n", ++n); }
+                VMMUnload { if (VCPUID == 0) printf("b unload after %d ticks", n); }
+                """);
+        Vmm vmm = new Vmm();
+        try (vmm) {
+            // reset ends a streaming deploy: its Unload output, its summary, the reason, exit 0
+            Streaming first = Streaming.start(vmm.args("deploy", a.toString()));
+            first.await("a tick 2\n");
+            CliTest.Result reset = vp(vmm.args("reset"));
+            assertEquals(0, reset.code(), reset.err());
+            assertTrue(reset.out().matches("(?s).*a unload after [0-9]+ ticks\n\nclause .*VMMUnload \\(.*a\\.emt:2\\) +1 +0\ndrops: none\n"), reset.out());
+            assertEquals(0, first.end(), first.err());
+            assertTrue(first.out().matches("(?s)a tick 1\n.*a unload after [0-9]+ ticks\n\nclause .*drops: none\n"), first.out());
+            assertTrue(first.err().endsWith("vp deploy: " + a + " was unloaded by `vp reset`\n"), first.err());
+
+            // another deploy replaces it: the first stream ends and never shows the other script's output
+            Streaming replaced = Streaming.start(vmm.args("deploy", a.toString()));
+            replaced.await("a tick 1\n");
+            CliTest.Result second = vp(vmm.args("deploy", "--duration", "300ms", b.toString()));
+            assertEquals(0, second.code(), second.err());
+            assertTrue(second.out().startsWith("b load\n"), second.out());
+            assertEquals(0, replaced.end(), replaced.err());
+            assertTrue(replaced.out().matches("(?s)a tick 1\n.*a unload after [0-9]+ ticks\n\nclause .*"), replaced.out());
+            assertTrue(!replaced.out().contains("b "), replaced.out());
+            assertTrue(replaced.err().endsWith("was replaced by another deploy\n"), replaced.err());
+
+            // b printed on while no client streamed: counted as dropped, and its Unload output comes with the reset
+            Thread.sleep(500);
+            CliTest.Result dropped = vp(vmm.args("reset"));
+            assertTrue(dropped.out().matches("(?s).*b unload after [0-9]+ ticks\n\nclause .*\ndropped: [1-9][0-9]* output records \\(no client was streaming\\)\n"),
+                    dropped.out());
+
+            // vmm prints the Unload output of the script it unloads when it stops
+            assertEquals(0, vp(vmm.args("deploy", "--duration", "100ms", a.toString())).code());
+        }
+        assertTrue(vmm.output().matches("(?s).*a unload after [0-9]+ ticks\nvp vmm: unloaded image [0-9a-f]+\nclause .*vp vmm: stopped\n"), vmm.output());
     }
 
     @Test void buildRefusesToOverwriteItsScriptAndFailsOnSetupErrors() throws Exception {

@@ -1,6 +1,5 @@
 package dev.vp.lsp;
 
-import com.google.gson.JsonObject;
 import dev.vp.compiler.Compilation;
 import dev.vp.vmm.deploy.DeployProtocol;
 import dev.vp.vmm.deploy.TokenFile;
@@ -42,8 +41,7 @@ final class HarnessDeployClient implements DeployClient {
     @Override
     public synchronized String reset(String address, String tokenFile) throws DeployException {
         try {
-            JsonObject r = client(address, tokenFile).reset();
-            return r.has("report") ? r.get("report").getAsString() : "reset";
+            return client(address, tokenFile).reset().text();
         } catch (IOException e) {
             throw new DeployException(e.getMessage());
         }

@@ -72,7 +72,7 @@ class GuestFaultTest {
             });
             GuestFault fault = harness.awaitFault(Duration.ofSeconds(10)).orElseThrow(() -> new AssertionError("no fault reported"));
             assertEquals(GuestFault.Kind.TRIPLE_FAULT, fault.kind(), fault.toString());
-            RunReport report = monitor.unload();
+            RunReport report = monitor.unload(Monitor.RESET).report();
             RunReport.Clause triple = report.clauses().get(1);
             assertEquals("Guest_TripleFault", triple.spec());
             List<String> lines = output.stream().filter(s -> s.startsWith("triple")).toList();

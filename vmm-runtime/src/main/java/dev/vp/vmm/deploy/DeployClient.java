@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -45,17 +46,52 @@ public final class DeployClient {
     }
 
     public JsonObject load(byte[] image) throws IOException { return request("load", image); }
-    public JsonObject reset() throws IOException { return request("reset", null); }
     public JsonObject probes() throws IOException { return request("probes", null); }
     public JsonObject globals() throws IOException { return request("globals", null); }
     public JsonObject status() throws IOException { return request("status", null); }
 
+    /** Unloads the running script: what it printed while it was unloaded, and its summary. */
+    public DeployProtocol.Unloaded reset() throws IOException {
+        DeployProtocol.Frame f = exchange("reset", null);
+        String outputBytes = DeployProtocol.string(f.header(), "outputBytes");
+        int n = outputBytes == null ? 0 : Math.clamp(Long.parseLong(outputBytes), 0, f.payload().length);
+        return new DeployProtocol.Unloaded(new String(f.payload(), 0, n, StandardCharsets.UTF_8),
+                new String(f.payload(), n, f.payload().length - n, StandardCharsets.UTF_8));
+    }
+
     /** Sends one request; a refusal ("ok": false) becomes an IOException with the harness's reason. */
-    public JsonObject request(String op, byte[] payload) throws IOException {
+    public JsonObject request(String op, byte[] payload) throws IOException { return exchange(op, payload).header(); }
+
+    private DeployProtocol.Frame exchange(String op, byte[] payload) throws IOException {
         try (Socket s = connect(); var in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
              var out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()))) {
             DeployProtocol.write(out, header(op), payload);
             return answer(s, in);
+        }
+    }
+
+    /** How a deployed script's stream ended: why the script was unloaded, and its summary. */
+    public record Ended(String reason, String report) {}
+
+    /**
+     * Loads image and streams its output until it is unloaded: loaded receives the answer, output every record the
+     * script prints (this script's only), and the result says how it ended. Interrupting the calling (virtual)
+     * thread closes the stream and leaves the script loaded.
+     */
+    public Ended deploy(byte[] image, Consumer<JsonObject> loaded, Consumer<String> output) throws IOException {
+        try (Socket s = connect(); var in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+             var out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()))) {
+            JsonObject h = header("load");
+            h.addProperty("stream", true);
+            DeployProtocol.write(out, h, image);
+            loaded.accept(answer(s, in).header());
+            s.setSoTimeout(0);
+            for (DeployProtocol.Frame f; (f = DeployProtocol.read(in, DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES)) != null; ) {
+                String type = DeployProtocol.string(f.header(), "type");
+                if ("output".equals(type)) output.accept(DeployProtocol.string(f.header(), "text"));
+                else if ("end".equals(type)) return new Ended(DeployProtocol.string(f.header(), "reason"), new String(f.payload(), StandardCharsets.UTF_8));
+            }
+            throw new IOException("the harness at " + where() + " closed the stream without saying why (did `vp vmm` stop?)");
         }
     }
 
@@ -99,7 +135,7 @@ public final class DeployClient {
     }
 
     /** Reads the answer to a request, waiting at most answerTimeout for it. */
-    private JsonObject answer(Socket s, DataInputStream in) throws IOException {
+    private DeployProtocol.Frame answer(Socket s, DataInputStream in) throws IOException {
         s.setSoTimeout((int) answerTimeout.toMillis());
         DeployProtocol.Frame f;
         try {
@@ -112,6 +148,6 @@ public final class DeployClient {
         JsonObject h = f.header();
         if (!h.has("ok") || !h.get("ok").getAsBoolean())
             throw new IOException("the harness refused: " + DeployProtocol.string(h, "error"));
-        return h;
+        return f;
     }
 }

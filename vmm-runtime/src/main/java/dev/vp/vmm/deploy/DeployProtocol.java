@@ -14,7 +14,11 @@ import java.nio.charset.StandardCharsets;
  * The deploy protocol's framing, version 1. A frame is a 4-byte big-endian header length, a UTF-8 JSON header,
  * then as many payload bytes as the header's "payloadBytes" says (a .vpo image for "load"). Every request
  * header carries "v" (1), "op" and "token"; every response carries "v", "ok" and, when not ok, "error".
- * Streams ("output") send further frames of type "output" with a "text" field until the client closes.
+ * Streams send further frames of type "output" with a "text" field: "output" streams every script's output until
+ * the client closes; "load" with "stream": true streams the loaded script's output only, then one frame of type
+ * "end" with a "reason" and the script's summary as payload when the script is unloaded (reset, replaced, the
+ * harness stopped). "reset" answers with a payload of the output the script printed while it was unloaded (its
+ * first "outputBytes" bytes), then its summary, in UTF-8.
  */
 public final class DeployProtocol {
     private DeployProtocol() {}
@@ -30,6 +34,15 @@ public final class DeployProtocol {
     }
 
     public record Frame(JsonObject header, byte[] payload) {}
+
+    /** What a reset returns: the output the script printed while it was unloaded, and its summary. */
+    public record Unloaded(String output, String report) {
+        /** Both as `vp run` prints them: the output, then a blank line and the summary. */
+        public String text() {
+            if (output.isEmpty()) return report;
+            return output + (output.endsWith("\n") ? "\n" : "\n\n") + report;
+        }
+    }
 
     private static final Gson GSON = new Gson();
 

@@ -2,6 +2,7 @@ package dev.vp.vmm.deploy;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.vp.vmm.ScriptListener;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -13,6 +14,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -85,6 +89,11 @@ public final class DeployServer implements AutoCloseable {
                 if (f == null) return;
                 String op = DeployProtocol.string(f.header(), "op");
                 if ("output".equals(op)) { stream(out); return; }
+                if ("load".equals(op) && "true".equals(DeployProtocol.string(f.header(), "stream"))) {
+                    streamScript(in, out, f.payload());
+                    return;
+                }
+                if ("reset".equals(op)) { reset(out); continue; }
                 DeployProtocol.write(out, handle(op, f.payload()), null);
             }
         } catch (IOException e) {
@@ -97,8 +106,7 @@ public final class DeployServer implements AutoCloseable {
     private JsonObject handle(String op, byte[] payload) {
         try {
             return switch (op == null ? "" : op) {
-                case "load" -> withOk(target.load(payload));
-                case "reset" -> withOk(target.reset());
+                case "load" -> withOk(target.load(payload, null));
                 case "probes" -> {
                     JsonObject o = DeployProtocol.ok();
                     o.add("catalog", JsonParser.parseString(target.catalogJson()));
@@ -109,8 +117,108 @@ public final class DeployServer implements AutoCloseable {
                 default -> DeployProtocol.error("unknown op `" + op + "`: use load, reset, probes, globals, status or output");
             };
         } catch (Exception e) {
-            return DeployProtocol.error(e.getMessage() == null ? e.toString() : e.getMessage());
+            return DeployProtocol.error(message(e));
         }
+    }
+
+    /** The payload is the output the script printed while it was unloaded, then its summary (either may be large). */
+    private void reset(DataOutputStream out) throws IOException {
+        DeployProtocol.Unloaded u;
+        try {
+            u = target.reset();
+        } catch (Exception e) {
+            DeployProtocol.write(out, DeployProtocol.error(message(e)), null);
+            return;
+        }
+        byte[] output = u.output().getBytes(StandardCharsets.UTF_8), report = u.report().getBytes(StandardCharsets.UTF_8);
+        JsonObject o = DeployProtocol.ok();
+        o.addProperty("outputBytes", output.length);
+        byte[] payload = java.util.Arrays.copyOf(output, output.length + report.length);
+        System.arraycopy(report, 0, payload, output.length, report.length);
+        DeployProtocol.write(out, o, payload);
+    }
+
+    private static String message(Exception e) { return e.getMessage() == null ? e.toString() : e.getMessage(); }
+
+    /**
+     * Loads an image for a client that streams the script's output: the answer goes out first, then the output (what
+     * its Load clauses printed first), then an "end" frame when the script is unloaded. A client that closes the
+     * connection before detaches: the script keeps running, and its output counts as dropped.
+     */
+    private void streamScript(DataInputStream in, DataOutputStream out, byte[] image) throws IOException {
+        ClientStream client = new ClientStream(out);
+        JsonObject answer;
+        try {
+            answer = withOk(target.load(image, client));
+        } catch (Exception e) {
+            answer = DeployProtocol.error(message(e));
+        }
+        try {
+            if (client.answer(answer)) while (in.read() >= 0) { } // the client sends nothing more: this returns when it leaves
+        } finally {
+            client.detach();
+        }
+    }
+
+    /** One deploying client's stream. Output that comes before the load's answer went out waits for it. */
+    private static final class ClientStream implements ScriptListener {
+        private final DataOutputStream out;
+        private List<String> early = new ArrayList<>();
+        private JsonObject end;
+        private byte[] endReport;
+        private boolean gone;
+
+        ClientStream(DataOutputStream out) { this.out = out; }
+
+        /** Sends the answer, then what the script printed (and an end that came) meanwhile; false when the load was refused. */
+        synchronized boolean answer(JsonObject answer) {
+            send(answer);
+            if (!answer.get("ok").getAsBoolean()) gone = true;
+            for (String text : early) send(outputFrame(text));
+            early = null;
+            if (end != null) finish();
+            return !gone;
+        }
+
+        @Override public synchronized boolean output(String text) {
+            if (gone) return false;
+            if (early != null) early.add(text);
+            else send(outputFrame(text));
+            return !gone;
+        }
+
+        @Override public synchronized void ended(String reason, String summary) {
+            end = new JsonObject();
+            end.addProperty("type", "end");
+            end.addProperty("reason", reason);
+            endReport = summary.getBytes(StandardCharsets.UTF_8);
+            if (early == null) finish();
+        }
+
+        synchronized void detach() { gone = true; }
+
+        private void finish() {
+            send(end, endReport);
+            gone = true;
+        }
+
+        private void send(JsonObject frame) { send(frame, null); }
+
+        private void send(JsonObject frame, byte[] payload) {
+            if (gone) return;
+            try {
+                DeployProtocol.write(out, frame, payload);
+            } catch (IOException e) {
+                gone = true;
+            }
+        }
+    }
+
+    private static JsonObject outputFrame(String text) {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", "output");
+        o.addProperty("text", text);
+        return o;
     }
 
     private static JsonObject withOk(JsonObject body) {
@@ -128,13 +236,8 @@ public final class DeployServer implements AutoCloseable {
         CountDownLatch gone = new CountDownLatch(1);
         DeployProtocol.write(out, DeployProtocol.ok(), null);
         try (AutoCloseable handle = target.onOutput(text -> {
-            JsonObject o = new JsonObject();
-            o.addProperty("type", "output");
-            o.addProperty("text", text);
             try {
-                synchronized (out) {
-                    DeployProtocol.write(out, o, null);
-                }
+                DeployProtocol.write(out, outputFrame(text), null);
             } catch (IOException e) {
                 gone.countDown();
             }

@@ -8,6 +8,7 @@ import dev.vp.compiler.ir.IrProgram;
 import dev.vp.runtime.engine.NativeEngine;
 import dev.vp.runtime.engine.RunReport;
 import dev.vp.vmm.Monitor;
+import dev.vp.vmm.ScriptListener;
 import dev.vp.vmm.probes.HarnessCatalog;
 import dev.vp.x64.image.ProbeImage;
 import dev.vp.x64.image.ProbeImageException;
@@ -34,7 +35,7 @@ public final class MonitorDeployTarget implements DeployTarget {
     }
 
     @Override
-    public JsonObject load(byte[] bytes) throws Exception {
+    public JsonObject load(byte[] bytes, ScriptListener client) throws Exception {
         ProbeImage image;
         try {
             image = ProbeImageReader.read(bytes);
@@ -42,7 +43,7 @@ public final class MonitorDeployTarget implements DeployTarget {
             throw new IllegalArgumentException("image refused: " + e.getMessage());
         }
         String name = "image " + HexFormat.of().formatHex(sha256(bytes), 0, 6);
-        monitor.load(engine.prepare(image), name);
+        monitor.load(engine.prepare(image), name, client);
         JsonObject o = new JsonObject();
         o.addProperty("name", name);
         o.addProperty("probes", image.probes().size());
@@ -51,11 +52,9 @@ public final class MonitorDeployTarget implements DeployTarget {
     }
 
     @Override
-    public JsonObject reset() throws Exception {
-        RunReport report = monitor.unload();
-        JsonObject o = new JsonObject();
-        o.addProperty("report", report == null ? "nothing was loaded\n" : report.text());
-        return o;
+    public DeployProtocol.Unloaded reset() throws Exception {
+        Monitor.Unloaded u = monitor.unload(Monitor.RESET);
+        return u == null ? new DeployProtocol.Unloaded("", "nothing was loaded\n") : new DeployProtocol.Unloaded(u.output(), u.report().text());
     }
 
     @Override
@@ -98,8 +97,8 @@ public final class MonitorDeployTarget implements DeployTarget {
         o.addProperty("engine", "native");
         String loaded = monitor.loadedName();
         o.addProperty("loaded", loaded == null ? "" : loaded);
-        if (loaded != null) {
-            RunReport report = engine.report();
+        RunReport report = monitor.report();
+        if (loaded != null && report != null) {
             JsonArray clauses = new JsonArray();
             for (RunReport.Clause c : report.clauses()) {
                 JsonObject j = new JsonObject();

@@ -121,7 +121,13 @@ public final class ProbeDispatcher implements ProbeEvents {
     }
 
     /** Loads a program the engine has prepared (e.g. a built image), in place of the running one. */
-    public void load(ProbeEngine.Prepared prepared) throws LoadException, InterruptedException {
+    public void load(ProbeEngine.Prepared prepared) throws LoadException, InterruptedException { load(prepared, () -> { }); }
+
+    /**
+     * As {@link #load(ProbeEngine.Prepared)}; switched runs once the old program is unloaded (its output delivered)
+     * and before the new one's Load clauses fire, with every vCPU out of the guest.
+     */
+    public void load(ProbeEngine.Prepared prepared, Runnable switched) throws LoadException, InterruptedException {
         synchronized (loadLock) {
             if (harness == null) throw new IllegalStateException("attach the dispatcher to a harness before loading");
             Tables next = resolve(prepared.program());
@@ -129,6 +135,7 @@ public final class ProbeDispatcher implements ProbeEvents {
             KvmException[] failed = {null};
             harness.withVcpusOut(() -> {
                 unloadOutOfGuest();
+                switched.run();
                 engine.load(prepared);
                 tables = next;
                 for (int v = 0; v < contexts.length; v++) fireQuiet(next.byPoint[StaticProbe.VMMLoad.ordinal()], v, contexts[v]);

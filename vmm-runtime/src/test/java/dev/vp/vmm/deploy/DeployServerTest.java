@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.vp.vmm.ScriptListener;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -28,19 +29,28 @@ class DeployServerTest {
     @TempDir Path dir;
     private final List<byte[]> loaded = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final List<ScriptListener> clients = new CopyOnWriteArrayList<>();
     private DeployServer server;
     private String token;
     private TokenFile.Owned owned;
 
     private final DeployTarget target = new DeployTarget() {
-        public JsonObject load(byte[] image) throws Exception {
+        public JsonObject load(byte[] image, ScriptListener client) throws Exception {
             if (image.length == 0) throw new IllegalArgumentException("image refused: empty");
             loaded.add(image);
+            if (client != null) {
+                clients.add(client);
+                client.output("load output\n"); // a Load clause prints before the answer goes out
+            }
             JsonObject o = new JsonObject();
             o.addProperty("bytes", image.length);
             return o;
         }
-        public JsonObject reset() { loaded.clear(); return new JsonObject(); }
+        public DeployProtocol.Unloaded reset() {
+            loaded.clear();
+            for (ScriptListener c : clients) c.ended("unloaded by `vp reset`", "summary\n");
+            return new DeployProtocol.Unloaded("unload output", "summary\n");
+        }
         public String catalogJson() { return "{\"name\":\"test\"}"; }
         public JsonObject globals() { return new JsonObject(); }
         public JsonObject status() { JsonObject o = new JsonObject(); o.addProperty("scripts", loaded.size()); return o; }
@@ -164,6 +174,39 @@ class DeployServerTest {
             assertTrue(stream.getMessage().contains("did not answer within 300ms"), stream.getMessage());
             assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5));
         }
+    }
+
+    @Test void aDeployStreamsItsScriptsOutputAfterTheAnswerUntilTheEnd() throws Exception {
+        var events = new LinkedBlockingQueue<String>();
+        var ended = new java.util.concurrent.CompletableFuture<DeployClient.Ended>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                ended.complete(client(token).deploy(new byte[] {1}, answer -> events.add("answer " + answer.get("bytes")), events::add));
+            } catch (IOException e) {
+                ended.completeExceptionally(e);
+            }
+        });
+        assertEquals("answer 1", events.poll(5, TimeUnit.SECONDS));
+        assertEquals("load output\n", events.poll(5, TimeUnit.SECONDS));
+        assertTrue(clients.get(0).output("tick\n"));
+        assertEquals("tick\n", events.poll(5, TimeUnit.SECONDS));
+        DeployProtocol.Unloaded reset = client(token).reset();
+        assertEquals("unload output\n\nsummary\n", reset.text());
+        assertEquals(new DeployClient.Ended("unloaded by `vp reset`", "summary\n"), ended.get(5, TimeUnit.SECONDS));
+        assertTrue(!clients.get(0).output("late\n"), "an ended stream takes no more output");
+
+        // a client that leaves detaches: its script's output is no longer taken as received
+        Thread leaving = Thread.ofVirtual().start(() -> {
+            try { client(token).deploy(new byte[] {2}, answer -> { }, text -> { }); } catch (IOException ignored) { }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (clients.size() < 2 && System.nanoTime() < deadline) Thread.sleep(10);
+        Thread.sleep(100);
+        leaving.interrupt();
+        leaving.join(5000);
+        while (clients.get(1).output("x\n") && System.nanoTime() < deadline) Thread.sleep(10);
+        assertTrue(!clients.get(1).output("x\n"));
+        t.join(5000);
     }
 
     @Test void streamsOutput() throws Exception {
