@@ -33,8 +33,11 @@ final class RunCommand {
             Runs a probe script (or an image built with `vp build -o`) on the built-in minios guest in an
             embedded KVM monitor until --duration has passed or Ctrl-C, then unloads it and prints firings and
             cancellations per clause, drops, and the aggregates updated since their last logaggr. Scripts run
-            as native code; --engine interp runs them on the reference interpreter instead. Exit status: 0 ran,
-            1 script errors, 2 usage, 3 the monitor could not run or refused the script (e.g. no /dev/kvm).
+            as native code; --engine interp runs them on the reference interpreter instead. When the output
+            cannot be written (e.g. `vp run ... | head` after head has quit, or a full disk for -o), the run stops
+            and prints the summary (on standard error if standard output failed). Exit status: 0 ran, 1 script
+            errors, 2 usage, 3 the monitor could not run or refused the script (e.g. no /dev/kvm), or the output
+            could not be written.
 
             """ + ScriptOptions.help("run", """
               --duration D      stop after D (e.g. 10s, 500ms, 2m; a bare number is seconds; at most 30 days);
@@ -80,21 +83,15 @@ final class RunCommand {
 
         boolean console = args.has("--console");
         Writer file = null;
+        RunOutput output = null;
         Function<OutputSink, ProbeEngine> engines = interp ? sink -> new InterpreterEngine(vcpus, sink) : sink -> new NativeEngine(vcpus, sink);
         try (Monitor monitor = Monitor.start(engines, vcpus, line -> { if (console) err.println(line); })) {
             if (args.one("-o") != null) file = Files.newBufferedWriter(Path.of(args.one("-o")));
-            Writer f = file;
-            // As the VProbes toolkit's stack filter did: the terminal shows gueststack frames as guest symbols; the
-            // -o file keeps the raw addresses.
-            GuestStackFilter stacks = GuestStackFilter.of(monitor.harness().guest());
-            monitor.onOutput(text -> {
-                out.print(stacks.apply(text));
-                if (f != null) {
-                    try { f.write(text); } catch (IOException e) { err.println("vp run: cannot write the output file: " + e.getMessage()); }
-                }
-            });
             CountDownLatch stop = new CountDownLatch(1);
             CountDownLatch finished = new CountDownLatch(1);
+            GuestStackFilter stacks = GuestStackFilter.of(monitor.harness().guest());
+            output = new RunOutput(out, stacks, file, args.one("-o"), stop::countDown);
+            monitor.onOutput(output);
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 try { finished.await(10, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
@@ -107,14 +104,18 @@ final class RunCommand {
                         + (duration == null ? "; Ctrl-C to stop" : " for " + args.one("--duration")));
                 if (duration == null) stop.await(); else stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
                 RunReport report = monitor.unload("the run ended").report();
-                out.flush();
-                out.println();
-                out.print(stacks.apply(report.text()));
+                output.close();
+                PrintStream summary = output.summary(err);
+                summary.println();
+                summary.print(stacks.apply(report.text()));
+                summary.flush();
             } finally {
                 finished.countDown();
                 try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException ignored) { }
             }
-            return Main.OK;
+            if (output.failure() == null) return Main.OK;
+            err.println("vp run: " + output.failure());
+            return Main.RUNTIME;
         } catch (LoadException e) {
             err.println("vp run: the monitor refused the script: " + e.getMessage());
             return Main.RUNTIME;
@@ -126,7 +127,8 @@ final class RunCommand {
             Thread.currentThread().interrupt();
             return Main.RUNTIME;
         } finally {
-            if (file != null) {
+            if (output != null) output.close();
+            else if (file != null) {
                 try { file.close(); } catch (IOException ignored) { }
             }
         }

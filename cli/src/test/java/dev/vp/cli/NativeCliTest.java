@@ -72,6 +72,32 @@ class NativeCliTest {
         assertEquals(2, vp("run", "--engine", "interp", image.toString()).code());
     }
 
+    @Test void aRunStopsWhenItsOutputCannotBeWritten() throws Exception {
+        needKvm();
+        // standard output whose reader went away (`vp run ... | head`): the run stops by itself, the summary goes to stderr
+        var closed = new java.io.OutputStream() {
+            int writes;
+            @Override public void write(int b) throws java.io.IOException { write(new byte[] {(byte) b}, 0, 1); }
+            @Override public void write(byte[] b, int off, int len) throws java.io.IOException {
+                if (writes++ > 0) throw new java.io.IOException("Broken pipe");
+            }
+        };
+        var err = new ByteArrayOutputStream();
+        long started = System.nanoTime();
+        int code = Main.run(List.of("run", "--vcpus", "1", "--duration", "60s", HELLO), new PrintStream(closed, true), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30), "stopped at the first failed write: " + message);
+        assertEquals(3, code, message);
+        assertTrue(message.contains("\nclause ") && message.contains("drops: none\n"), "the summary is on stderr: " + message);
+        assertTrue(message.endsWith("vp run: cannot write standard output (it was closed, or the device is full); the run stopped there\n"), message);
+
+        // a file that cannot be written: a non-zero exit that says so
+        CliTest.Result full = vp("run", "--vcpus", "1", "--duration", "1s", "-o", "/dev/full", HELLO);
+        assertEquals(3, full.code(), full.err());
+        assertTrue(full.err().endsWith("vp run: cannot write /dev/full: No space left on device\n"), full.err());
+        assertTrue(full.out().startsWith("hello from vp") && full.out().contains("drops: none"), full.out());
+    }
+
     @Test void vmmDeployResetAndRefusals() throws Exception {
         needKvm();
         Path token = dir.resolve("vp").resolve("vmm.token");

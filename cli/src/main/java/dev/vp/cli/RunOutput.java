@@ -1,0 +1,68 @@
+// Where `vp run` writes probe output: the terminal and the -o file; the first write that fails stops the run.
+package dev.vp.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.util.function.Consumer;
+
+/**
+ * Probe output goes to standard output with gueststack frames as guest symbols (as the VProbes toolkit's stack filter
+ * did) and, raw, to the -o file. When a write fails (the reader of a pipe went away, a full disk) the output stops
+ * there, the failure is kept for the exit message, and stop runs, so that the run ends as after --duration.
+ */
+final class RunOutput implements Consumer<String> {
+    private final PrintStream out;
+    private final GuestStackFilter stacks;
+    private final Writer file;
+    private final String fileName;
+    private final Runnable stop;
+    private volatile boolean outFailed;
+    private volatile String failure;
+
+    /** file and fileName are null without -o. */
+    RunOutput(PrintStream out, GuestStackFilter stacks, Writer file, String fileName, Runnable stop) {
+        this.out = out;
+        this.stacks = stacks;
+        this.file = file;
+        this.fileName = fileName;
+        this.stop = stop;
+    }
+
+    @Override public void accept(String text) {
+        if (failure != null) return;
+        out.print(stacks.apply(text));
+        if (out.checkError()) {
+            outFailed = true;
+            fail("cannot write standard output (it was closed, or the device is full)");
+        }
+        if (file != null && failure == null) {
+            try {
+                file.write(text);
+            } catch (IOException e) {
+                fail("cannot write " + fileName + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Flushes and closes the -o file (a failure here counts as any other). */
+    void close() {
+        if (file == null) return;
+        try {
+            file.close();
+        } catch (IOException e) {
+            if (failure == null) failure = "cannot write " + fileName + ": " + e.getMessage();
+        }
+    }
+
+    /** Where the summary goes: standard output, unless writing it failed. */
+    PrintStream summary(PrintStream err) { return outFailed ? err : out; }
+
+    /** What failed, or null. */
+    String failure() { return failure; }
+
+    private void fail(String why) {
+        failure = why + "; the run stopped there";
+        stop.run();
+    }
+}
