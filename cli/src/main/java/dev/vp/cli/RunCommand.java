@@ -82,11 +82,10 @@ final class RunCommand {
         }
 
         boolean console = args.has("--console");
-        Writer file = null;
+        Writer file = args.one("-o") == null ? null : outputFile(args.one("-o"), input.path());
         RunOutput output = null;
         Function<OutputSink, ProbeEngine> engines = interp ? sink -> new InterpreterEngine(vcpus, sink) : sink -> new NativeEngine(vcpus, sink);
         try (Monitor monitor = Monitor.start(engines, vcpus, line -> { if (console) err.println(line); })) {
-            if (args.one("-o") != null) file = Files.newBufferedWriter(Path.of(args.one("-o")));
             CountDownLatch stop = new CountDownLatch(1);
             CountDownLatch finished = new CountDownLatch(1);
             GuestStackFilter stacks = GuestStackFilter.of(monitor.harness().guest());
@@ -131,6 +130,27 @@ final class RunCommand {
             else if (file != null) {
                 try { file.close(); } catch (IOException ignored) { }
             }
+        }
+    }
+
+    /** Opens -o FILE before the guest boots, so that a path that cannot be written is a usage error that says why. */
+    static Writer outputFile(String name, Path script) throws Args.UsageException {
+        Path file = Path.of(name);
+        try {
+            if (script != null && Files.exists(file) && Files.isSameFile(file, script))
+                throw new Args.UsageException("-o " + name + " is the script itself; name another file for the output");
+        } catch (IOException e) {
+            // not comparable: opening it below says what is wrong
+        }
+        if (Files.isDirectory(file)) throw new Args.UsageException("-o " + name + " is a directory; name a file");
+        Path dir = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) throw new Args.UsageException("-o " + name + ": no such directory " + dir);
+        try {
+            return Files.newBufferedWriter(file);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new Args.UsageException("-o " + name + ": permission denied");
+        } catch (IOException e) {
+            throw new Args.UsageException("-o " + name + ": " + e.getMessage());
         }
     }
 

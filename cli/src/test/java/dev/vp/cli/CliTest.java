@@ -77,6 +77,26 @@ class CliTest {
         assertEquals(JsonParser.parseString(TargetCatalog.defaultCatalog().toJson()), JsonParser.parseString(r.out()));
     }
 
+    @Test void badOutputFilesAreUsageErrorsBeforeTheGuestBoots(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path script = dir.resolve("self.emt");
+        Files.writeString(script, "VMMLoad { printf(\"hi\\n\"); }\n");
+        Result self = vp("run", "--duration", "1s", "-o", script.toString(), script.toString());
+        assertEquals(2, self.code(), self.err());
+        assertTrue(self.err().startsWith("vp run: -o " + script + " is the script itself"), self.err());
+        assertEquals("VMMLoad { printf(\"hi\\n\"); }\n", Files.readString(script), "the script is intact");
+        Path link = Files.createSymbolicLink(dir.resolve("link.emt"), script);
+        Result linked = vp("run", "--duration", "1s", "-o", link.toString(), script.toString());
+        assertTrue(linked.err().contains("is the script itself"), linked.err());
+
+        Result directory = vp("run", "--duration", "1s", "-o", dir.toString(), script.toString());
+        assertEquals(2, directory.code(), directory.err());
+        assertTrue(directory.err().startsWith("vp run: -o " + dir + " is a directory"), directory.err());
+        Result missing = vp("run", "--duration", "1s", "-o", dir.resolve("no/such/out.txt").toString(), script.toString());
+        assertEquals(2, missing.code(), missing.err());
+        assertTrue(missing.err().startsWith("vp run: -o " + dir.resolve("no/such/out.txt") + ": no such directory " + dir.resolve("no/such")), missing.err());
+        assertTrue(!directory.err().contains("vp: running") && !missing.err().contains("vp: running"), "refused before the guest boots");
+    }
+
     @Test void hugeDurationsAreUsageErrors() {
         for (String command : List.of("run", "deploy")) {
             for (String d : List.of("99999999999999999999s", "9223372036854775807m", "9223372036854775807s", "31d", "2592001s")) {
