@@ -26,8 +26,8 @@ final class DeployCommand {
             --duration has passed or Ctrl-C; the script stays loaded afterwards, and `vp reset` unloads it and
             prints its summary. When the script is unloaded while streaming (by `vp reset`, by another deploy
             that replaces it, or because `vp vmm` stops), the stream ends with its summary and a line that says
-            why. Exit status: 0 streamed, 1 script errors, 2 usage, 3 the harness could not be reached or
-            refused the script.
+            why. Exit status: 0 streamed (also when ended by Ctrl-C), 1 script errors or a malformed image,
+            2 usage, 3 the harness could not be reached or refused the script.
 
             """ + ScriptOptions.help("deploy", """
               --vmm HOST:PORT   the harness to deploy to (default 127.0.0.1:7311)
@@ -44,7 +44,7 @@ final class DeployCommand {
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(stop::countDown);
         Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        try (CtrlC.Handle ctrlC = CtrlC.stops(stop)) {
             return run(argv, stop);
         } finally {
             try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException ignored) { }
@@ -61,7 +61,7 @@ final class DeployCommand {
         ScriptOptions.Input input = inputs.get(0);
         byte[] image;
         try {
-            image = Images.isImage(input) ? Images.bytes(input.path()) : compile(input, args);
+            image = Images.isImage(input) ? Images.checkedBytes(input.path()) : compile(input, args);
         } catch (IOException e) {
             err.println("vp deploy: " + e.getMessage());
             return Main.SCRIPT_ERRORS;

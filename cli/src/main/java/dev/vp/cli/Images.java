@@ -26,8 +26,16 @@ final class Images {
     }
 
     /** Reads and checks an image; a malformed one is an IOException with the reader's reason. */
-    static ProbeImage read(Path file) throws IOException {
+    static ProbeImage read(Path file) throws IOException { return read(file, bytes(file)); }
+
+    /** An image's bytes, checked as {@link #read} checks them (`vp deploy` refuses a malformed image as `vp run` does). */
+    static byte[] checkedBytes(Path file) throws IOException {
         byte[] bytes = bytes(file);
+        read(file, bytes);
+        return bytes;
+    }
+
+    private static ProbeImage read(Path file, byte[] bytes) throws IOException {
         try {
             return ProbeImageReader.read(bytes);
         } catch (ProbeImageException e) {

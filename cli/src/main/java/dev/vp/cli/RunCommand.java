@@ -35,8 +35,8 @@ final class RunCommand {
             cancellations per clause, drops, and the aggregates updated since their last logaggr. Scripts run
             as native code; --engine interp runs them on the reference interpreter instead. When the output
             cannot be written (e.g. `vp run ... | head` after head has quit, or a full disk for -o), the run stops
-            and prints the summary (on standard error if standard output failed). Exit status: 0 ran, 1 script
-            errors, 2 usage, 3 the monitor could not run or refused the script (e.g. no /dev/kvm), or the output
+            and prints the summary (on standard error if standard output failed). Exit status: 0 ran (also when
+            ended by Ctrl-C), 1 script errors, 2 usage, 3 the monitor could not run or refused the script (e.g. no /dev/kvm), or the output
             could not be written.
 
             """ + ScriptOptions.help("run", """
@@ -96,7 +96,7 @@ final class RunCommand {
                 try { finished.await(10, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
             });
             Runtime.getRuntime().addShutdownHook(hook);
-            try {
+            try (CtrlC.Handle ctrlC = CtrlC.stops(stop)) {
                 if (image != null) monitor.load(((NativeEngine) monitor.engine()).prepare(image), input.name(), null);
                 else monitor.load(program, input.name());
                 err.println("vp: running " + input.name() + " on minios (" + vcpus + " vCPUs, " + engineName + " engine)"

@@ -50,7 +50,7 @@ final class VmmCommand {
             try { finished.await(10, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        try (CtrlC.Handle ctrlC = CtrlC.stops(stop)) {
             return run(argv, stop);
         } finally {
             finished.countDown();
@@ -71,6 +71,10 @@ final class VmmCommand {
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }
+        if (listen.getAddress() == null) throw new Args.UsageException("--listen " + args.one("--listen") + ": unknown host " + listen.getHostString());
+        if (!listen.getAddress().isLoopbackAddress() && !args.has("--allow-remote"))
+            throw new Args.UsageException("--listen " + listen.getHostString() + " is not a loopback address: anyone who can reach it could try"
+                    + " tokens; pass --allow-remote to listen there on purpose");
         Path tokenFile = args.one("--token-file") == null ? TokenFile.defaultPath() : Path.of(args.one("--token-file"));
         boolean console = args.has("--console");
         try (Monitor monitor = Monitor.start(sink -> new NativeEngine(vcpus, sink), vcpus, line -> { if (console) err.println(line); })) {

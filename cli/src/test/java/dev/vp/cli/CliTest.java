@@ -97,6 +97,12 @@ class CliTest {
         assertTrue(!directory.err().contains("vp: running") && !missing.err().contains("vp: running"), "refused before the guest boots");
     }
 
+    @Test void listeningOnANonLoopbackAddressWithoutAllowRemoteIsAUsageError() {
+        Result r = vp("vmm", "--listen", "0.0.0.0:0");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("vp vmm: --listen 0.0.0.0 is not a loopback address") && r.err().contains("--allow-remote"), r.err());
+    }
+
     @Test void hugeDurationsAreUsageErrors() {
         for (String command : List.of("run", "deploy")) {
             for (String d : List.of("99999999999999999999s", "9223372036854775807m", "9223372036854775807s", "31d", "2592001s")) {

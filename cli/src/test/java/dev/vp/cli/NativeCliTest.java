@@ -72,6 +72,30 @@ class NativeCliTest {
         assertEquals(2, vp("run", "--engine", "interp", image.toString()).code());
     }
 
+    @Test void ctrlCEndsARunWithItsSummaryAndExitStatusZero() throws Exception {
+        needKvm();
+        var sigint = new sun.misc.Signal("INT");
+        var delivered = new CountDownLatch(1);
+        var previous = sun.misc.Signal.handle(sigint, s -> delivered.countDown());
+        try {
+            sun.misc.Signal.raise(sigint);
+            assumeTrue(delivered.await(5, TimeUnit.SECONDS), "this JVM was started with SIGINT ignored");
+        } finally {
+            sun.misc.Signal.handle(sigint, previous);
+        }
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread run = Thread.ofPlatform().start(() -> code.set(Main.run(List.of("run", "--vcpus", "1", HELLO),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!out.toString(StandardCharsets.UTF_8).contains("hello from vp") && System.nanoTime() < deadline) Thread.sleep(20);
+        sun.misc.Signal.raise(sigint);
+        run.join(30_000);
+        assertEquals(0, code.get(), err.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).matches("(?s)hello from vp.*\nclause .*drops: none\n"), out.toString(StandardCharsets.UTF_8));
+    }
+
     @Test void aRunStopsWhenItsOutputCannotBeWritten() throws Exception {
         needKvm();
         // standard output whose reader went away (`vp run ... | head`): the run stops by itself, the summary goes to stderr
@@ -151,9 +175,13 @@ class NativeCliTest {
             bytes[bytes.length / 2] ^= 1;
             Path corrupt = dir.resolve("corrupt.vpo");
             Files.write(corrupt, bytes);
+            // a corrupt image is refused as `vp run` refuses it: exit 1, same message
             CliTest.Result bad = vp("deploy", "--vmm", at, "--token-file", token.toString(), "--duration", "100ms", corrupt.toString());
-            assertEquals(3, bad.code());
-            assertTrue(bad.err().contains("image refused: body hash (SHA-256) does not match"), bad.err());
+            CliTest.Result badRun = vp("run", "--duration", "100ms", corrupt.toString());
+            assertEquals(1, bad.code(), bad.err());
+            assertEquals(1, badRun.code(), badRun.err());
+            assertTrue(bad.err().startsWith("vp deploy: " + corrupt + " is not a usable probe image: body hash (SHA-256) does not match"), bad.err());
+            assertEquals(bad.err().replace("vp deploy", "vp run"), badRun.err());
 
             // The harness kept running, with the script deployed before still loaded.
             CliTest.Result reset = vp("reset", "--vmm", at, "--token-file", token.toString());
