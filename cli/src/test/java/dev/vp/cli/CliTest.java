@@ -103,6 +103,15 @@ class CliTest {
         assertTrue(r.err().startsWith("vp vmm: --listen 0.0.0.0 is not a loopback address") && r.err().contains("--allow-remote"), r.err());
     }
 
+    @Test void aTokenFileThatIsADirectoryIsSaidSo(@org.junit.jupiter.api.io.TempDir Path dir) {
+        for (String command : List.of("reset", "probes", "deploy")) {
+            Result r = command.equals("deploy") ? vp("deploy", "--token-file", dir.toString(), "-e", "VMMLoad { }")
+                    : vp(command, "--vmm", "127.0.0.1:1", "--token-file", dir.toString());
+            assertEquals(3, r.code(), r.err());
+            assertEquals("vp " + command + ": the token file " + dir + " is a directory: name the file `vp vmm` wrote\n", r.err());
+        }
+    }
+
     @Test void hugeDurationsAreUsageErrors() {
         for (String command : List.of("run", "deploy")) {
             for (String d : List.of("99999999999999999999s", "9223372036854775807m", "9223372036854775807s", "31d", "2592001s")) {

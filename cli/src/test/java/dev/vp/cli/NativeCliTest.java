@@ -168,6 +168,16 @@ class NativeCliTest {
             CliTest.Result refused = vp("reset", "--vmm", at, "--token-file", wrong.toString());
             assertEquals(3, refused.code());
             assertTrue(refused.err().contains("wrong token"), refused.err());
+            CliTest.Result wrongDeploy = vp("deploy", "--vmm", at, "--token-file", wrong.toString(), HELLO);
+            assertEquals(3, wrongDeploy.code());
+            assertEquals("vp deploy: the harness refused: wrong token: read it from the harness's token file\n", wrongDeploy.err(), "said once");
+
+            Path noSymbol = dir.resolve("nosym.vpo");
+            assertEquals(0, vp("build", "--target", "any", "-o", noSymbol.toString(), "-e", "GUEST:ENTER:nosuchfn { printf(\"x\\n\"); }").code());
+            CliTest.Result unknown = vp("deploy", "--vmm", at, "--token-file", token.toString(), noSymbol.toString());
+            assertEquals(3, unknown.code());
+            assertTrue(unknown.err().contains("the running guest minios has no symbol `nosuchfn`"), unknown.err());
+            assertEquals("", unknown.out(), "a refused deploy shows no other script's output");
 
             Path image = dir.resolve("hello.vpo");
             assertEquals(0, vp("build", "-o", image.toString(), HELLO).code());

@@ -105,7 +105,7 @@ public final class Harness implements AutoCloseable {
     public static ElfFile minios() throws IOException {
         try (InputStream in = Harness.class.getResourceAsStream(MINIOS_RESOURCE)) {
             if (in == null) throw new IOException("resource " + MINIOS_RESOURCE + " is missing: build vmm-runtime with Maven (it runs make on guests/minios)");
-            return ElfFile.parse("classpath:" + MINIOS_RESOURCE, in.readAllBytes());
+            return ElfFile.parse("minios", in.readAllBytes()); // the name messages give the guest (e.g. "minios has no symbol")
         }
     }
 

@@ -143,6 +143,8 @@ public final class DeployClient {
         } catch (SocketTimeoutException e) {
             throw new IOException("the harness at " + where() + " did not answer within "
                     + (answerTimeout.toMillis() % 1000 == 0 ? answerTimeout.toSeconds() + "s" : answerTimeout.toMillis() + "ms"));
+        } catch (DeployProtocol.ProtocolException e) {
+            throw new IOException(where() + " is not a vp harness: its answer is not a deploy protocol frame (is `vp vmm` listening there?)");
         }
         if (f == null) throw new IOException("the harness closed the connection without an answer");
         JsonObject h = f.header();

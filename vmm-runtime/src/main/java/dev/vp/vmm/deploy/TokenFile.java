@@ -98,10 +98,13 @@ public final class TokenFile {
     }
 
     public static String read(Path file) throws IOException {
+        if (Files.isDirectory(file)) throw new IOException("the token file " + file + " is a directory: name the file `vp vmm` wrote");
         try {
             return Files.readString(file, StandardCharsets.UTF_8).trim();
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IOException("no token file at " + file + ": is `vp vmm` running? (it writes the token when it starts)");
+        } catch (IOException e) {
+            throw new IOException("cannot read the token file " + file + ": " + e.getMessage());
         }
     }
 

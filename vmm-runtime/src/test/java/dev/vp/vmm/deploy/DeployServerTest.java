@@ -209,6 +209,23 @@ class DeployServerTest {
         t.join(5000);
     }
 
+    @Test void aPeerThatIsNotAHarnessOrATokenFileThatIsADirectoryIsSaidSo() throws Exception {
+        try (var http = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket s = http.accept()) {
+                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());
+                    s.getInputStream().read();
+                } catch (IOException ignored) { }
+            });
+            var client = new DeployClient(new InetSocketAddress("127.0.0.1", http.getLocalPort()), token);
+            IOException e = assertThrows(IOException.class, client::status);
+            assertEquals("127.0.0.1:" + http.getLocalPort() + " is not a vp harness: its answer is not a deploy protocol frame"
+                    + " (is `vp vmm` listening there?)", e.getMessage());
+        }
+        IOException directory = assertThrows(IOException.class, () -> TokenFile.read(dir));
+        assertEquals("the token file " + dir + " is a directory: name the file `vp vmm` wrote", directory.getMessage());
+    }
+
     @Test void streamsOutput() throws Exception {
         var lines = new LinkedBlockingQueue<String>();
         Thread t = Thread.ofVirtual().start(() -> {
