@@ -83,7 +83,8 @@ final class DeployCommand {
         Thread stream = Thread.ofVirtual().name("vp-deploy").start(() -> {
             try {
                 ended.set(client.deploy(image, loaded -> {
-                    err.println("vp deploy: loaded " + input.name() + " (" + loaded.get("probes").getAsInt() + " probes, "
+                    int probes = loaded.get("probes").getAsInt();
+                    err.println("vp deploy: loaded " + input.name() + " (" + probes + (probes == 1 ? " probe, " : " probes, ")
                             + loaded.get("codeBytes").getAsInt() + " bytes of code) as " + loaded.get("name").getAsString()
                             + (duration == null ? "; Ctrl-C stops streaming" : "; streaming for " + durationText));
                     answered.countDown();

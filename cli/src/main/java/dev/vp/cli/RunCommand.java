@@ -97,17 +97,15 @@ final class RunCommand {
             });
             Runtime.getRuntime().addShutdownHook(hook);
             try (CtrlC.Handle ctrlC = CtrlC.stops(stop)) {
+                // before loading, so that it comes before what the Load clauses print
+                err.println("vp: running " + input.name() + " on minios (" + vcpus + (vcpus == 1 ? " vCPU, " : " vCPUs, ") + engineName + " engine)"
+                        + (duration == null ? "; Ctrl-C to stop" : " for " + args.one("--duration")));
                 if (image != null) monitor.load(((NativeEngine) monitor.engine()).prepare(image), input.name(), null);
                 else monitor.load(program, input.name());
-                err.println("vp: running " + input.name() + " on minios (" + vcpus + " vCPUs, " + engineName + " engine)"
-                        + (duration == null ? "; Ctrl-C to stop" : " for " + args.one("--duration")));
                 if (duration == null) stop.await(); else stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
                 RunReport report = monitor.unload("the run ended").report();
                 output.close();
-                PrintStream summary = output.summary(err);
-                summary.println();
-                summary.print(stacks.apply(report.text()));
-                summary.flush();
+                output.summary(stacks.apply(report.text()), err);
             } finally {
                 finished.countDown();
                 try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException ignored) { }

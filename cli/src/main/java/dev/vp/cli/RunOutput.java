@@ -17,7 +17,7 @@ final class RunOutput implements Consumer<String> {
     private final Writer file;
     private final String fileName;
     private final Runnable stop;
-    private volatile boolean outFailed;
+    private volatile boolean outFailed, lineStart = true;
     private volatile String failure;
 
     /** file and fileName are null without -o. */
@@ -35,6 +35,8 @@ final class RunOutput implements Consumer<String> {
         if (out.checkError()) {
             outFailed = true;
             fail("cannot write standard output (it was closed, or the device is full)");
+        } else if (!text.isEmpty()) {
+            lineStart = text.endsWith("\n");
         }
         if (file != null && failure == null) {
             try {
@@ -55,8 +57,12 @@ final class RunOutput implements Consumer<String> {
         }
     }
 
-    /** Where the summary goes: standard output, unless writing it failed. */
-    PrintStream summary(PrintStream err) { return outFailed ? err : out; }
+    /** Prints the summary after a blank line: on standard output, or on err if writing standard output failed. */
+    void summary(String text, PrintStream err) {
+        PrintStream to = outFailed ? err : out;
+        to.print((outFailed || lineStart ? "\n" : "\n\n") + text);
+        to.flush();
+    }
 
     /** What failed, or null. */
     String failure() { return failure; }

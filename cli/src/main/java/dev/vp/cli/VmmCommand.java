@@ -83,7 +83,7 @@ final class VmmCommand {
             try (DeployServer server = new DeployServer(listen, args.has("--allow-remote"), new MonitorDeployTarget(monitor), token,
                     DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES);
                  TokenFile.Owned owned = TokenFile.create(tokenFile, token)) {
-                out.println("vp vmm: minios running with " + vcpus + " vCPUs; deploy server on " + listen.getHostString() + ":" + server.port());
+                out.println("vp vmm: minios running with " + vcpus + (vcpus == 1 ? " vCPU" : " vCPUs") + "; deploy server on " + listen.getHostString() + ":" + server.port());
                 out.println("vp vmm: token in " + tokenFile + "; Ctrl-C to stop");
                 out.flush();
                 listening.complete(server.port());

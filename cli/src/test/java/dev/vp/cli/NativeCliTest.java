@@ -72,6 +72,19 @@ class NativeCliTest {
         assertEquals(2, vp("run", "--engine", "interp", image.toString()).code());
     }
 
+    @Test void runMessagesReadWell() {
+        needKvm();
+        // stdout and stderr in one stream, as with 2>&1
+        var both = new ByteArrayOutputStream();
+        var stream = new PrintStream(both, true, StandardCharsets.UTF_8);
+        int code = Main.run(List.of("run", "--vcpus", "1", "--duration", "500ms", "-e",
+                "VMMLoad { printf(\"loaded\\n\"); }\nVMMUnload { printf(\"end\"); }"), stream, stream);
+        String text = both.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        assertTrue(text.startsWith("vp: running <command line> on minios (1 vCPU, native engine) for 500ms\nloaded\n"), "banner first: " + text);
+        assertTrue(text.contains("end\n\nclause "), "a blank line before the summary: " + text);
+    }
+
     @Test void ctrlCEndsARunWithItsSummaryAndExitStatusZero() throws Exception {
         needKvm();
         var sigint = new sun.misc.Signal("INT");
@@ -139,7 +152,8 @@ class NativeCliTest {
         try {
             int port = vmm.listening.get(30, TimeUnit.SECONDS);
             String at = "127.0.0.1:" + port;
-            assertTrue(vmmOut.toString(StandardCharsets.UTF_8).contains("token in " + token), vmmOut.toString(StandardCharsets.UTF_8));
+            assertTrue(vmmOut.toString(StandardCharsets.UTF_8).startsWith("vp vmm: minios running with 1 vCPU; deploy server on " + at + "\nvp vmm: token in " + token),
+                    vmmOut.toString(StandardCharsets.UTF_8));
 
             // A second vmm on the same address, or with the same token file, fails without touching the first one's token.
             String first = Files.readString(token);
@@ -162,6 +176,8 @@ class NativeCliTest {
             CliTest.Result probes = vp("probes", "--vmm", at, "--token-file", token.toString());
             assertEquals(0, probes.code(), probes.err());
             assertTrue(probes.out().contains("HV_Exit"), probes.out());
+            CliTest.Result json = vp("probes", "--json", "--vmm", at, "--token-file", token.toString());
+            assertEquals(1, com.google.gson.JsonParser.parseString(json.out()).getAsJsonObject().get("numVcpus").getAsInt(), "the vmm's own vCPUs");
 
             Path wrong = dir.resolve("wrong.token");
             Files.writeString(wrong, "0123456789abcdef\n");

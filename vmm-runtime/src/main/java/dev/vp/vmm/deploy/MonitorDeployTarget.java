@@ -58,7 +58,7 @@ public final class MonitorDeployTarget implements DeployTarget {
     }
 
     @Override
-    public String catalogJson() { return HarnessCatalog.catalog().toJson(); }
+    public String catalogJson() { return HarnessCatalog.catalog(monitor.harness().vcpuCount()).toJson(); }
 
     /** Per-VM globals as values, per-vCPU ones as an array indexed by vCPU; empty when nothing is loaded. */
     @Override

@@ -26,7 +26,11 @@ public final class HarnessCatalog {
 
     private HarnessCatalog() {}
 
-    public static TargetCatalog catalog() {
+    /** The catalog of a harness with the most vCPUs it can run (what scripts are checked against by default). */
+    public static TargetCatalog catalog() { return catalog(GuestLayout.MAX_VCPUS); }
+
+    /** The catalog of a running harness with numVcpus vCPUs (what `vp probes --vmm` reports). */
+    public static TargetCatalog catalog(int numVcpus) {
         List<TargetCatalog.Probe> probes = new ArrayList<>();
         for (StaticProbe p : StaticProbe.values()) {
             List<TargetCatalog.Argument> args = p.args().stream().map(a -> new TargetCatalog.Argument(a.name(), a.meaning())).toList();
@@ -50,7 +54,7 @@ public final class HarnessCatalog {
         List<TargetCatalog.BuiltinVariable> builtins = new ArrayList<>();
         for (Builtin b : Builtin.values()) builtins.add(builtin(b));
         return new TargetCatalog(TargetCatalog.FORMAT_VERSION, NAME, "the built-in KVM test harness running the minios guest",
-                GuestLayout.MAX_VCPUS, ProbeDispatcher.MIN_PERIOD_NS, List.of(PRELOAD),
+                numVcpus, ProbeDispatcher.MIN_PERIOD_NS, List.of(PRELOAD),
                 List.of(new TargetCatalog.GuestImage("minios", "classpath:" + Harness.MINIOS_RESOURCE.substring(1))),
                 Budgets.DEFAULTS, probes, kinds, builtins, false, new Location.Classpath(TargetCatalog.DEFAULT_RESOURCE));
     }
