@@ -8,8 +8,9 @@ import java.util.function.Consumer;
 
 /**
  * Probe output goes to standard output with gueststack frames as guest symbols (as the VProbes toolkit's stack filter
- * did) and, raw, to the -o file. When a write fails (the reader of a pipe went away, a full disk) the output stops
- * there, the failure is kept for the exit message, and stop runs, so that the run ends as after --duration.
+ * did) and, raw, to the -o file. When a write to one of them fails (the reader of a pipe went away, a full disk),
+ * output to it stops there, the failure is kept for the exit message, and stop runs, so that the run ends as after
+ * --duration. Output is called on one thread at a time (the monitor's output thread, or the one that loads or unloads).
  */
 final class RunOutput implements Consumer<String> {
     private final PrintStream out;
@@ -17,7 +18,7 @@ final class RunOutput implements Consumer<String> {
     private final Writer file;
     private final String fileName;
     private final Runnable stop;
-    private volatile boolean outFailed, lineStart = true;
+    private volatile boolean outFailed, fileFailed, lineStart = true;
     private volatile String failure;
 
     /** file and fileName are null without -o. */
@@ -30,18 +31,20 @@ final class RunOutput implements Consumer<String> {
     }
 
     @Override public void accept(String text) {
-        if (failure != null) return;
-        out.print(stacks.apply(text));
-        if (out.checkError()) {
-            outFailed = true;
-            fail("cannot write standard output (it was closed, or the device is full)");
-        } else if (!text.isEmpty()) {
-            lineStart = text.endsWith("\n");
+        if (!outFailed) {
+            out.print(stacks.apply(text));
+            if (out.checkError()) {
+                outFailed = true;
+                fail("cannot write standard output (it was closed, or the device is full)");
+            } else if (!text.isEmpty()) {
+                lineStart = text.endsWith("\n");
+            }
         }
-        if (file != null && failure == null) {
+        if (file != null && !fileFailed) {
             try {
                 file.write(text);
             } catch (IOException e) {
+                fileFailed = true;
                 fail("cannot write " + fileName + ": " + e.getMessage());
             }
         }
@@ -68,7 +71,7 @@ final class RunOutput implements Consumer<String> {
     String failure() { return failure; }
 
     private void fail(String why) {
-        failure = why + "; the run stopped there";
+        if (failure == null) failure = why + "; the run stopped there";
         stop.run();
     }
 }

@@ -133,6 +133,13 @@ class NativeCliTest {
         assertEquals(3, full.code(), full.err());
         assertTrue(full.err().endsWith("vp run: cannot write /dev/full: No space left on device\n"), full.err());
         assertTrue(full.out().startsWith("hello from vp") && full.out().contains("drops: none"), full.out());
+
+        // a file that fails at once (more output than its buffer): the run stops, the terminal still gets the rest
+        CliTest.Result early = vp("run", "--vcpus", "1", "--duration", "60s", "-o", "/dev/full", "-e",
+                "VMMLoad { int i; for (i = 0; i < 1000; i++) printf(\"line %d of a long Load output\\n\", i); }\nVMMUnload { printf(\"bye\\n\"); }");
+        assertEquals(3, early.code(), early.err());
+        assertTrue(early.out().contains("line 999 of a long Load output\nbye\n\nclause "), early.out());
+        assertTrue(early.err().endsWith("vp run: cannot write /dev/full: No space left on device; the run stopped there\n"), early.err());
     }
 
     @Test void vmmDeployResetAndRefusals() throws Exception {
