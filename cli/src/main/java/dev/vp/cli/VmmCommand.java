@@ -25,8 +25,9 @@ final class VmmCommand {
 
             Boots the built-in minios guest in a monitor that keeps running, with a deploy server: `vp deploy`
             loads scripts into it, `vp reset` unloads them, `vp probes --vmm` lists its probe points. Every
-            request must carry the token this command writes to the token file (readable only by you). Runs
-            until Ctrl-C, then unloads the running script (its Unload probes fire) and prints their output and its summary.
+            request must carry the token this command writes to the token file (readable only by you). When a
+            deploy replaces a script, prints what the old script's Unload probes printed and its summary. Runs
+            until Ctrl-C, then unloads the running script (its Unload probes fire) and prints the same for it.
 
             options:
               --vcpus N         guest vCPUs, 1 to 4 (default 2)
@@ -58,6 +59,20 @@ final class VmmCommand {
         }
     }
 
+    /**
+     * Prints a script this monitor unloaded without a `vp reset` to return it to (replaced, or at the end): what it
+     * printed while it was unloaded, why, and its summary, so that none of it is lost when no client streams it.
+     */
+    private void unloaded(Monitor.Unloaded u, String why) {
+        synchronized (out) {
+            out.print(u.output());
+            if (!u.output().isEmpty() && !u.output().endsWith("\n")) out.println();
+            out.println("vp vmm: " + u.name() + " was " + why);
+            out.print(u.report().text());
+            out.flush();
+        }
+    }
+
     /** Serves until stop counts down. */
     int run(List<String> argv, CountDownLatch stop) throws Args.UsageException {
         Args args = Args.parse(argv, Set.of("--vcpus", "--listen", "--token-file"), Set.of("--help", "--allow-remote", "--console"));
@@ -80,7 +95,7 @@ final class VmmCommand {
         try (Monitor monitor = Monitor.start(sink -> new NativeEngine(vcpus, sink), vcpus, line -> { if (console) err.println(line); })) {
             // The server listens before the token is written: a harness that cannot listen leaves the file alone.
             String token = TokenFile.generate();
-            try (DeployServer server = new DeployServer(listen, args.has("--allow-remote"), new MonitorDeployTarget(monitor), token,
+            try (DeployServer server = new DeployServer(listen, args.has("--allow-remote"), new MonitorDeployTarget(monitor, u -> unloaded(u, Monitor.REPLACED)), token,
                     DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES);
                  TokenFile.Owned owned = TokenFile.create(tokenFile, token)) {
                 out.println("vp vmm: minios running with " + vcpus + (vcpus == 1 ? " vCPU" : " vCPUs") + "; deploy server on " + listen.getHostString() + ":" + server.port());
@@ -89,13 +104,8 @@ final class VmmCommand {
                 listening.complete(server.port());
                 stop.await();
                 // before the server closes, so that a client streaming the script's output gets its end
-                Monitor.Unloaded unloaded = monitor.unload(Monitor.STOPPED);
-                if (unloaded != null) {
-                    out.print(unloaded.output());
-                    if (!unloaded.output().isEmpty() && !unloaded.output().endsWith("\n")) out.println();
-                    out.println("vp vmm: unloaded " + unloaded.name());
-                    out.print(unloaded.report().text());
-                }
+                Monitor.Unloaded last = monitor.unload(Monitor.STOPPED);
+                if (last != null) unloaded(last, Monitor.STOPPED);
             }
             out.println("vp vmm: stopped");
             return Main.OK;

@@ -232,7 +232,7 @@ class NativeCliTest {
         }
         assertEquals(0, code.get(), vmmOut.toString(StandardCharsets.UTF_8));
         String out = vmmOut.toString(StandardCharsets.UTF_8);
-        assertTrue(out.contains("vp vmm: unloaded image ") && out.endsWith("vp vmm: stopped\n"), out);
+        assertTrue(out.contains("was unloaded because `vp vmm` stopped") && out.endsWith("vp vmm: stopped\n"), out);
         assertTrue(Files.notExists(token), "the token file is removed at exit");
     }
 
@@ -353,7 +353,10 @@ class NativeCliTest {
             // vmm prints the Unload output of the script it unloads when it stops
             assertEquals(0, vp(vmm.args("deploy", "--duration", "100ms", a.toString())).code());
         }
-        assertTrue(vmm.output().matches("(?s).*a unload after [0-9]+ ticks\nvp vmm: unloaded image [0-9a-f]+\nclause .*vp vmm: stopped\n"), vmm.output());
+        // vmm prints the scripts it unloads without a reset: the one replaced, and the one loaded when it stops
+        assertTrue(vmm.output().matches("(?s).*a unload after [0-9]+ ticks\nvp vmm: image [0-9a-f]+ was replaced by another deploy\nclause .*"), vmm.output());
+        assertTrue(vmm.output().matches("(?s).*a unload after [0-9]+ ticks\nvp vmm: image [0-9a-f]+ was unloaded because `vp vmm` stopped\nclause .*vp vmm: stopped\n"),
+                vmm.output());
     }
 
     @Test void buildRefusesToOverwriteItsScriptAndFailsOnSetupErrors() throws Exception {

@@ -111,11 +111,13 @@ public final class Monitor implements AutoCloseable {
     /**
      * Loads a program the engine prepared (e.g. a built .vpo image on the native engine), replacing the running one
      * (whose client is told it was {@link #REPLACED}); a refused load leaves the old one running. client, if not
-     * null, receives this script's output, from its Load clauses on, and its end.
+     * null, receives this script's output, from its Load clauses on, and its end. Returns what the replaced script
+     * printed while it was unloaded and its report, as {@link #unload} does; null when none was loaded.
      */
-    public synchronized void load(ProbeEngine.Prepared prepared, String name, ScriptListener client) throws LoadException, InterruptedException {
+    public synchronized Unloaded load(ProbeEngine.Prepared prepared, String name, ScriptListener client) throws LoadException, InterruptedException {
         Script old = script, next = new Script(name, client);
         RunReport[] replaced = {null};
+        if (old != null) old.unloadOutput = new StringBuilder();
         try {
             // between the old script's unload (its output all delivered) and the new one's Load clauses
             dispatcher.load(prepared, () -> {
@@ -126,8 +128,10 @@ public final class Monitor implements AutoCloseable {
             if (script == next) script = null; // its probes could not be armed, so it was unloaded again
             throw e;
         } finally {
+            if (old != null && replaced[0] == null) old.unloadOutput = null; // refused: the old script runs on
             if (replaced[0] != null && old.client != null) old.client.ended(REPLACED, replaced[0].text());
         }
+        return old == null ? null : new Unloaded(old.name, old.unloadOutput.toString(), replaced[0]);
     }
 
     /**

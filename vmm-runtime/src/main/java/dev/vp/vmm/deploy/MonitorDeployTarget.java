@@ -25,13 +25,18 @@ import java.util.function.Consumer;
 public final class MonitorDeployTarget implements DeployTarget {
     private final Monitor monitor;
     private final NativeEngine engine;
+    private final Consumer<Monitor.Unloaded> replaced;
 
-    public MonitorDeployTarget(Monitor monitor) {
+    public MonitorDeployTarget(Monitor monitor) { this(monitor, u -> { }); }
+
+    /** replaced receives what each script a load replaced printed while it was unloaded, and its report. */
+    public MonitorDeployTarget(Monitor monitor, Consumer<Monitor.Unloaded> replaced) {
         if (!(monitor.engine() instanceof NativeEngine n)) {
             throw new IllegalArgumentException("deployed images run on the native engine; this monitor runs " + monitor.engine().getClass().getSimpleName());
         }
         this.monitor = monitor;
         this.engine = n;
+        this.replaced = replaced;
     }
 
     @Override
@@ -43,7 +48,8 @@ public final class MonitorDeployTarget implements DeployTarget {
             throw new IllegalArgumentException("image refused: " + e.getMessage());
         }
         String name = "image " + HexFormat.of().formatHex(sha256(bytes), 0, 6);
-        monitor.load(engine.prepare(image), name, client);
+        Monitor.Unloaded old = monitor.load(engine.prepare(image), name, client);
+        if (old != null) replaced.accept(old);
         JsonObject o = new JsonObject();
         o.addProperty("name", name);
         o.addProperty("probes", image.probes().size());
