@@ -40,7 +40,8 @@ public record NativeProgram(byte[] text, int helperBytes, List<ProbeCode> probes
     public record ProbeCode(int index, String spec, int entryOffset, int codeBytes, long stackNeed, boolean readsVcpuState,
                             boolean needsIoctl) {}
 
-    public record FunctionCode(String name, int offset, int size) {}
+    /** frameBytes: the machine stack one call of the function takes (return address, saved RBP and its frame). */
+    public record FunctionCode(String name, int offset, int size, int frameBytes) {}
 
     public record LineEntry(int offset, Loc loc) {}
 

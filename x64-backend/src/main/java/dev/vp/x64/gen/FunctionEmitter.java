@@ -108,6 +108,9 @@ final class FunctionEmitter {
         }
     }
 
+    /** The machine stack one call takes: the return address, the saved RBP and the frame (spills, tries, slots, outgoing). */
+    int frameBytes() { return 16 + frameSize; }
+
     private static int outgoing(Insn insn) {
         return switch (insn) {
             case Insn.Sprintf i -> i.args().size();

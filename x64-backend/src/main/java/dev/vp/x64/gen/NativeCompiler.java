@@ -53,11 +53,14 @@ public final class NativeCompiler {
         Label[] functionLabels = new Label[program.functions().size()];
         for (int f = 0; f < functionLabels.length; f++) functionLabels[f] = a.newLabel();
         Label[] functionEnds = new Label[functionLabels.length];
+        int[] frames = new int[functionLabels.length];
         for (int f = 0; f < functionLabels.length; f++) {
             IrFunction fn = program.functions().get(f);
             a.bind(functionLabels[f]);
             a.annotate("function @" + fn.name());
-            new FunctionEmitter(a, program, fn, helpers, functionLabels, rodata, layout, maxString, lines, cleared).emit();
+            var emitter = new FunctionEmitter(a, program, fn, helpers, functionLabels, rodata, layout, maxString, lines, cleared);
+            emitter.emit();
+            frames[f] = emitter.frameBytes();
             functionEnds[f] = a.newLabel();
             a.bind(functionEnds[f]);
         }
@@ -85,7 +88,7 @@ public final class NativeCompiler {
         var functions = new ArrayList<NativeProgram.FunctionCode>();
         for (int f = 0; f < functionLabels.length; f++) {
             int start = a.offset(functionLabels[f]);
-            functions.add(new NativeProgram.FunctionCode(program.functions().get(f).name(), start, a.offset(functionEnds[f]) - start));
+            functions.add(new NativeProgram.FunctionCode(program.functions().get(f).name(), start, a.offset(functionEnds[f]) - start, frames[f]));
         }
         var probes = new ArrayList<NativeProgram.ProbeCode>();
         for (int p = 0; p < entries.length; p++) {

@@ -75,7 +75,7 @@ public final class ImageBuilder {
             NativeProgram.ProbeCode pc = code.probes().get(p);
             int stub = pc.codeBytes() - code.functions().get(def.function()).size();
             probes.add(new ProbeImage.Probe(def.spec(), def.point(), def.domain(), def.symbol(), def.address(), def.periodNs(),
-                    pc.entryOffset(), stub, Math.toIntExact(Math.min(Integer.MAX_VALUE, nativeStackNeed(program, def.function()))),
+                    pc.entryOffset(), stub, Math.toIntExact(Math.min(Integer.MAX_VALUE, nativeStackNeed(program, code, def.function()))),
                     def.readsVcpuState(), def.needsIoctl(), def.loc()));
         }
 
@@ -96,24 +96,23 @@ public final class ImageBuilder {
     /**
      * A bound on the machine stack one firing of a clause needs: the entry stub, the generated frames along the
      * deepest call chain (for recursive chains, as many of the largest frame as the stack budget lets the IR
-     * charge of the smallest one), and the helpers below the last frame. A generated frame holds at most the
-     * return address and RBP, three fixed words, a spill slot per IR register, a 24-byte save area per try,
-     * the string slots, the outgoing argument block and 15 bytes of alignment.
+     * charge of the smallest one), and the helpers below the last frame. The frames are the code generator's own
+     * (NativeProgram.FunctionCode.frameBytes): its spill slots follow its webs and intervals, not the IR registers.
      */
-    static long nativeStackNeed(IrProgram program, int function) {
-        long frames = deepest(program, function, new boolean[program.functions().size()]);
+    static long nativeStackNeed(IrProgram program, NativeProgram code, int function) {
+        long frames = deepest(program, code, function, new boolean[program.functions().size()]);
         if (frames < 0) {
             long largest = 0, smallest = Long.MAX_VALUE;
-            for (IrFunction f : program.functions()) {
-                largest = Math.max(largest, frameBound(f));
-                smallest = Math.min(smallest, f.frameBytes());
+            for (int f = 0; f < program.functions().size(); f++) {
+                largest = Math.max(largest, code.functions().get(f).frameBytes());
+                smallest = Math.min(smallest, program.functions().get(f).frameBytes());
             }
             frames = (program.limits().stackBytes() / smallest + 1) * largest;
         }
         return ENTRY_STACK_BYTES + frames + HELPER_STACK_BYTES;
     }
 
-    private static long deepest(IrProgram program, int f, boolean[] onPath) {
+    private static long deepest(IrProgram program, NativeProgram code, int f, boolean[] onPath) {
         if (onPath[f]) return -1;
         onPath[f] = true;
         long below = 0;
@@ -121,32 +120,14 @@ public final class ImageBuilder {
         for (var block : fn.blocks()) {
             for (Insn insn : block.insns()) {
                 if (insn instanceof Insn.Call c) {
-                    long d = deepest(program, c.function(), onPath);
+                    long d = deepest(program, code, c.function(), onPath);
                     if (d < 0) { onPath[f] = false; return -1; }
                     below = Math.max(below, d);
                 }
             }
         }
         onPath[f] = false;
-        return frameBound(fn) + below;
-    }
-
-    private static long frameBound(IrFunction fn) {
-        long tries = 0, outgoing = 0;
-        for (var block : fn.blocks()) {
-            for (Insn insn : block.insns()) {
-                if (insn instanceof Insn.TryBegin) tries++;
-                outgoing = Math.max(outgoing, switch (insn) {
-                    case Insn.Sprintf i -> i.args().size();
-                    case Insn.Printf i -> i.args().size();
-                    case Insn.AggrAdd i -> i.intKeys().size() + i.strKeys().size() + 1;
-                    case Insn.BagInsert i -> 2;
-                    case Insn.Call i -> i.args().size() + 1;
-                    default -> 0;
-                });
-            }
-        }
-        return 16 + 24 + 8L * fn.registers() + 24 * tries + (long) DataLayout.STRING_BYTES * fn.slots() + 8 * outgoing + 15;
+        return code.functions().get(f).frameBytes() + below;
     }
 
     /** The interpreter's truncation of a string constant: at the first NUL, then at maxString characters. */

@@ -65,4 +65,23 @@ class ImageBuilderTest {
         long deepest = image.probes().stream().mapToLong(ProbeImage.Probe::stackNeed).max().orElseThrow();
         assertTrue(deepest >= 4096 / recFrame * nativeRecFrame, "the bound covers every native frame the budget allows: " + deepest);
     }
+
+    @Test
+    void theStackBoundUsesTheGeneratedFramesWhichCanOutgrowTheIrRegisters() {
+        // Three IR registers live across 50 calls: after webs, linear scan spills one value per call into its own
+        // slot, so the native frame holds far more than one slot per IR register.
+        var ir = new StringBuilder("global $g int pervm = 1\nformat fmt0 = \"%d %d %d\\n\" (int, int, int)\n");
+        ir.append("function @f() -> void regs 0 slots 0 {\nb0:\n    ret\n}\n");
+        ir.append("function @main() -> void regs 3 slots 0 {\nb0:\n");
+        for (int i = 0; i < 50; i++) {
+            ir.append("    v0 = load $g\n    v1 = load $g\n    v2 = load $g\n    call @f()\n    printf fmt0(v0, v1, v2)\n");
+        }
+        ir.append("    ret\n}\nprobe \"VMM1Hz\" VMM point \"VMM1Hz\" symbol - address 0x0 period 0 @main\n");
+        IrProgram program = IrParser.parse(ir.toString(), "spills.ir");
+        NativeProgram code = NativeCompiler.compile(program);
+        int main = code.functions().get(1).frameBytes(), f = code.functions().get(0).frameBytes();
+        assertTrue(main > 16 + 24 + 8 * 3 + 15 + 8 * 3, "the frame holds the spill slots of the webs: " + main);
+        long need = ImageBuilder.build(program, code).probes().getFirst().stackNeed();
+        assertEquals(ImageBuilder.ENTRY_STACK_BYTES + main + f + ImageBuilder.HELPER_STACK_BYTES, need);
+    }
 }
