@@ -7,8 +7,12 @@ package dev.vp.runtime;
  * runs on the caller's thread stack).
  */
 public record RuntimeConfig(long textBytes, long dataBytes, long ringBytes, long nativeStackBytes) {
-    /** 2 MB of text and 8 MB of data (whole huge pages, see NativeArena), 64 KB rings, 64 KB of native stack. */
-    public static final RuntimeConfig DEFAULT = new RuntimeConfig(2 << 20, 8 << 20, 64 << 10, 64 << 10);
+    /**
+     * 2 MB of text and 8 MB of data (whole huge pages, see NativeArena), 256 KB rings, 64 KB of native stack. A
+     * ring must hold a whole logaggr record, which carries every context's table: four vCPUs and the host with 50
+     * string-keyed entries each (312 bytes an entry) need 78 KB.
+     */
+    public static final RuntimeConfig DEFAULT = new RuntimeConfig(2 << 20, 8 << 20, 256 << 10, 64 << 10);
 
     public RuntimeConfig {
         if (ringBytes < 64 || Long.bitCount(ringBytes) != 1) {

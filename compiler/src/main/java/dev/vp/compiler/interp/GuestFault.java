@@ -17,6 +17,6 @@ public final class GuestFault extends RuntimeException {
 
     /** The cancellation description both engines print. */
     @Override public String getMessage() {
-        return "guest-fault: cannot read " + size + " bytes at 0x" + Long.toHexString(address);
+        return "guest-fault: cannot read " + size + (size == 1 ? " byte" : " bytes") + " at 0x" + Long.toHexString(address);
     }
 }

@@ -178,6 +178,12 @@ public final class HelperLibrary {
         putString(RuntimeText.FAULT_A);
         a.mov(QWORD, RAX, m(RSP, 8));
         a.call(putDecimal);
+        putString(RuntimeText.FAULT_BYTE);
+        var oneByte = a.newLabel();
+        a.alu(Alu.CMP, QWORD, m(RSP, 8), 1);
+        a.jcc(Cond.E, oneByte);
+        putString(RuntimeText.FAULT_PLURAL);
+        a.bind(oneByte);
         putString(RuntimeText.FAULT_B);
         a.pop(RAX);
         a.call(putHex);

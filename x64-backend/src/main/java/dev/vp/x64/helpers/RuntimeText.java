@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 public final class RuntimeText {
     private RuntimeText() {}
 
-    public static final int DIGITS_LOWER, DIGITS_UPPER, FAULT_A, FAULT_B, FUEL_A, FUEL_B, STACK_A, STACK_B, SEPARATOR,
+    public static final int DIGITS_LOWER, DIGITS_UPPER, FAULT_A, FAULT_BYTE, FAULT_PLURAL, FAULT_B, FUEL_A, FUEL_B, STACK_A, STACK_B, SEPARATOR,
             ASSERT_DEFAULT, GUEST_PREFIX, CAUSE_NAMES;
     private static final byte[] BYTES;
 
@@ -22,7 +22,9 @@ public final class RuntimeText {
         DIGITS_LOWER = put(out, "0123456789abcdef");
         DIGITS_UPPER = put(out, "0123456789ABCDEF");
         FAULT_A = put(out, "guest-fault: cannot read ");
-        FAULT_B = put(out, " bytes at 0x");
+        FAULT_BYTE = put(out, " byte");
+        FAULT_PLURAL = put(out, "s");
+        FAULT_B = put(out, " at 0x");
         FUEL_A = put(out, "loop-fuel: loop budget of ");
         FUEL_B = put(out, " back-edges exhausted");
         STACK_A = put(out, "stack: stack budget of ");
