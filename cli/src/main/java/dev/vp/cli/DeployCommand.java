@@ -32,6 +32,7 @@ final class DeployCommand {
             """ + ScriptOptions.help("deploy", """
               --vmm HOST:PORT   the harness to deploy to (default 127.0.0.1:7311)
               --token-file F    the harness's token file (default: where `vp vmm` writes it)
+              --allow-remote    send the token to a --vmm that is not on this machine (it travels in clear text)
               --duration D      stop streaming after D (e.g. 10s, 500ms, 2m; a bare number is seconds; at most
                                 30 days); default: until Ctrl-C
             """);
@@ -53,7 +54,7 @@ final class DeployCommand {
 
     /** Streams until stop counts down or --duration passes. */
     int run(List<String> argv, CountDownLatch stop) throws Args.UsageException {
-        Args args = Args.parse(argv, ScriptOptions.valued(Set.of("--vmm", "--token-file", "--duration")), Set.of("--help"));
+        Args args = Args.parse(argv, ScriptOptions.valued(Set.of("--vmm", "--token-file", "--duration")), Set.of("--help", "--allow-remote"));
         if (args.has("--help")) { out.print(HELP); return Main.OK; }
         Duration duration = args.one("--duration") == null ? null : RunCommand.duration(args.one("--duration"));
         List<ScriptOptions.Input> inputs = ScriptOptions.inputs(args);

@@ -5,6 +5,7 @@ import dev.vp.compiler.diag.render.DiagnosticRenderer;
 import dev.vp.compiler.format.ScriptFormatter;
 import dev.vp.compiler.pp.FileSystemSourceLoader;
 import dev.vp.compiler.source.SourceFile;
+import dev.vp.compiler.util.IoReasons;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ final class FmtCommand {
                 try {
                     Files.writeString(p, formatted, StandardCharsets.UTF_8);
                 } catch (IOException e) {
-                    err.println("vp fmt: cannot write " + name + ": " + e.getMessage());
+                    err.println("vp fmt: cannot write " + name + ": " + IoReasons.of(e));
                     return Main.RUNTIME;
                 }
             } else {

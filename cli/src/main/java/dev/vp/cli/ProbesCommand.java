@@ -22,6 +22,7 @@ final class ProbesCommand {
               --json            print the target catalog as JSON
               --vmm [HOST:PORT] ask the `vp vmm` at HOST:PORT (default 127.0.0.1:7311)
               --token-file F    with --vmm: the harness's token file (default: where `vp vmm` writes it)
+              --allow-remote    send the token to a --vmm that is not on this machine (it travels in clear text)
               --help            this text
             """;
 
@@ -30,7 +31,7 @@ final class ProbesCommand {
     ProbesCommand(PrintStream out, PrintStream err) { this.out = out; this.err = err; }
 
     int run(List<String> argv) throws Args.UsageException {
-        Args args = Args.parse(argv, Set.of("--vmm", "--token-file"), Set.of("--help", "--json"), Set.of("--vmm"));
+        Args args = Args.parse(argv, Set.of("--vmm", "--token-file"), Set.of("--help", "--json", "--allow-remote"), Set.of("--vmm"));
         if (args.has("--help")) { out.print(HELP); return Main.OK; }
         if (!args.positional.isEmpty()) throw new Args.UsageException("unexpected argument " + args.positional.get(0));
         if (args.one("--token-file") != null && args.one("--vmm") == null)

@@ -18,6 +18,7 @@ final class ResetCommand {
             options:
               --vmm HOST:PORT   the harness (default 127.0.0.1:7311)
               --token-file F    the harness's token file (default: where `vp vmm` writes it)
+              --allow-remote    send the token to a --vmm that is not on this machine (it travels in clear text)
               --help            this text
             """;
 
@@ -26,7 +27,7 @@ final class ResetCommand {
     ResetCommand(PrintStream out, PrintStream err) { this.out = out; this.err = err; }
 
     int run(List<String> argv) throws Args.UsageException {
-        Args args = Args.parse(argv, Set.of("--vmm", "--token-file"), Set.of("--help"));
+        Args args = Args.parse(argv, Set.of("--vmm", "--token-file"), Set.of("--help", "--allow-remote"));
         if (args.has("--help")) { out.print(HELP); return Main.OK; }
         if (!args.positional.isEmpty()) throw new Args.UsageException("unexpected argument " + args.positional.get(0));
         try {

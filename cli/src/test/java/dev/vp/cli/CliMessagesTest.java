@@ -71,4 +71,19 @@ class CliMessagesTest {
         assertEquals(2, r.code());
         assertEquals("vp build: -o needs a file name (see `vp build --help`)\n", r.err());
     }
+
+    @Test void theTokenGoesToAnotherMachineOnlyWithAllowRemote() throws Exception {
+        java.nio.file.Path token = java.nio.file.Files.createTempFile("vp-token", "");
+        try {
+            java.nio.file.Files.writeString(token, "0123456789abcdef0123456789abcdef\n");
+            for (String command : java.util.List.of("reset", "probes")) {
+                CliTest.Result r = vp(command, "--vmm", "192.0.2.1:7311", "--token-file", token.toString());
+                assertEquals(2, r.code(), command + ": " + r.err());
+                assertTrue(r.err().contains("--vmm 192.0.2.1:7311 is not on this machine") && r.err().contains("--allow-remote"),
+                        command + ": " + r.err());
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(token);
+        }
+    }
 }
