@@ -71,7 +71,13 @@ final class HarnessDeployClient implements DeployClient {
         String addr = address == null || address.isBlank() ? "127.0.0.1:" + DeployProtocol.DEFAULT_PORT : address;
         Path token = tokenFile == null || tokenFile.isBlank() ? TokenFile.defaultPath() : Path.of(tokenFile);
         try {
-            return new dev.vp.vmm.deploy.DeployClient(dev.vp.vmm.deploy.DeployClient.parseAddress(addr), TokenFile.read(token));
+            var harness = dev.vp.vmm.deploy.DeployClient.parseAddress(addr);
+            // the token travels in clear text: the editor deploys only to this machine (`vp deploy --allow-remote` can do more)
+            if (harness.getAddress() != null && !harness.getAddress().isLoopbackAddress()) {
+                throw new DeployException(addr + " is not on this machine: the token would travel there in clear text, so the editor"
+                        + " deploys only to a `vp vmm` on this machine; use `vp deploy --allow-remote` from a terminal to do it on purpose");
+            }
+            return new dev.vp.vmm.deploy.DeployClient(harness, TokenFile.read(token));
         } catch (IOException | IllegalArgumentException e) {
             throw new DeployException(e.getMessage());
         }

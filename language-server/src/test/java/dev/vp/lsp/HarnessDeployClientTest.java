@@ -53,4 +53,11 @@ class HarnessDeployClientTest {
             assertTrue(wrong.getMessage().contains("no token file"), wrong.getMessage());
         }
     }
+
+    @Test void theTokenNeverLeavesThisMachine() throws Exception {
+        Path tokenFile = dir.resolve("vmm.token");
+        Files.writeString(tokenFile, "0123456789abcdef0123456789abcdef\n");
+        var refused = assertThrows(DeployClient.DeployException.class, () -> new HarnessDeployClient().reset("192.0.2.1:7311", tokenFile.toString()));
+        assertTrue(refused.getMessage().contains("is not on this machine"), refused.getMessage());
+    }
 }
