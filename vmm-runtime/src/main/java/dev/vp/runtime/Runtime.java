@@ -491,7 +491,8 @@ public final class Runtime implements AutoCloseable {
             data.asSlice(l.ctxOffset[c] + Abi.CTX_OWN_FIELDS, Abi.FIELDS_SIZE).fill((byte) 0);
         }
         // vCPU by vCPU, then the host, as the dispatcher fires these points for the interpreter; each firing's output
-        // is delivered before the next runs, so a logaggr merges the other contexts' tables as they were at its call
+        // is delivered before the next runs, so the output keeps the interpreter's order and every firing finds its
+        // ring empty
         for (int c = 0; c <= l.vcpus; c++) {
             String point = c < l.vcpus ? vmmPoint : vmxPoint;
             for (int i = 0; i < l.image.probes().size(); i++) {

@@ -58,11 +58,10 @@ public final class BudgetCheck {
         Span at = biggest < 0 ? Span.at(c.main(), 0) : probes.get(biggest).decl().spec().span();
         String figures = "the script compiles to " + totalBytes + " bytes of machine code (the runtime's helpers included)";
         String blame = biggest < 0 ? "" : "; the biggest clause is `" + probes.get(biggest).spec() + "`: " + probeBytes.get(biggest) + " bytes";
-        BudgetCheck b = new BudgetCheck(c.ir(), c.checked(), c.budgets(), c.pragmas(), new Diagnostics(), at);
-        b.report(Budgets.Kind.CODE, at, totalBytes, limit, figures + ", over the code budget of " + limit + " bytes" + blame
-                + "; split the work between clauses or scripts, or raise the budget with `#pragma budget code N` or in vp.json",
-                figures + ": " + percent(totalBytes, limit) + " of the code budget of " + limit + " bytes" + blame);
-        return b.diags.all().stream().findFirst();
+        return Optional.ofNullable(diagnostic(Budgets.Kind.CODE, c.pragmas(), at, totalBytes, limit,
+                figures + ", over the code budget of " + limit + " bytes" + blame
+                        + "; split the work between clauses or scripts, or raise the budget with `#pragma budget code N` or in vp.json",
+                figures + ": " + percent(totalBytes, limit) + " of the code budget of " + limit + " bytes" + blame));
     }
 
     /** One item of the data budget: what it is, where it is declared, its bytes and how they add up. */
@@ -142,7 +141,7 @@ public final class BudgetCheck {
                 Sym.Function f = checked.functions.get(name);
                 if (f != null) d = d.withLabel(f.span, "`" + name + "` takes " + frame(name) + " bytes per call");
             }
-            diags.add(withPragmaNote(d, Budgets.Kind.STACK));
+            diags.add(withPragmaNote(d, Budgets.Kind.STACK, pragmas));
         }
         return recursion ? -1 : deepest;
     }
@@ -163,12 +162,18 @@ public final class BudgetCheck {
     }
 
     private void report(Budgets.Kind kind, Span at, long used, long limit, String over, String near) {
-        Diagnostic d = used > limit ? new Diagnostic(Code.E0700, over, at)
-                : used * 5 > limit * 4 ? new Diagnostic(Code.W0700, near, at) : null;
-        if (d != null) diags.add(withPragmaNote(d, kind));
+        Diagnostic d = diagnostic(kind, pragmas, at, used, limit, over, near);
+        if (d != null) diags.add(d);
     }
 
-    private Diagnostic withPragmaNote(Diagnostic d, Budgets.Kind kind) {
+    /** Past 100% an error, past 80% a warning, else null; with a note at the pragma that set the budget, if one did. */
+    private static Diagnostic diagnostic(Budgets.Kind kind, List<Pragma> pragmas, Span at, long used, long limit, String over, String near) {
+        Diagnostic d = used > limit ? new Diagnostic(Code.E0700, over, at)
+                : used * 5 > limit * 4 ? new Diagnostic(Code.W0700, near, at) : null;
+        return d == null ? null : withPragmaNote(d, kind, pragmas);
+    }
+
+    private static Diagnostic withPragmaNote(Diagnostic d, Budgets.Kind kind, List<Pragma> pragmas) {
         Pragma set = null;
         for (Pragma p : pragmas) if (Budgets.Kind.byKeyword(p.kind()) == kind) set = p;
         return set == null ? d : d.withLabel(set.span(), "the " + set.kind() + " budget of " + set.value() + " is set here");
