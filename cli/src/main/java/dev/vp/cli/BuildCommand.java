@@ -11,7 +11,6 @@ import dev.vp.compiler.pp.Pragma;
 import dev.vp.compiler.source.SourceFile;
 import dev.vp.compiler.util.IoReasons;
 import dev.vp.x64.NativeProgram;
-import dev.vp.x64.gen.NativeCompiler;
 import dev.vp.x64.image.ImageBuilder;
 import dev.vp.x64.image.ProbeImage;
 import dev.vp.x64.image.ProbeImageException;
@@ -60,8 +59,9 @@ final class BuildCommand {
         if (output != null && script != null && sameFile(Path.of(output), script)) {
             throw new Args.UsageException("-o " + output + " is the script itself; name the image FILE.vpo");
         }
-        Compilation c = ScriptOptions.compileReporting(inputs.get(0), args, err);
-        if (c == null) return Main.SCRIPT_ERRORS;
+        ScriptOptions.Compiled compiled = ScriptOptions.compileReporting(inputs.get(0), args, err);
+        if (compiled == null) return Main.SCRIPT_ERRORS;
+        Compilation c = compiled.compilation();
         if ("ir".equals(emit)) out.print(IrPrinter.print(c.ir()));
         if ("vp".equals(emit)) {
             // budget pragmas live in the preprocessor, not in the tree: print them first so the VP means the same
@@ -70,10 +70,10 @@ final class BuildCommand {
         }
         if (!"asm".equals(emit) && output == null && !stats) return Main.OK;
 
-        NativeProgram code;
+        NativeProgram code = compiled.code();
         ProbeImage image;
         try {
-            code = NativeCompiler.compile(c.ir());
+            if (code == null) throw new IllegalArgumentException(compiled.refusal());
             image = ImageBuilder.build(c.ir(), code);
             ProbeImageValidator.validate(image);
         } catch (IllegalArgumentException | ProbeImageException e) {

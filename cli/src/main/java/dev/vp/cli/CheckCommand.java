@@ -6,6 +6,7 @@ import dev.vp.compiler.diag.Diagnostics;
 import dev.vp.compiler.diag.render.DiagnosticRenderer;
 import dev.vp.compiler.diag.render.JsonDiagnostics;
 import dev.vp.compiler.diag.render.SarifDiagnostics;
+import dev.vp.x64.gen.NativeCompiler;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,13 @@ final class CheckCommand {
             Compilation c = ScriptOptions.compile(input, args, all);
             if (c == null) { errors = true; continue; }
             for (Diagnostic d : c.diagnostics()) all.add(d);
-            ScriptOptions.codeBudget(c).ifPresent(all::add);
+            if (c.ir() != null) {
+                try {
+                    ScriptOptions.codeBudget(c, NativeCompiler.compile(c.ir())).ifPresent(all::add);
+                } catch (IllegalArgumentException e) {
+                    // a program the backend refuses has no size; `vp build` reports the refusal
+                }
+            }
             errors |= c.hasErrors();
         }
         errors |= all.hasErrors();

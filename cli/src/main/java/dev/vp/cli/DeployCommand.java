@@ -2,7 +2,6 @@
 package dev.vp.cli;
 
 import com.google.gson.JsonObject;
-import dev.vp.compiler.Compilation;
 import dev.vp.vmm.deploy.DeployClient;
 import dev.vp.x64.image.ImageBuilder;
 import dev.vp.x64.image.ProbeImageException;
@@ -128,10 +127,11 @@ final class DeployCommand {
 
     /** The script's image, or null after printing its errors. */
     private byte[] compile(ScriptOptions.Input input, Args args) throws Args.UsageException {
-        Compilation c = ScriptOptions.compileReporting(input, args, err);
+        ScriptOptions.Compiled c = ScriptOptions.compileReporting(input, args, err);
         if (c == null) return null;
         try {
-            return ProbeImageWriter.write(ImageBuilder.build(c.ir()));
+            if (c.code() == null) throw new IllegalArgumentException(c.refusal());
+            return ProbeImageWriter.write(ImageBuilder.build(c.compilation().ir(), c.code()));
         } catch (IllegalArgumentException | ProbeImageException e) {
             err.println("vp deploy: internal error: the native code generator failed on this script: " + e.getMessage());
             return null;

@@ -1,6 +1,5 @@
 package dev.vp.cli;
 
-import dev.vp.compiler.Compilation;
 import dev.vp.compiler.ir.IrProgram;
 import dev.vp.compiler.output.OutputSink;
 import dev.vp.runtime.engine.InterpreterEngine;
@@ -66,7 +65,7 @@ final class RunCommand {
 
         ScriptOptions.Input input = inputs.get(0);
         ProbeImage image = null;
-        IrProgram program = null;
+        ScriptOptions.Compiled compiled = null;
         if (Images.isImage(input)) {
             if (interp) throw new Args.UsageException("a built image runs only on the native engine; run the script itself with --engine interp");
             try {
@@ -76,9 +75,8 @@ final class RunCommand {
                 return Main.SCRIPT_ERRORS;
             }
         } else {
-            Compilation c = ScriptOptions.compileReporting(input, args, err);
-            if (c == null) return Main.SCRIPT_ERRORS;
-            program = c.ir();
+            compiled = ScriptOptions.compileReporting(input, args, err);
+            if (compiled == null) return Main.SCRIPT_ERRORS;
         }
 
         boolean console = args.has("--console");
@@ -101,7 +99,8 @@ final class RunCommand {
                 err.println("vp: running " + input.name() + " on minios (" + vcpus + (vcpus == 1 ? " vCPU, " : " vCPUs, ") + engineName + " engine)"
                         + (duration == null ? "; Ctrl-C to stop" : " for " + args.one("--duration")));
                 if (image != null) monitor.load(((NativeEngine) monitor.engine()).prepare(image), input.name(), null);
-                else monitor.load(program, input.name());
+                else if (interp) monitor.load(compiled.compilation().ir(), input.name());
+                else monitor.load(nativeProgram(monitor, compiled), input.name(), null);
                 if (duration == null) stop.await(); else stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
                 RunReport report = monitor.unload("the run ended").report();
                 output.close();
@@ -176,5 +175,12 @@ final class RunCommand {
         } catch (NumberFormatException e) {
             throw new Args.UsageException(flag + " takes a number, not " + s);
         }
+    }
+
+    /** The script for the native engine, with the code compileReporting generated once for the code budget. */
+    private static ProbeEngine.Prepared nativeProgram(Monitor monitor, ScriptOptions.Compiled compiled) throws LoadException {
+        NativeEngine engine = (NativeEngine) monitor.engine();
+        IrProgram ir = compiled.compilation().ir();
+        return compiled.code() != null ? engine.prepare(ir, compiled.code()) : engine.prepare(ir);
     }
 }

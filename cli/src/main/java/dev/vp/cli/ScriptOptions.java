@@ -84,28 +84,37 @@ final class ScriptOptions {
     }
 
     /**
-     * Compiles one input for a command that goes on to use it: prints every diagnostic (setup, script, code
-     * budget) to err and returns the compilation, or null when any of them is an error.
+     * A script that compiled without errors, and its native code, generated once for the code budget and reused by
+     * the command; code is null, with the backend's reason, when the backend refused the program.
      */
-    static Compilation compileReporting(Input input, Args args, PrintStream err) throws Args.UsageException {
+    record Compiled(Compilation compilation, NativeProgram code, String refusal) {}
+
+    /**
+     * Compiles one input for a command that goes on to use it: prints every diagnostic (setup, script, code
+     * budget) to err and returns the compilation and its code, or null when any of them is an error.
+     */
+    static Compiled compileReporting(Input input, Args args, PrintStream err) throws Args.UsageException {
         Diagnostics shown = new Diagnostics();
         Compilation c = compile(input, args, shown);
+        NativeProgram code = null;
+        String refusal = null;
         if (c != null) {
             for (Diagnostic d : c.diagnostics()) shown.add(d);
-            codeBudget(c).ifPresent(shown::add);
+            if (c.ir() != null) {
+                try {
+                    code = NativeCompiler.compile(c.ir());
+                    codeBudget(c, code).ifPresent(shown::add);
+                } catch (IllegalArgumentException e) {
+                    refusal = e.getMessage();
+                }
+            }
         }
         if (!shown.all().isEmpty()) err.print(DiagnosticRenderer.render(shown));
-        return c == null || shown.hasErrors() ? null : c;
+        return c == null || shown.hasErrors() ? null : new Compiled(c, code, refusal);
     }
 
-    /** The code budget's diagnostic when the script lowers, measured by the x64 backend (the code `vp build` writes). */
-    static Optional<Diagnostic> codeBudget(Compilation c) {
-        if (c.ir() == null) return Optional.empty();
-        try {
-            NativeProgram code = NativeCompiler.compile(c.ir());
-            return BudgetCheck.code(c, code.text().length, code.probes().stream().map(p -> (long) p.codeBytes()).toList());
-        } catch (RuntimeException e) {
-            return Optional.empty();  // a program the backend refuses has no size; `vp build` reports the refusal
-        }
+    /** The code budget's diagnostic for the script's native code (the code `vp build` writes). */
+    static Optional<Diagnostic> codeBudget(Compilation c, NativeProgram code) {
+        return BudgetCheck.code(c, code.text().length, code.probes().stream().map(p -> (long) p.codeBytes()).toList());
     }
 }

@@ -13,6 +13,7 @@ import dev.vp.runtime.RuntimeConfig;
 import dev.vp.runtime.RuntimeReport;
 import dev.vp.vmm.Harness;
 import dev.vp.vmm.kvm.KvmRun;
+import dev.vp.x64.NativeProgram;
 import dev.vp.x64.gen.NativeCompiler;
 import dev.vp.x64.image.ImageBuilder;
 import dev.vp.x64.image.ProbeImage;
@@ -113,9 +114,20 @@ public final class NativeEngine implements ProbeEngine {
 
     @Override
     public Prepared prepare(IrProgram program) throws LoadException {
+        NativeProgram code;
+        try {
+            code = NativeCompiler.compile(program);
+        } catch (IllegalArgumentException e) {
+            throw new LoadException("the program cannot be compiled to native code: " + e.getMessage());
+        }
+        return prepare(program, code);
+    }
+
+    /** Prepares a program whose native code the caller has already generated (to measure it against the code budget). */
+    public Prepared prepare(IrProgram program, NativeProgram code) throws LoadException {
         ProbeImage image;
         try {
-            image = ImageBuilder.build(program, NativeCompiler.compile(program));
+            image = ImageBuilder.build(program, code);
         } catch (IllegalArgumentException | ProbeImageException e) {
             throw new LoadException("the program cannot be compiled to native code: " + e.getMessage());
         }
