@@ -79,7 +79,7 @@ class CliMessagesTest {
             for (String command : java.util.List.of("reset", "probes")) {
                 CliTest.Result r = vp(command, "--vmm", "192.0.2.1:7311", "--token-file", token.toString());
                 assertEquals(2, r.code(), command + ": " + r.err());
-                assertTrue(r.err().contains("--vmm 192.0.2.1:7311 is not on this machine") && r.err().contains("--allow-remote"),
+                assertTrue(r.err().contains("192.0.2.1:7311 is not on this machine") && r.err().contains("--allow-remote"),
                         command + ": " + r.err());
             }
         } finally {

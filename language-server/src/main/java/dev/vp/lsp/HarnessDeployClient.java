@@ -1,8 +1,6 @@
 package dev.vp.lsp;
 
 import dev.vp.compiler.Compilation;
-import dev.vp.vmm.deploy.DeployProtocol;
-import dev.vp.vmm.deploy.TokenFile;
 import dev.vp.x64.image.ImageBuilder;
 import dev.vp.x64.image.ProbeImageWriter;
 import java.io.IOException;
@@ -68,16 +66,9 @@ final class HarnessDeployClient implements DeployClient {
     }
 
     private static dev.vp.vmm.deploy.DeployClient client(String address, String tokenFile) throws DeployException {
-        String addr = address == null || address.isBlank() ? "127.0.0.1:" + DeployProtocol.DEFAULT_PORT : address;
-        Path token = tokenFile == null || tokenFile.isBlank() ? TokenFile.defaultPath() : Path.of(tokenFile);
         try {
-            var harness = dev.vp.vmm.deploy.DeployClient.parseAddress(addr);
-            // the token travels in clear text: the editor deploys only to this machine (`vp deploy --allow-remote` can do more)
-            if (harness.getAddress() != null && !harness.getAddress().isLoopbackAddress()) {
-                throw new DeployException(addr + " is not on this machine: the token would travel there in clear text, so the editor"
-                        + " deploys only to a `vp vmm` on this machine; use `vp deploy --allow-remote` from a terminal to do it on purpose");
-            }
-            return new dev.vp.vmm.deploy.DeployClient(harness, TokenFile.read(token));
+            return dev.vp.vmm.deploy.DeployClient.of(address, tokenFile == null || tokenFile.isBlank() ? null : Path.of(tokenFile), false,
+                    "the editor deploys only to a `vp vmm` on this machine; use `vp deploy --allow-remote` from a terminal to do it on purpose");
         } catch (IOException | IllegalArgumentException e) {
             throw new DeployException(e.getMessage());
         }

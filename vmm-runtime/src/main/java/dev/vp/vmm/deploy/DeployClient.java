@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -29,6 +30,20 @@ public final class DeployClient {
         this.address = address;
         this.token = token;
         this.answerTimeout = answerTimeout;
+    }
+
+    /**
+     * The client of the harness at address ("host:port"; null or blank: 127.0.0.1 and the default port) with the token
+     * in tokenFile (null: TokenFile.defaultPath()). The token travels in clear text, so an address off this machine
+     * is refused (IllegalArgumentException, its message ending in remoteHint) unless allowRemote; so is a bad address.
+     */
+    public static DeployClient of(String address, Path tokenFile, boolean allowRemote, String remoteHint) throws IOException {
+        String text = address == null || address.isBlank() ? "127.0.0.1:" + DeployProtocol.DEFAULT_PORT : address;
+        InetSocketAddress harness = parseAddress(text);
+        if (!allowRemote && harness.getAddress() != null && !harness.getAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException(text + " is not on this machine: the token would travel there in clear text; " + remoteHint);
+        }
+        return new DeployClient(harness, TokenFile.read(tokenFile == null ? TokenFile.defaultPath() : tokenFile));
     }
 
     /** "host:port" or ":port" or "port"; the host defaults to 127.0.0.1. */
