@@ -56,7 +56,7 @@ final class BuildCommand {
         List<ScriptOptions.Input> inputs = ScriptOptions.inputs(args);
         if (inputs.size() != 1) throw new Args.UsageException("build takes one script");
         Path script = inputs.get(0).path();
-        if (output != null && script != null && sameFile(Path.of(output), script)) {
+        if (output != null && script != null && ScriptOptions.sameFile(Path.of(output), script)) {
             throw new Args.UsageException("-o " + output + " is the script itself; name the image FILE.vpo");
         }
         ScriptOptions.Compiled compiled = ScriptOptions.compileReporting(inputs.get(0), args, err);
@@ -91,14 +91,6 @@ final class BuildCommand {
             }
         }
         return Main.OK;
-    }
-
-    private static boolean sameFile(Path a, Path b) {
-        try {
-            return Files.exists(a) && Files.isSameFile(a, b);
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
     }
 
     /** The text of a location's line in the compiled files, or null (a generated location). */

@@ -2,6 +2,7 @@ package dev.vp.cli;
 
 import dev.vp.compiler.ir.IrProgram;
 import dev.vp.compiler.output.OutputSink;
+import dev.vp.compiler.util.IoReasons;
 import dev.vp.runtime.engine.InterpreterEngine;
 import dev.vp.runtime.engine.LoadException;
 import dev.vp.runtime.engine.NativeEngine;
@@ -133,21 +134,13 @@ final class RunCommand {
     /** Opens -o FILE before the guest boots, so that a path that cannot be written is a usage error that says why. */
     static Writer outputFile(String name, Path script) throws Args.UsageException {
         Path file = Path.of(name);
-        try {
-            if (script != null && Files.exists(file) && Files.isSameFile(file, script))
-                throw new Args.UsageException("-o " + name + " is the script itself; name another file for the output");
-        } catch (IOException e) {
-            // not comparable: opening it below says what is wrong
-        }
+        if (script != null && ScriptOptions.sameFile(file, script))
+            throw new Args.UsageException("-o " + name + " is the script itself; name another file for the output");
         if (Files.isDirectory(file)) throw new Args.UsageException("-o " + name + " is a directory; name a file");
-        Path dir = file.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) throw new Args.UsageException("-o " + name + ": no such directory " + dir);
         try {
             return Files.newBufferedWriter(file);
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new Args.UsageException("-o " + name + ": permission denied");
         } catch (IOException e) {
-            throw new Args.UsageException("-o " + name + ": " + e.getMessage());
+            throw new Args.UsageException("-o " + name + ": " + IoReasons.of(e));
         }
     }
 

@@ -1,6 +1,7 @@
 // Where `vp run` writes probe output: the terminal and the -o file; the first write that fails stops the run.
 package dev.vp.cli;
 
+import dev.vp.compiler.util.IoReasons;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -45,7 +46,7 @@ final class RunOutput implements Consumer<String> {
                 file.write(text);
             } catch (IOException e) {
                 fileFailed = true;
-                fail("cannot write " + fileName + ": " + e.getMessage());
+                fail("cannot write " + fileName + ": " + IoReasons.of(e));
             }
         }
     }
@@ -56,7 +57,7 @@ final class RunOutput implements Consumer<String> {
         try {
             file.close();
         } catch (IOException e) {
-            if (failure == null) failure = "cannot write " + fileName + ": " + e.getMessage();
+            if (failure == null) failure = "cannot write " + fileName + ": " + IoReasons.of(e);
         }
     }
 

@@ -13,7 +13,9 @@ import dev.vp.compiler.pp.SourceLoader;
 import dev.vp.compiler.source.SourceFile;
 import dev.vp.x64.NativeProgram;
 import dev.vp.x64.gen.NativeCompiler;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,6 +51,15 @@ final class ScriptOptions {
         Set<String> all = new HashSet<>(VALUED);
         all.addAll(more);
         return all;
+    }
+
+    /** Whether the file -o names is the script itself (also through a link): writing it would destroy the script. */
+    static boolean sameFile(Path output, Path script) {
+        try {
+            return Files.exists(output) && Files.isSameFile(output, script);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** A script to compile: a file, or the text of -e. */
