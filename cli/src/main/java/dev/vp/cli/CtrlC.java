@@ -2,6 +2,7 @@
 package dev.vp.cli;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -9,8 +10,8 @@ import sun.misc.SignalHandler;
 /**
  * The first SIGINT counts down the command's stop latch: the command finishes as after --duration, prints its
  * summary and exits 0, as dtrace does (the JVM's own handling would exit 130 whatever the command returns). A
- * second SIGINT exits at once with 130. SIGTERM keeps the JVM's handling (the commands' shutdown hooks still
- * print the summary). A process that started with SIGINT ignored (e.g. `vp run ... &` from a script) keeps ignoring it.
+ * second SIGINT exits at once with 130. SIGTERM keeps the JVM's handling, with a shutdown hook that stops the
+ * command and lets it print its summary. A process that started with SIGINT ignored (e.g. `vp run ... &` from a script) keeps ignoring it.
  */
 final class CtrlC {
     private CtrlC() {}
@@ -19,8 +20,27 @@ final class CtrlC {
         @Override void close();
     }
 
-    /** Handles SIGINT until the returned handle is closed, which restores the previous handler. */
+    /**
+     * Stops the command on SIGINT, and at JVM shutdown (SIGTERM), where a hook counts stop down and waits up to 10 s
+     * for the command to finish (print its summary); closing the handle, when the command has finished, ends both.
+     */
     static Handle stops(CountDownLatch stop) {
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try { finished.await(10, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        Handle sigint = sigint(stop);
+        return () -> {
+            finished.countDown();
+            sigint.close();
+            try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException ignored) { } // shutting down
+        };
+    }
+
+    /** Handles SIGINT until the returned handle is closed, which restores the previous handler. */
+    private static Handle sigint(CountDownLatch stop) {
         Signal sigint = new Signal("INT");
         AtomicBoolean again = new AtomicBoolean();
         SignalHandler previous;
@@ -30,7 +50,7 @@ final class CtrlC {
                 stop.countDown();
             });
         } catch (IllegalArgumentException e) {
-            return () -> { }; // the JVM keeps SIGINT (e.g. -Xrs): its shutdown hooks still stop the command
+            return () -> { }; // the JVM keeps SIGINT (e.g. -Xrs): the shutdown hook still stops the command
         }
         return () -> Signal.handle(sigint, previous);
     }

@@ -42,12 +42,8 @@ final class DeployCommand {
 
     int run(List<String> argv) throws Args.UsageException {
         CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(stop::countDown);
-        Runtime.getRuntime().addShutdownHook(hook);
         try (CtrlC.Handle ctrlC = CtrlC.stops(stop)) {
             return run(argv, stop);
-        } finally {
-            try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException ignored) { }
         }
     }
 

@@ -86,15 +86,9 @@ final class RunCommand {
         Function<OutputSink, ProbeEngine> engines = interp ? sink -> new InterpreterEngine(vcpus, sink) : sink -> new NativeEngine(vcpus, sink);
         try (Monitor monitor = Monitor.start(engines, vcpus, line -> { if (console) err.println(line); })) {
             CountDownLatch stop = new CountDownLatch(1);
-            CountDownLatch finished = new CountDownLatch(1);
             GuestStackFilter stacks = GuestStackFilter.of(monitor.harness().guest());
             output = new RunOutput(out, stacks, file, args.one("-o"), stop::countDown);
             monitor.onOutput(output);
-            Thread hook = new Thread(() -> {
-                stop.countDown();
-                try { finished.await(10, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
-            });
-            Runtime.getRuntime().addShutdownHook(hook);
             try (CtrlC.Handle ctrlC = CtrlC.stops(stop)) {
                 // before loading, so that it comes before what the Load clauses print
                 err.println("vp: running " + input.name() + " on minios (" + vcpus + (vcpus == 1 ? " vCPU, " : " vCPUs, ") + engineName + " engine)"
@@ -106,9 +100,6 @@ final class RunCommand {
                 RunReport report = monitor.unload("the run ended").report();
                 output.close();
                 output.summary(stacks.apply(report.text()), err);
-            } finally {
-                finished.countDown();
-                try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException ignored) { }
             }
             if (output.failure() == null) return Main.OK;
             err.println("vp run: " + output.failure());

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 final class VmmCommand {
     static final String HELP = """
@@ -45,17 +44,9 @@ final class VmmCommand {
     VmmCommand(PrintStream out, PrintStream err) { this.out = out; this.err = err; }
 
     int run(List<String> argv) throws Args.UsageException {
-        CountDownLatch stop = new CountDownLatch(1), finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try { finished.await(10, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
+        CountDownLatch stop = new CountDownLatch(1);
         try (CtrlC.Handle ctrlC = CtrlC.stops(stop)) {
             return run(argv, stop);
-        } finally {
-            finished.countDown();
-            try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException ignored) { }
         }
     }
 
