@@ -51,8 +51,7 @@ public final class Compiler {
             scripts.add(parse(main, options, loader, diags, files, pragmas, typeNames(scripts)));
             budgets = applyPragmas(budgets, pragmas, diags);
             checked = Checker.check(scripts, options.target(), diags);
-            boolean probes = scripts.stream().anyMatch(s -> s.items().stream().anyMatch(d -> d instanceof Decl.Probe));
-            if (!probes && !diags.hasErrors()) {
+            if (checked.probes.isEmpty() && !diags.hasErrors()) {
                 diags.report(Code.W0501, Span.at(main, 0), "the script has no probe clauses, so it never runs; add one, e.g."
                         + " `VMMLoad { printf(\"loaded\\n\"); }`");
             }

@@ -38,7 +38,8 @@ public final class Preprocessor {
     /** Nested expansions one macro use may perform: bounds macros that multiply into nothing. */
     static final int MAX_EXPANSION_STEPS = 100_000;
 
-    static final Set<String> DIRECTIVES = Set.of(
+    /** The directives vp has, in the order messages list them. */
+    static final List<String> DIRECTIVES = List.of(
             "include", "define", "undef", "if", "ifdef", "ifndef", "elif", "else", "endif", "error", "pragma");
     /** C directive names we know but do not implement: an error, rather than silently a comment. */
     static final Set<String> UNSUPPORTED = Set.of(
@@ -387,8 +388,9 @@ public final class Preprocessor {
                         }
                         case "pragma" -> pragma(f, line, at);
                         default -> report(Code.E0007, new Span(f, hash, nameEnd),
-                                "#" + name + " is not supported by vp's preprocessor; remove it (vp has #include, #define, #undef, #if, #ifdef,"
-                                        + " #ifndef, #elif, #else, #endif, #error and #pragma: see docs/language.md)");
+                                "#" + name + " is not supported by vp's preprocessor; remove it (vp has "
+                                        + String.join(", ", DIRECTIVES.subList(0, DIRECTIVES.size() - 1).stream().map(d -> "#" + d).toList())
+                                        + " and #" + DIRECTIVES.getLast() + ": see docs/language.md)");
                     }
                 }
             }
