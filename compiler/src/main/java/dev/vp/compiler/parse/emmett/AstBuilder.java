@@ -611,13 +611,28 @@ final class AstBuilder {
     private void stray(StrayStmtContext s) {
         Token t = s.start;
         switch (t.getType()) {
-            case ELSE -> error(Code.E0100, t, "`else` without a matching `if`");
+            case ELSE -> {
+                if (s.strayToken().size() == 1 && afterIfWithoutElse(s)) {
+                    error(Code.E0100, t, "`else` needs a statement after it, found `}`: write `else { }` or remove the `else`");
+                } else {
+                    error(Code.E0100, t, "`else` without a matching `if`");
+                }
+            }
             case CATCH -> error(Code.E0100, t, "`catch` without a matching `try`");
             case TYPEDEF, MEMMODEL, AGGR, BAG -> error(Code.E0129, t, "`" + t.getText() + "` declarations belong at the"
                     + " top level, outside probes and functions");
             case LARROW -> error(Code.E0108, t, "`<-` needs an aggregate or bag entry on its left: `bag[k] <- v;`");
             default -> error(Code.E0100, t, "expected a statement, found " + SyntaxErrorStrategy.shown(t));
         }
+    }
+
+    /** Whether a stray `else` directly follows an `if` without one and ends its block: `if (c) s; else }`. */
+    private static boolean afterIfWithoutElse(StrayStmtContext s) {
+        var siblings = s.getParent().children;
+        int at = siblings.indexOf(s);
+        return at > 0 && at + 1 < siblings.size()
+                && siblings.get(at - 1) instanceof IfStmtContext i && i.ELSE() == null
+                && siblings.get(at + 1) instanceof TerminalNode n && n.getSymbol().getType() == RBRACE;
     }
 
     private Stmt forInit(ForInitContext c) {

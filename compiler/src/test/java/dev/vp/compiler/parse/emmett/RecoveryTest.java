@@ -51,6 +51,15 @@ class RecoveryTest {
     }
 
     @Test
+    void anElseThatEndsItsBlockNeedsAStatementRatherThanAnIf() {
+        assertEquals("1:35 E0100 `else` needs a statement after it, found `}`: write `else { }` or remove the `else`",
+                Parsed.of("VMM1Hz { int x; if (x) { x = 1; } else }").diags());
+        assertEquals("1:31 E0100 `else` needs a statement after it, found `}`: write `else { }` or remove the `else`",
+                Parsed.of("VMM1Hz { int x; if (x) x = 1; else\n}").diags());
+        assertEquals("1:17 E0100 `else` without a matching `if`", Parsed.of("VMM1Hz { x = 1; else }").diags());
+    }
+
+    @Test
     void brokenTopLevelItemsDoNotSwallowTheNextOnes() {
         Parsed p = Parsed.of(") x;\nVMM1Hz y = 1;\n} int z;\nstruct s { int a; ) ;\n");
         assertEquals("""
