@@ -79,7 +79,7 @@ final class FunctionEmitter {
         this.clearedAggregates = clearedAggregates;
         this.program = program;
         this.tries = new TryDepths(fn);
-        this.fn = Webs.split(program, fn, tries);
+        this.fn = DeadCode.strip(program, Webs.split(program, fn, tries));
         this.h = h;
         this.functions = functions;
         this.rodata = rodata;
