@@ -25,8 +25,10 @@ final class VmmCommand {
             Boots the built-in minios guest in a monitor that keeps running, with a deploy server: `vp deploy`
             loads scripts into it, `vp reset` unloads them, `vp probes --vmm` lists its probe points. Every
             request must carry the token this command writes to the token file (readable only by you). When a
-            deploy replaces a script, prints what the old script's Unload probes printed and its summary. Runs
-            until Ctrl-C, then unloads the running script (its Unload probes fire) and prints the same for it.
+            deploy replaces a script, prints what the old script's Unload probes printed and its summary. A
+            client that reads nothing for 10s is disconnected (said on standard error); output it did not read
+            is dropped and counted, never waited for. Runs until Ctrl-C, then unloads the running script (its
+            Unload probes fire) and prints the same for it.
 
             options:
               --vcpus N         guest vCPUs, 1 to 4 (default 2)
@@ -87,7 +89,7 @@ final class VmmCommand {
             // The server listens before the token is written: a harness that cannot listen leaves the file alone.
             String token = TokenFile.generate();
             try (DeployServer server = new DeployServer(listen, args.has("--allow-remote"), new MonitorDeployTarget(monitor, u -> unloaded(u, Monitor.REPLACED)), token,
-                    DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES);
+                    DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES, DeployServer.WRITE_TIMEOUT, line -> err.println("vp vmm: " + line));
                  TokenFile.Owned owned = TokenFile.create(tokenFile, token)) {
                 out.println("vp vmm: minios running with " + vcpus + (vcpus == 1 ? " vCPU" : " vCPUs") + "; deploy server on " + listen.getHostString() + ":" + server.port());
                 out.println("vp vmm: token in " + tokenFile + "; Ctrl-C to stop");

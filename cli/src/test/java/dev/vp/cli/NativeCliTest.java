@@ -359,6 +359,55 @@ class NativeCliTest {
                 vmm.output());
     }
 
+    /**
+     * A streaming deploy that stops reading (as a `vp deploy` under kill -STOP) holds up neither the guest, nor the
+     * output, nor a reset, nor other clients: what it does not read is dropped and counted.
+     */
+    @Test void aDeployClientThatStopsReadingHoldsUpNobody() throws Exception {
+        needKvm();
+        Path flood = dir.resolve("flood.emt"), image = dir.resolve("flood.vpo"), tick = dir.resolve("tick.emt");
+        String s = "0123456789abcdefghijklmnopqrstuvwxyz".repeat(5);
+        Files.writeString(flood, "HV_Exit { printf(\"%s\\n\", \"" + s + "\"); printf(\"%s\\n\", \"" + s + "\"); printf(\"%s\\n\", \"" + s + "\"); }\n");
+        Files.writeString(tick, "VMM10Hz { printf(\"tick %d\\n\", ++n); }\n");
+        CliTest.Result build = vp("build", "-o", image.toString(), flood.toString());
+        assertEquals(0, build.code(), build.err());
+        Vmm vmm = new Vmm();
+        try (vmm; var stuck = new java.net.Socket()) {
+            var at = dev.vp.vmm.deploy.DeployClient.parseAddress(vmm.at);
+            String token = dev.vp.vmm.deploy.TokenFile.read(vmm.token);
+            stuck.setReceiveBufferSize(4096);
+            stuck.connect(at);
+            var header = new com.google.gson.JsonObject();
+            header.addProperty("op", "load");
+            header.addProperty("token", token);
+            header.addProperty("stream", true);
+            dev.vp.vmm.deploy.DeployProtocol.write(new java.io.DataOutputStream(stuck.getOutputStream()), header, Files.readAllBytes(image));
+            var answer = dev.vp.vmm.deploy.DeployProtocol.read(new java.io.DataInputStream(stuck.getInputStream()), 1 << 20);
+            assertTrue(answer.header().get("ok").getAsBoolean(), answer.header().toString()); // and it reads nothing more
+
+            // the script prints far more than the sockets hold; the guest runs on and the vmm answers meanwhile
+            var client = new dev.vp.vmm.deploy.DeployClient(at, token);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (client.status().get("dropped").getAsLong() < 20_000 && System.nanoTime() < deadline) Thread.sleep(200);
+            long exits = client.status().getAsJsonArray("clauses").get(0).getAsJsonObject().get("firings").getAsLong();
+            Thread.sleep(500);
+            assertTrue(client.status().getAsJsonArray("clauses").get(0).getAsJsonObject().get("firings").getAsLong() > exits, "the guest runs on");
+
+            // a reset (which ends the stuck client's stream) answers at once, with what the client did not read
+            long started = System.nanoTime();
+            CliTest.Result reset = vp(vmm.args("reset"));
+            long took = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(0, reset.code(), reset.err());
+            assertTrue(took < 5000, "reset took " + took + " ms");
+            assertTrue(reset.out().matches("(?s).*\ndropped: [1-9][0-9]* output records \\(the streaming client was not reading\\)\n"), reset.out());
+
+            // and another client's deploy streams as usual
+            CliTest.Result other = vp(vmm.args("deploy", "--duration", "500ms", tick.toString()));
+            assertEquals(0, other.code(), other.err());
+            assertTrue(other.out().startsWith("tick 1\n"), other.out());
+        }
+    }
+
     @Test void buildRefusesToOverwriteItsScriptAndFailsOnSetupErrors() throws Exception {
         Path script = dir.resolve("s.emt");
         Files.writeString(script, "VMMLoad { printf(\"hi\\n\"); }\n");

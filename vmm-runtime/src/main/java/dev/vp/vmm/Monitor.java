@@ -22,7 +22,7 @@ import java.util.function.Function;
  * Output goes to every monitor-wide listener ({@link #onOutput}) and to the loaded script's own client, if it has
  * one ({@link ScriptListener}); while the script is unloaded it is also kept (up to {@link #MAX_UNLOAD_OUTPUT}
  * characters) for {@link #unload} to return. A record that none of them received is counted, and the script's
- * report shows the count as a drop.
+ * report shows the count as a drop, as it shows the records its client dropped because it was not reading them.
  */
 public final class Monitor implements AutoCloseable {
     /** Why a script ended, as its client is told. */
@@ -157,10 +157,11 @@ public final class Monitor implements AutoCloseable {
 
     private RunReport report(Script s) {
         RunReport r = engine.report();
-        long unheard = s.unheard.get();
-        if (unheard == 0) return r;
+        long unheard = s.unheard.get(), unread = s.client == null ? 0 : s.client.dropped();
+        if (unheard == 0 && unread == 0) return r;
         List<RunReport.Drop> drops = new ArrayList<>(r.drops());
         drops.add(new RunReport.Drop("output records (no client was streaming)", unheard));
+        drops.add(new RunReport.Drop("output records (the streaming client was not reading)", unread));
         return new RunReport(r.clauses(), drops, r.pendingAggregates());
     }
 

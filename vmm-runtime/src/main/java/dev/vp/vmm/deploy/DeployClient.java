@@ -101,12 +101,17 @@ public final class DeployClient {
             DeployProtocol.write(out, h, image);
             loaded.accept(answer(s, in).header());
             s.setSoTimeout(0);
-            for (DeployProtocol.Frame f; (f = DeployProtocol.read(in, DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES)) != null; ) {
-                String type = DeployProtocol.string(f.header(), "type");
-                if ("output".equals(type)) output.accept(DeployProtocol.string(f.header(), "text"));
-                else if ("end".equals(type)) return new Ended(DeployProtocol.string(f.header(), "reason"), new String(f.payload(), StandardCharsets.UTF_8));
+            try {
+                for (DeployProtocol.Frame f; (f = DeployProtocol.read(in, DeployProtocol.DEFAULT_MAX_PAYLOAD_BYTES)) != null; ) {
+                    String type = DeployProtocol.string(f.header(), "type");
+                    if ("output".equals(type)) output.accept(DeployProtocol.string(f.header(), "text"));
+                    else if ("end".equals(type)) return new Ended(DeployProtocol.string(f.header(), "reason"), new String(f.payload(), StandardCharsets.UTF_8));
+                }
+            } catch (DeployProtocol.ProtocolException e) {
+                // cut off inside a frame: as below
             }
-            throw new IOException("the harness at " + where() + " closed the stream without saying why (did `vp vmm` stop?)");
+            throw new IOException("the harness at " + where() + " closed the stream without saying why (did `vp vmm` stop,"
+                    + " or disconnect this client for not reading? its log says)");
         }
     }
 

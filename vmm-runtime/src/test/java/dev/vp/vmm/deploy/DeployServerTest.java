@@ -209,6 +209,65 @@ class DeployServerTest {
         t.join(5000);
     }
 
+    /** A client that stops reading (as a `vp deploy` under kill -STOP) delays neither output, nor a reset, nor other clients. */
+    @Test void aClientThatStopsReadingHoldsUpNobodyAndIsDisconnected() throws Exception {
+        var log = new LinkedBlockingQueue<String>();
+        server.close();
+        server = new DeployServer(new InetSocketAddress("127.0.0.1", 0), false, target, token, 1024, java.time.Duration.ofSeconds(1), log::add);
+        try (Socket deploy = neverReading(); Socket stream = neverReading()) {
+            send(deploy, "{\"v\":1,\"op\":\"load\",\"stream\":true,\"token\":\"" + token + "\",\"payloadBytes\":1}", new byte[] {7});
+            send(stream, "{\"v\":1,\"op\":\"output\",\"token\":\"" + token + "\"}", new byte[0]);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while ((clients.isEmpty() || listeners.isEmpty()) && System.nanoTime() < deadline) Thread.sleep(10);
+            ScriptListener script = clients.get(0);
+
+            // far more output than the sockets' buffers hold, in bursts as the runtime's output thread delivers it: it never waits
+            String line = "x".repeat(1000) + "\n";
+            var delivered = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                for (int burst = 0; burst < 64; burst++) {
+                    for (int i = 0; i < 500; i++) {
+                        assertTrue(script.output(line), "taken, or dropped and counted");
+                        for (Consumer<String> l : listeners) l.accept(line);
+                    }
+                    try { Thread.sleep(10); } catch (InterruptedException e) { throw new IllegalStateException(e); }
+                }
+            });
+            delivered.get(10, TimeUnit.SECONDS);
+            assertTrue(script.dropped() > 0, "what the client did not read is counted");
+
+            // the reset (which ends the stuck client's stream) and other clients are answered at once
+            long started = System.nanoTime();
+            assertEquals("unload output\n\nsummary\n", client(token).reset().text());
+            assertEquals(0, client(token).status().get("scripts").getAsInt());
+            assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(2), "answered in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+
+            // both stuck clients are disconnected after the write timeout, each with a line in the log
+            List<String> lines = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) lines.add(log.poll(10, TimeUnit.SECONDS));
+            for (Socket s : List.of(deploy, stream))
+                assertTrue(lines.stream().anyMatch(l -> l != null && l.startsWith("disconnected the client at 127.0.0.1:" + s.getLocalPort()
+                        + ": it read nothing for 1s (stopped, or too slow); ") && l.endsWith(" output records it did not read were dropped")), lines.toString());
+        }
+        client(token).status(); // still serving
+    }
+
+    /** A connection that reads nothing, with a small receive buffer so that it fills soon. */
+    private Socket neverReading() throws IOException {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(4096);
+        s.connect(new InetSocketAddress("127.0.0.1", server.port()));
+        return s;
+    }
+
+    private static void send(Socket s, String header, byte[] payload) throws IOException {
+        var out = new DataOutputStream(s.getOutputStream());
+        byte[] h = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(h.length);
+        out.write(h);
+        out.write(payload);
+        out.flush();
+    }
+
     @Test void aPeerThatIsNotAHarnessOrATokenFileThatIsADirectoryIsSaidSo() throws Exception {
         try (var http = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> {
