@@ -82,6 +82,11 @@ final class CompletionHandler {
         }
         List<CompletionItem> items = new ArrayList<>();
         boolean incomplete = false;
+        // `#` followed by a word that is not (yet) a directive name scans as a legacy `#` comment.
+        if (at != null && at.kind() == SourceTokens.Kind.COMMENT && text.charAt(at.start()) == '#' && text.substring(at.start(), offset).matches("#[ \t]*\\w*")) {
+            directives(text, at.start(), offset, items);
+            return new CompletionList(false, items);
+        }
         if (at != null && (at.kind() == SourceTokens.Kind.COMMENT || at.kind() == SourceTokens.Kind.CHAR
                 || at.kind() == SourceTokens.Kind.NUMBER || at.kind() == SourceTokens.Kind.STRING && at.end() == offset && at.end() - at.start() > 1 && text.charAt(offset - 1) == '"')) {
             return new CompletionList(false, items);

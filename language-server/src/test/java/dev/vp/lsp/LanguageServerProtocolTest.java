@@ -227,6 +227,22 @@ class LanguageServerProtocolTest {
         assertEquals(List.of(), complete("c.emt", new Position(0, 5)));
     }
 
+    @Test void directiveNamesCompleteWhileTheNameIsTyped() {
+        h.open("p.emt", SCRIPT);
+        // `#` and `#inc` are not directives yet (the scanner reads them as legacy `#` comments), and are where
+        // the names are wanted: `#` is a trigger character.
+        for (String typed : List.of("#", "#inc", "  # i")) {
+            h.replace("p.emt", typed + "\n" + SCRIPT);
+            List<String> l = labels(complete("p.emt", new Position(0, typed.length())));
+            assertTrue(l.contains("include") && l.contains("define") && l.contains("pragma budget"), typed + ": " + l);
+        }
+        // Past the name, and in a comment's text, nothing.
+        h.replace("p.emt", "# a legacy comment\n" + SCRIPT);
+        assertEquals(List.of(), complete("p.emt", new Position(0, 18)));
+        h.replace("p.emt", "#include \"x\n" + SCRIPT);
+        assertEquals(List.of(), complete("p.emt", new Position(0, 11)));
+    }
+
     Hover hover(String name, Position at) {
         return ServerHarness.get(h.remote.getTextDocumentService().hover(new HoverParams(h.doc(name), at)));
     }
