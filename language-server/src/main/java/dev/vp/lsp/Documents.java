@@ -119,6 +119,11 @@ final class Documents {
         docs.values().forEach(this::schedule);
     }
 
+    /** An include changed on disk: recompile everything open with the setups it has. */
+    void recompileAll() {
+        docs.values().forEach(this::schedule);
+    }
+
     /** Compiles the document's current text now (behind queued work) and returns the snapshot. */
     CompletableFuture<Snapshot> compileNow(Doc d) {
         CompletableFuture<Snapshot> f = new CompletableFuture<>();

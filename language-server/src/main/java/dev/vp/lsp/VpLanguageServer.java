@@ -10,17 +10,23 @@ import org.eclipse.lsp4j.CodeActionKind;
 import org.eclipse.lsp4j.CodeActionOptions;
 import org.eclipse.lsp4j.CodeLensOptions;
 import org.eclipse.lsp4j.CompletionOptions;
+import org.eclipse.lsp4j.DidChangeWatchedFilesRegistrationOptions;
 import org.eclipse.lsp4j.ExecuteCommandOptions;
+import org.eclipse.lsp4j.FileSystemWatcher;
 import org.eclipse.lsp4j.InitializeParams;
 import org.eclipse.lsp4j.InitializeResult;
+import org.eclipse.lsp4j.InitializedParams;
 import org.eclipse.lsp4j.MessageParams;
 import org.eclipse.lsp4j.MessageType;
+import org.eclipse.lsp4j.Registration;
+import org.eclipse.lsp4j.RegistrationParams;
 import org.eclipse.lsp4j.RenameOptions;
 import org.eclipse.lsp4j.SemanticTokensWithRegistrationOptions;
 import org.eclipse.lsp4j.ServerCapabilities;
 import org.eclipse.lsp4j.ServerInfo;
 import org.eclipse.lsp4j.SignatureHelpOptions;
 import org.eclipse.lsp4j.TextDocumentSyncKind;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.services.LanguageClient;
 import org.eclipse.lsp4j.services.LanguageClientAware;
 import org.eclipse.lsp4j.services.LanguageServer;
@@ -38,6 +44,7 @@ public final class VpLanguageServer implements LanguageServer, LanguageClientAwa
     private volatile Settings settings = Settings.NONE;
     private final CompletableFuture<Integer> exited = new CompletableFuture<>();
     private volatile boolean shutdownRequested;
+    private volatile boolean canWatchFiles;
     private final AtomicInteger internalErrors = new AtomicInteger();
     final ExecutorService requests = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "vp-request");
@@ -69,6 +76,8 @@ public final class VpLanguageServer implements LanguageServer, LanguageClientAwa
     @Override
     public CompletableFuture<InitializeResult> initialize(InitializeParams params) {
         settings = Settings.read(params.getInitializationOptions(), settings);
+        var ws = params.getCapabilities() == null ? null : params.getCapabilities().getWorkspace();
+        canWatchFiles = ws != null && ws.getDidChangeWatchedFiles() != null && Boolean.TRUE.equals(ws.getDidChangeWatchedFiles().getDynamicRegistration());
         ServerCapabilities caps = new ServerCapabilities();
         caps.setTextDocumentSync(TextDocumentSyncKind.Incremental);
         caps.setCompletionProvider(new CompletionOptions(false, List.of(".", ">", ":", "%", "#")));
@@ -85,6 +94,22 @@ public final class VpLanguageServer implements LanguageServer, LanguageClientAwa
         caps.setCodeLensProvider(new CodeLensOptions(false));
         caps.setExecuteCommandProvider(new ExecuteCommandOptions(CommandHandler.ALL));
         return CompletableFuture.completedFuture(new InitializeResult(caps, new ServerInfo("vp", dev.vp.lsp.LspMain.VERSION)));
+    }
+
+    /** The files a script's setup and includes are read from; a client only reports the changes it was asked to watch. */
+    static final List<String> WATCHED = List.of("**/*.json", "**/*.emt", "**/*.vp", "**/System.map*", "**/*kallsyms*");
+
+    /**
+     * Asks the client to report changes to project files, catalogs, symbol files and includes on disk: without
+     * this, editing vp.json or a catalog left every open script on its old setup until the server restarted.
+     */
+    @Override
+    public void initialized(InitializedParams params) {
+        VpLanguageClient c = client;
+        if (!canWatchFiles || c == null) return;
+        var watchers = WATCHED.stream().map(g -> new FileSystemWatcher(Either.forLeft(g))).toList();
+        c.registerCapability(new RegistrationParams(List.of(new Registration("vp-watched-files", "workspace/didChangeWatchedFiles",
+                new DidChangeWatchedFilesRegistrationOptions(watchers))))).exceptionally(e -> null);
     }
 
     @Override

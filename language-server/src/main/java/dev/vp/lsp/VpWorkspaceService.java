@@ -33,6 +33,9 @@ final class VpWorkspaceService implements WorkspaceService {
 
     @Override
     public void didChangeWatchedFiles(DidChangeWatchedFilesParams p) {
-        server.documents.invalidateSetups();
+        // A changed script can only be an include: the setups (catalog, symbol files) stay.
+        boolean scriptsOnly = p.getChanges().stream().allMatch(e -> e.getUri().endsWith(".emt") || e.getUri().endsWith(".vp"));
+        if (scriptsOnly) server.documents.recompileAll();
+        else server.documents.invalidateSetups();
     }
 }

@@ -33,10 +33,13 @@ import org.eclipse.lsp4j.CompletionParams;
 import org.eclipse.lsp4j.DefinitionParams;
 import org.eclipse.lsp4j.Diagnostic;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
+import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
 import org.eclipse.lsp4j.DocumentFormattingParams;
 import org.eclipse.lsp4j.DocumentSymbol;
 import org.eclipse.lsp4j.DocumentSymbolParams;
 import org.eclipse.lsp4j.ExecuteCommandParams;
+import org.eclipse.lsp4j.FileChangeType;
+import org.eclipse.lsp4j.FileEvent;
 import org.eclipse.lsp4j.FoldingRange;
 import org.eclipse.lsp4j.FoldingRangeRequestParams;
 import org.eclipse.lsp4j.FormattingOptions;
@@ -416,6 +419,37 @@ class LanguageServerProtocolTest {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (h.server.settings().tokenFile() == null && System.nanoTime() < end) Thread.sleep(10);
         assertEquals(new Settings("127.0.0.1:7070", "/tmp/token"), h.server.settings());
+    }
+
+    @Test void projectFileChangesOnDiskReachOpenScripts() throws Exception {
+        // The server asks the client to watch the files a setup is read from (VS Code's client watches nothing
+        // on its own), then recompiles what is open when one changes.
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (h.client.registrations.isEmpty() && System.nanoTime() < end) Thread.sleep(10);
+        var reg = h.client.registrations.stream().filter(r -> r.getMethod().equals("workspace/didChangeWatchedFiles")).findFirst().orElseThrow();
+        List<String> globs = new Gson().toJsonTree(reg.getRegisterOptions()).getAsJsonObject().getAsJsonArray("watchers").asList().stream()
+                .map(w -> w.getAsJsonObject().get("globPattern").getAsString()).toList();
+        for (String file : List.of("vp.json", "catalog.json", "lib/defs.emt", "x.vp"))
+            assertTrue(globs.stream().anyMatch(g -> java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g).matches(Path.of("/w/" + file))), file + ": " + globs);
+
+        h.write("lib/defs.emt", "int shared;\n");
+        h.open("j.emt", "#include \"lib/defs.emt\"\nVMM1Hz { shared = helper_value; }\n");
+        h.write("lib/defs.emt", "int shared;\nint helper_value;\n");
+        h.remote.getWorkspaceService().didChangeWatchedFiles(new DidChangeWatchedFilesParams(List.of(new FileEvent(h.uri("lib/defs.emt"), FileChangeType.Changed))));
+        end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!h.client.lastDiagnostics.get(h.uri("j.emt")).getDiagnostics().isEmpty()) {
+            assertTrue(System.nanoTime() < end, "the include's change on disk was not seen");
+            Thread.sleep(20);
+        }
+        h.write("vp.json", "{\"target\": \"catalog.json\", \"budgets\": {\"data\": 8}}\n");
+        h.remote.getWorkspaceService().didChangeWatchedFiles(new DidChangeWatchedFilesParams(List.of(new FileEvent(h.uri("vp.json"), FileChangeType.Changed))));
+        end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        // The budget error points at the biggest variable, declared in the include.
+        while (h.client.lastDiagnostics.get(h.uri("lib/defs.emt")) == null
+                || published(h.client.lastDiagnostics.get(h.uri("lib/defs.emt"))).stream().noneMatch(s -> s.startsWith("E0700 "))) {
+            assertTrue(System.nanoTime() < end, "the new data budget was not applied");
+            Thread.sleep(20);
+        }
     }
 
     @Test void vpDocumentsCompileAndComplete() {

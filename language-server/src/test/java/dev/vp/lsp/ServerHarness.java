@@ -19,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.lsp4j.ClientCapabilities;
 import org.eclipse.lsp4j.DidChangeTextDocumentParams;
+import org.eclipse.lsp4j.DidChangeWatchedFilesCapabilities;
 import org.eclipse.lsp4j.DidOpenTextDocumentParams;
 import org.eclipse.lsp4j.InitializeParams;
 import org.eclipse.lsp4j.InitializeResult;
@@ -29,11 +30,14 @@ import org.eclipse.lsp4j.MessageType;
 import org.eclipse.lsp4j.Position;
 import org.eclipse.lsp4j.PublishDiagnosticsParams;
 import org.eclipse.lsp4j.Range;
+import org.eclipse.lsp4j.Registration;
+import org.eclipse.lsp4j.RegistrationParams;
 import org.eclipse.lsp4j.ShowMessageRequestParams;
 import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 import org.eclipse.lsp4j.TextDocumentIdentifier;
 import org.eclipse.lsp4j.TextDocumentItem;
 import org.eclipse.lsp4j.VersionedTextDocumentIdentifier;
+import org.eclipse.lsp4j.WorkspaceClientCapabilities;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
 import org.eclipse.lsp4j.services.LanguageServer;
 
@@ -47,6 +51,7 @@ final class ServerHarness implements AutoCloseable {
         final BlockingQueue<BudgetReport> budgets = new LinkedBlockingQueue<>();
         final List<MessageParams> logs = new CopyOnWriteArrayList<>();
         final List<Output> outputs = new CopyOnWriteArrayList<>();
+        final List<Registration> registrations = new CopyOnWriteArrayList<>();
 
         @Override public void telemetryEvent(Object object) { }
         @Override public void publishDiagnostics(PublishDiagnosticsParams p) { lastDiagnostics.put(p.getUri(), p); diagnostics.add(p); }
@@ -55,6 +60,7 @@ final class ServerHarness implements AutoCloseable {
         @Override public void logMessage(MessageParams p) { logs.add(p); }
         @Override public void budget(BudgetReport r) { budgets.add(r); }
         @Override public void output(Output o) { outputs.add(o); }
+        @Override public CompletableFuture<Void> registerCapability(RegistrationParams p) { registrations.addAll(p.getRegistrations()); return CompletableFuture.completedFuture(null); }
 
         List<MessageParams> errors() { return logs.stream().filter(m -> m.getType() == MessageType.Error).toList(); }
     }
@@ -87,7 +93,12 @@ final class ServerHarness implements AutoCloseable {
         remote = clientSide.getRemoteProxy();
         clientSide.startListening();
         InitializeParams init = new InitializeParams();
-        init.setCapabilities(new ClientCapabilities());
+        // As VS Code's client: file watching is registered by the server, not configured by the client.
+        var workspace = new WorkspaceClientCapabilities();
+        workspace.setDidChangeWatchedFiles(new DidChangeWatchedFilesCapabilities(true));
+        var capabilities = new ClientCapabilities();
+        capabilities.setWorkspace(workspace);
+        init.setCapabilities(capabilities);
         init.setInitializationOptions(initializationOptions);
         InitializeResult r = get(remote.initialize(init));
         assertNotNull(r.getCapabilities());
