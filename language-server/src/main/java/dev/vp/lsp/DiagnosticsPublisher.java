@@ -4,12 +4,12 @@ package dev.vp.lsp;
 import dev.vp.compiler.diag.Label;
 import dev.vp.compiler.diag.Severity;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.eclipse.lsp4j.Diagnostic;
 import org.eclipse.lsp4j.DiagnosticRelatedInformation;
@@ -18,14 +18,17 @@ import org.eclipse.lsp4j.PublishDiagnosticsParams;
 
 /**
  * A diagnostic goes to the file it points into: an error in an included file shows in that file, with the
- * including document's compile as its source. The URIs a document published to last time are cleared when
- * its diagnostics move away from them.
+ * including document's compile as its source. A file can so receive diagnostics from several compiles (its
+ * own, when it is open, and those of the open documents that include it): what is published for it is the
+ * union of every compile's newest list for it, so one compile never hides or clears another's.
  */
 final class DiagnosticsPublisher {
     static final String SOURCE = "vp";
 
     private final Supplier<VpLanguageClient> client;
-    private final Map<String, Set<String>> publishedTo = new ConcurrentHashMap<>();
+    /** Each compiled document's newest diagnostics, by the file they point into; guarded by this. */
+    private final Map<String, Map<String, List<Diagnostic>>> bySource = new LinkedHashMap<>();
+    private final Map<String, Integer> versions = new HashMap<>();
 
     DiagnosticsPublisher(Supplier<VpLanguageClient> client) { this.client = client; }
 
@@ -35,20 +38,38 @@ final class DiagnosticsPublisher {
         Map<String, List<Diagnostic>> byUri = new LinkedHashMap<>();
         byUri.put(s.uri, new ArrayList<>());
         for (dev.vp.compiler.diag.Diagnostic d : s.diagnostics()) byUri.computeIfAbsent(s.uriOf(d.span().file()), k -> new ArrayList<>()).add(convert(s, d));
-        Set<String> now = new HashSet<>(byUri.keySet());
-        Set<String> before = publishedTo.put(s.uri, now);
-        if (before != null) for (String u : before) if (!now.contains(u)) byUri.put(u, List.of());
-        byUri.forEach((uri, list) -> c.publishDiagnostics(new PublishDiagnosticsParams(uri, list, uri.equals(s.uri) ? s.version : null)));
+        synchronized (this) {
+            Map<String, List<Diagnostic>> before = bySource.remove(s.uri);
+            bySource.put(s.uri, byUri);
+            versions.put(s.uri, s.version);
+            Set<String> touched = new LinkedHashSet<>(byUri.keySet());
+            if (before != null) touched.addAll(before.keySet());
+            for (String uri : touched) send(c, uri);
+        }
         c.budget(budget(s));
     }
 
-    /** A closed document's diagnostics disappear. */
+    /** A closed document's own diagnostics disappear; what the compiles of documents including it say stays. */
     void clear(String uri) {
         VpLanguageClient c = client.get();
-        Set<String> before = publishedTo.remove(uri);
-        if (c == null) return;
-        c.publishDiagnostics(new PublishDiagnosticsParams(uri, List.of()));
-        if (before != null) for (String u : before) if (!u.equals(uri)) c.publishDiagnostics(new PublishDiagnosticsParams(u, List.of()));
+        synchronized (this) {
+            Map<String, List<Diagnostic>> before = bySource.remove(uri);
+            versions.remove(uri);
+            if (c == null) return;
+            Set<String> touched = new LinkedHashSet<>();
+            touched.add(uri);
+            if (before != null) touched.addAll(before.keySet());
+            for (String u : touched) send(c, u);
+        }
+    }
+
+    /** The union of every compile's diagnostics for one file: the file's own compile first, duplicates once. */
+    private void send(VpLanguageClient c, String uri) {
+        Set<Diagnostic> all = new LinkedHashSet<>();
+        Map<String, List<Diagnostic>> own = bySource.get(uri);
+        if (own != null) all.addAll(own.getOrDefault(uri, List.of()));
+        for (Map<String, List<Diagnostic>> from : bySource.values()) all.addAll(from.getOrDefault(uri, List.of()));
+        c.publishDiagnostics(new PublishDiagnosticsParams(uri, new ArrayList<>(all), versions.get(uri)));
     }
 
     static Diagnostic convert(Snapshot s, dev.vp.compiler.diag.Diagnostic d) {

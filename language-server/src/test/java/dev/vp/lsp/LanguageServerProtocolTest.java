@@ -168,6 +168,38 @@ class LanguageServerProtocolTest {
         assertEquals(h.uri("lib/defs.emt"), def.get(0).getUri());
     }
 
+    @Test void anOpenIncludeKeepsItsOwnDiagnosticsBesideThoseOfItsIncluder() throws Exception {
+        String defs = "int shared;\nint helper(int a)\n{\n    return a + shared;\n}\n";
+        h.write("lib/defs.emt", defs);
+        List<String> own = published(h.open("lib/defs.emt", defs));
+        assertEquals(List.of("W0501"), own.stream().map(d -> d.split(" ")[0]).toList());
+        // The includer declares `shared` first: its compile reports errors inside the include.
+        String main = "string shared;\n#include \"lib/defs.emt\"\nVMM1Hz {\n    helper(2);\n}\n";
+        h.write("main.emt", main);
+        h.open("main.emt", main);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (published(h.client.lastDiagnostics.get(h.uri("lib/defs.emt"))).stream().noneMatch(d -> d.startsWith("E0301 "))) {
+            assertTrue(System.nanoTime() < end, "the includer's errors in the include were not published");
+            Thread.sleep(20);
+        }
+        assertTrue(published(h.client.lastDiagnostics.get(h.uri("lib/defs.emt"))).containsAll(own), "the include's own warning was replaced");
+        // Once the includer is fixed its errors go, and the include's own warning stays.
+        int v = h.replace("main.emt", main.replace("string shared;\n", ""));
+        assertEquals(List.of(), published(h.awaitDiagnostics(h.uri("main.emt"), v)));
+        end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (published(h.client.lastDiagnostics.get(h.uri("lib/defs.emt"))).stream().anyMatch(d -> d.startsWith("E0301 "))) {
+            assertTrue(System.nanoTime() < end, "the includer's old errors stayed");
+            Thread.sleep(20);
+        }
+        assertEquals(own, published(h.client.lastDiagnostics.get(h.uri("lib/defs.emt"))));
+        // Closing the includer does not clear the include's own diagnostics either.
+        h.remote.getTextDocumentService().didClose(new org.eclipse.lsp4j.DidCloseTextDocumentParams(h.doc("main.emt")));
+        v = h.edit("lib/defs.emt", 0, 0, "\n");
+        PublishDiagnosticsParams after = h.awaitDiagnostics(h.uri("lib/defs.emt"), v);
+        assertEquals(1, after.getDiagnostics().size(), published(after).toString());
+        assertEquals("W0501", after.getDiagnostics().get(0).getCode().getLeft());
+    }
+
     @Test void rapidEditsCoalesceAndOnlyTheNewestVersionIsPublishedLast() {
         h.open("burst.emt", SCRIPT);
         int before = h.client.diagnostics.size();
