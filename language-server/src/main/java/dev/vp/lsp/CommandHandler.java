@@ -56,7 +56,7 @@ final class CommandHandler {
         String uri = uriArgument(arguments);
         return switch (command) {
             case COMPILE -> compile(need(uri, command)).thenApply(CommandHandler::result);
-            case DEPLOY -> compile(need(uri, command)).thenApply(this::deploy);
+            case DEPLOY -> compile(need(uri, command)).thenApplyAsync(this::deploy, NETWORK);  // not on the compile thread
             case RESET -> CompletableFuture.supplyAsync(this::reset, NETWORK);
             case PROBES -> (uri == null || documents.get(uri) == null ? CompletableFuture.completedFuture((Snapshot) null) : documents.get(uri).current())
                     .thenApply(s -> probes(s == null ? TargetCatalog.defaultCatalog() : HoverHandler.catalog(s)));

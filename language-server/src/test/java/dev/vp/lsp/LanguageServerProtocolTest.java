@@ -445,6 +445,32 @@ class LanguageServerProtocolTest {
         assertTrue(probes.contains("HV_Exit") && probes.contains("VMM1Hz") && probes.contains("meaning"), probes);
     }
 
+    @Test void aDeployWaitingOnTheMonitorDoesNotHoldUpDiagnostics() throws Exception {
+        var release = new java.util.concurrent.CountDownLatch(1);
+        var entered = new java.util.concurrent.CountDownLatch(1);
+        DeployClient slow = new DeployClient() {
+            @Override public String deploy(Compilation c, String address, String tokenFile, java.util.function.Consumer<String> output) {
+                entered.countDown();
+                try { release.await(30, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+                return "deployed";
+            }
+            @Override public String reset(String address, String tokenFile) { return "reset"; }
+        };
+        h.close();
+        h = new ServerHarness(null, new VpLanguageServer(CodeSizer.NONE, slow));
+        h.open("y.emt", SCRIPT);
+        var deployed = h.remote.getWorkspaceService().executeCommand(new ExecuteCommandParams("vp.deploy", List.of(h.uri("y.emt"))));
+        assertTrue(entered.await(10, TimeUnit.SECONDS), "the deploy did not start");
+        try {
+            // While the monitor has not answered, typing still gets diagnostics.
+            int v = h.replace("y.emt", SCRIPT + "VMM1Hz { nope = undefined_name; }\n");
+            assertFalse(published(h.awaitDiagnostics(h.uri("y.emt"), v)).isEmpty());
+        } finally {
+            release.countDown();
+        }
+        assertEquals("deployed", ServerHarness.get(deployed));
+    }
+
     @Test void settingsFromInitializationOptionsAndConfigurationChanges() throws Exception {
         assertEquals("127.0.0.1:7070", h.server.settings().vmmAddress());
         h.remote.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(JsonParser.parseString("{\"vp.vmm.tokenFile\":\"/tmp/token\"}")));

@@ -67,8 +67,7 @@ final class ServerHarness implements AutoCloseable {
 
     final Client client = new Client();
     /** -Dvp.lsp.nativeSizes=true measures with the x64 backend's sizer, as `vp lsp` runs. */
-    final VpLanguageServer server = Boolean.getBoolean("vp.lsp.nativeSizes")
-            ? new VpLanguageServer(new NativeCodeSizer(), DeployClient.UNAVAILABLE) : new VpLanguageServer();
+    final VpLanguageServer server;
     final LanguageServer remote;
     final Path dir;
     private final Map<String, Integer> versions = new ConcurrentHashMap<>();
@@ -79,6 +78,12 @@ final class ServerHarness implements AutoCloseable {
     }
 
     ServerHarness(Object initializationOptions) throws IOException {
+        this(initializationOptions, Boolean.getBoolean("vp.lsp.nativeSizes")
+                ? new VpLanguageServer(new NativeCodeSizer(), DeployClient.UNAVAILABLE) : new VpLanguageServer());
+    }
+
+    ServerHarness(Object initializationOptions, VpLanguageServer server) throws IOException {
+        this.server = server;
         dir = Files.createTempDirectory("vp-lsp-test").toRealPath();
         writeProject(dir);
         QueuePipe up = new QueuePipe(), down = new QueuePipe(); // see QueuePipe: shutdown interrupts a writer
