@@ -9,7 +9,9 @@ import dev.vp.compiler.diag.Diagnostic;
 import dev.vp.compiler.diag.Diagnostics;
 import dev.vp.compiler.pp.FileSystemSourceLoader;
 import dev.vp.compiler.pp.OverlaySourceLoader;
+import dev.vp.compiler.pp.SourceLoader;
 import dev.vp.compiler.source.SourceFile;
+import dev.vp.compiler.source.Span;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -201,6 +203,13 @@ final class Documents {
         SourceFile main = new SourceFile(d.path.toString(), text);
         Setup setup = setups.computeIfAbsent(d.path.getParent() == null ? Path.of("/") : d.path.getParent(), dir -> resolve(d.path));
         if (setup.options == null) return new Snapshot(d.uri, version, main, null, null, setup.problems, Optional.empty());
+        // A buffer that is not text gets `vp check`'s one E0002, not a syntax error per control character.
+        if (OverlaySourceLoader.buffer(d.path, text) instanceof SourceLoader.Failed f) {
+            Diagnostic notText = new Diagnostic(f.code(), f.reason(), Span.at(main, f.offset()));
+            List<Diagnostic> problems = new java.util.ArrayList<>(setup.problems);
+            problems.add(notText);
+            return new Snapshot(d.uri, version, main, null, null, problems, Optional.empty());
+        }
         Compilation c = Compiler.compile(main, setup.options, loader);
         return new Snapshot(d.uri, version, main, setup.options, c, setup.problems, Optional.empty());
     }

@@ -134,6 +134,19 @@ class LanguageServerProtocolTest {
         assertTrue(r.dataBytes() > 0 && r.dataLimit() == 1048576, r.toString());
     }
 
+    @Test void aBufferThatIsNotTextGetsVpChecksOneError() throws Exception {
+        // Pasted terminal output: an escape character, then a NUL.
+        String text = "int count;\nVMM1Hz {\n    count = 1; \u001b[0m \u0000\n}\n";
+        h.write("bin.emt", text);
+        var loader = new FileSystemSourceLoader();
+        Diagnostics problems = new Diagnostics();
+        assertTrue(loader.loadReporting(h.dir.resolve("bin.emt"), problems).isEmpty());
+        List<String> check = problems.all().stream().map(d -> d.code().name() + " " + d.span().line() + ":" + d.span().column()).toList();
+        assertEquals(List.of("E0002 3:16"), check);
+        List<String> server = published(h.open("bin.emt", text)).stream().map(s -> s.substring(0, s.indexOf(' ', 6))).toList();
+        assertEquals(check, server);
+    }
+
     VpLanguageClient.BudgetReport waitBudget(String uri) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < end) {

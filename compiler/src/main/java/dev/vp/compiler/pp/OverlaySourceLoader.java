@@ -21,6 +21,9 @@ public final class OverlaySourceLoader implements SourceLoader {
     /** Forgets a buffer: the file on disk is used again. */
     public void close(Path path) { buffers.remove(path.normalize()); }
 
+    /** An editor buffer as a script: Loaded, or Failed with E0002 when it holds a character text never does. */
+    public static Result buffer(Path path, String text) { return SourceText.check(path.toString(), text); }
+
     @Override
     public Result load(Path path) {
         String text = buffers.get(path.normalize());
