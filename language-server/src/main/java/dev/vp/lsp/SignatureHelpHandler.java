@@ -3,6 +3,7 @@ package dev.vp.lsp;
 
 import dev.vp.compiler.check.BuiltinFunction;
 import dev.vp.compiler.check.Sym;
+import dev.vp.compiler.format.SourceTokens;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.lsp4j.MarkupContent;
@@ -18,28 +19,29 @@ final class SignatureHelpHandler {
     /** How far back to look for the open parenthesis of the call (a call's arguments fit in this). */
     private static final int LOOK_BACK = 4000;
 
+    /**
+     * Walks the tokens before the cursor back to the call's open parenthesis: parentheses and commas inside
+     * strings, character literals and comments are not the call's.
+     */
     static SignatureHelp help(String text, int offset, Snapshot names) {
         offset = Math.max(0, Math.min(offset, text.length()));
+        List<SourceTokens.Token> tokens = SourceTokens.scan(text.substring(0, offset), false);
         int depth = 0, commas = 0;
-        int stop = Math.max(0, offset - LOOK_BACK);
-        for (int i = offset - 1; i >= stop; i--) {
-            char c = text.charAt(i);
-            if (c == '"') {
-                int j = i - 1;
-                while (j >= stop && !(text.charAt(j) == '"' && (j == 0 || text.charAt(j - 1) != '\\'))) {
-                    if (text.charAt(j) == '\n') return null;
-                    j--;
-                }
-                i = j;
-            } else if (c == ')' || c == ']') depth++;
+        for (int k = tokens.size() - 1; k >= 0 && tokens.get(k).start() >= offset - LOOK_BACK; k--) {
+            SourceTokens.Token t = tokens.get(k);
+            boolean open = t.end() == offset && switch (t.kind()) {  // the cursor is inside this token
+                case COMMENT -> !(text.startsWith("/*", t.start()) && offset - t.start() >= 4 && text.startsWith("*/", offset - 2));
+                case CHAR -> offset - t.start() < 2 || text.charAt(offset - 1) != '\'';
+                default -> false;
+            };
+            if (open) return null;
+            if (t.kind() != SourceTokens.Kind.PUNCT || t.end() - t.start() != 1) continue;
+            char c = text.charAt(t.start());
+            if (c == ')' || c == ']') depth++;
             else if (c == '(' || c == '[') {
                 if (depth > 0) { depth--; continue; }
-                if (c == '[') return null;
-                int e = i;
-                while (e > 0 && Character.isWhitespace(text.charAt(e - 1))) e--;
-                int b = e;
-                while (b > 0 && CompletionHandler.isWordChar(text.charAt(b - 1))) b--;
-                return b == e ? null : signature(text.substring(b, e), commas, names);
+                if (c == '[' || k == 0 || tokens.get(k - 1).kind() != SourceTokens.Kind.NAME) return null;
+                return signature(tokens.get(k - 1).text(text), commas, names);
             } else if (c == ',' && depth == 0) commas++;
             else if (c == ';' || c == '{' || c == '}') return null;
         }

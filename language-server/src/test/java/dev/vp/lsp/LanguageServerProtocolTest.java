@@ -325,6 +325,17 @@ class LanguageServerProtocolTest {
         assertEquals("int bump(int by)", help.getSignatures().get(0).getLabel());
     }
 
+    @Test void signatureHelpSkipsParenthesesInLiteralsAndComments() {
+        String s = SCRIPT.replace("bump(1);", "bump(')' + \"(\" /* ( */ + 1, ");
+        h.open("t.emt", s);
+        SignatureHelp help = ServerHarness.get(h.remote.getTextDocumentService().signatureHelp(new SignatureHelpParams(h.doc("t.emt"), h.at("t.emt", "1, ", 3))));
+        assertNotNull(help, "no signature help after a `)` character literal");
+        assertEquals("int bump(int by)", help.getSignatures().get(0).getLabel());
+        assertEquals(1, (int) help.getActiveParameter());
+        // Typing in a comment inside the call: no help.
+        assertNull(ServerHarness.get(h.remote.getTextDocumentService().signatureHelp(new SignatureHelpParams(h.doc("t.emt"), h.at("t.emt", "( */", 1)))));
+    }
+
     @Test void definitionReferencesAndRename() {
         h.open("n.emt", SCRIPT);
         var td = h.remote.getTextDocumentService();
