@@ -177,17 +177,35 @@ final class CompletionHandler {
         }
     }
 
-    /** Fields of the struct that `chain->` or `chain.` designates: the chain is names joined by `->` and `.`. */
+    /**
+     * Fields of the struct that `chain->` or `chain.` designates: the chain is names joined by `->` and `.`, each
+     * name possibly indexed (`arr[i]`).
+     */
     private static void fields(String text, int operatorStart, int offset, Snapshot s, List<CompletionItem> items) {
         List<String> chain = new ArrayList<>();
+        List<Integer> indexes = new ArrayList<>();
         int i = operatorStart;
         while (true) {
             int e = i;
             while (e > 0 && Character.isWhitespace(text.charAt(e - 1))) e--;
+            int indexed = 0;
+            while (e > 0 && text.charAt(e - 1) == ']') {
+                int depth = 0, k = e - 1;
+                for (; k >= 0 && k >= e - 400; k--) {
+                    char c = text.charAt(k);
+                    if (c == ']') depth++;
+                    else if (c == '[' && --depth == 0) break;
+                }
+                if (k < 0 || k < e - 400) return;
+                e = k;
+                indexed++;
+                while (e > 0 && Character.isWhitespace(text.charAt(e - 1))) e--;
+            }
             int b = e;
             while (b > 0 && isWordChar(text.charAt(b - 1))) b--;
             if (b == e) return;
             chain.addFirst(text.substring(b, e));
+            indexes.addFirst(indexed);
             int p = b;
             while (p > 0 && Character.isWhitespace(text.charAt(p - 1))) p--;
             if (text.startsWith("->", p - 2)) i = p - 2;
@@ -196,17 +214,29 @@ final class CompletionHandler {
             if (chain.size() > 64) return;
         }
         int snapOffset = Scope.mapOffset(s.main.text(), text, offset);
-        Type t = Scope.typeOf(s, snapOffset, chain.getFirst());
+        Type t = indexed(Scope.typeOf(s, snapOffset, chain.getFirst()), indexes.getFirst());
         for (int k = 1; k < chain.size() && t != null; k++) {
             Type.Struct st = SymbolIndex.structOf(t);
             Type.Field f = st == null ? null : st.field(chain.get(k));
-            t = f == null ? null : f.type();
+            t = f == null ? null : indexed(f.type(), indexes.get(k));
         }
         Type.Struct st = t == null ? null : SymbolIndex.structOf(t);
         if (st == null) return;
         for (Type.Field f : st.fields) {
             items.add(item(f.name(), CompletionItemKind.Field, f.type() + " (offset " + f.offset() + ", " + f.type().size() + " bytes)", null));
         }
+    }
+
+    /** The type of `x[i]...` (count subscripts) for x of type t: an array's element, a pointer's target. */
+    private static Type indexed(Type t, int count) {
+        for (int k = 0; k < count && t != null; k++) {
+            t = switch (t) {
+                case Type.Array a -> a.element();
+                case Type.Pointer p -> p.target();
+                default -> null;
+            };
+        }
+        return t;
     }
 
     /** Probe points for a spec being typed; returns whether a symbol list was cut short. */

@@ -275,6 +275,23 @@ class LanguageServerProtocolTest {
         assertEquals(List.of(), complete("c.emt", new Position(0, 5)));
     }
 
+    @Test void fieldsCompleteAfterAnIndexedMember() {
+        String s = """
+                struct in { int x; long y; };
+                struct out { struct in arr[2]; struct in *ptrs[4]; };
+                struct out *o;
+                VMM1Hz {
+                    o->arr[0].x = 1;
+                }
+                """;
+        h.open("f.emt", s);
+        for (String chain : List.of("o->arr[1].", "o->arr[o->arr[0].x ].", "o->ptrs[2]->", "o[0].arr [1] . ")) {
+            int v = h.replace("f.emt", s.replace("o->arr[0].x = 1;", "o->arr[0].x = " + chain + "\n"));
+            h.awaitDiagnostics(h.uri("f.emt"), v);
+            assertEquals(List.of("x", "y"), labels(complete("f.emt", h.at("f.emt", chain + "\n", chain.length()))), chain);
+        }
+    }
+
     @Test void directiveNamesCompleteWhileTheNameIsTyped() {
         h.open("p.emt", SCRIPT);
         // `#` and `#inc` are not directives yet (the scanner reads them as legacy `#` comments), and are where
