@@ -1,6 +1,9 @@
 // textDocument/prepareRename and rename: renames a script's own variable, function, aggregate, bag, field or type.
 package dev.vp.lsp;
 
+import dev.vp.compiler.ast.Decl;
+import dev.vp.compiler.check.BuiltinFunction;
+import dev.vp.compiler.source.Span;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,13 +44,54 @@ final class RenameHandler {
             throw refuse("`" + newName + "` is all capitals, which is reserved for built-in names");
         if (CompletionHandler.STATEMENT_KEYWORDS.contains(newName) || CompletionHandler.DECLARATION_KEYWORDS.contains(newName) || CompletionHandler.TYPES.contains(newName))
             throw refuse("`" + newName + "` is a keyword");
-        for (SymbolIndex.Occurrence x : s.index().occurrences)
-            if (x.declaration() && x.name().equals(newName) && x.kind() == o.kind() && !x.key().equals(o.key()) && o.kind() != SymbolIndex.Kind.LOCAL && o.kind() != SymbolIndex.Kind.PARAMETER)
-                throw refuse("`" + newName + "` is already declared at " + x.span());
+        if (BuiltinFunction.byName(newName) != null) throw refuse("`" + newName + "` is a built-in function");
+        String clash = clash(s, o, newName);
+        if (clash != null) throw refuse(clash);
         Map<String, List<TextEdit>> changes = new LinkedHashMap<>();
         for (SymbolIndex.Occurrence x : s.index().sameAs(o))
             changes.computeIfAbsent(s.uriOf(x.span().file()), k -> new ArrayList<>()).add(new TextEdit(Lsp.range(x.span()), newName));
         return new WorkspaceEdit(changes);
+    }
+
+    /** Variables, functions, aggregates, bags and enum constants share one namespace. */
+    private static final Set<SymbolIndex.Kind> SCRIPT_NAMES = Set.of(SymbolIndex.Kind.GLOBAL, SymbolIndex.Kind.FUNCTION,
+            SymbolIndex.Kind.AGGREGATE, SymbolIndex.Kind.BAG, SymbolIndex.Kind.ENUM_CONSTANT);
+    private static final Set<SymbolIndex.Kind> LOCAL_NAMES = Set.of(SymbolIndex.Kind.LOCAL, SymbolIndex.Kind.PARAMETER);
+
+    /**
+     * Why the new name would collide or change what another name means: a declaration of it in the same namespace
+     * and scope, a local of that name hiding the renamed global where it is used, or the renamed local hiding a
+     * global of that name that its function uses. Null when it is free.
+     */
+    private static String clash(Snapshot s, SymbolIndex.Occurrence o, String newName) {
+        List<SymbolIndex.Occurrence> renamed = s.index().sameAs(o);
+        Decl home = LOCAL_NAMES.contains(o.kind()) ? enclosing(s, o.span()) : null;
+        for (SymbolIndex.Occurrence x : s.index().occurrences) {
+            if (!x.name().equals(newName) || x.key().equals(o.key())) continue;
+            boolean sameNamespace = SCRIPT_NAMES.contains(o.kind()) ? SCRIPT_NAMES.contains(x.kind()) : x.kind() == o.kind();
+            if (x.declaration() && sameNamespace && !LOCAL_NAMES.contains(o.kind()))
+                return "`" + newName + "` is already declared at " + x.span();
+            if (SCRIPT_NAMES.contains(o.kind()) && LOCAL_NAMES.contains(x.kind()) && x.declaration()) {
+                Decl f = enclosing(s, x.span());
+                for (SymbolIndex.Occurrence r : renamed)
+                    if (f != null && enclosing(s, r.span()) == f)
+                        return "the local `" + newName + "` declared at " + x.span() + " would hide `" + o.name() + "` where it is used at " + r.span();
+            }
+            if (home != null && (LOCAL_NAMES.contains(x.kind()) && x.declaration() || SCRIPT_NAMES.contains(x.kind())) && enclosing(s, x.span()) == home)
+                return LOCAL_NAMES.contains(x.kind()) ? "`" + newName + "` is already declared at " + x.span()
+                        : "`" + newName + "` would hide the global `" + newName + "` used at " + x.span();
+        }
+        return null;
+    }
+
+    /** The function or probe clause whose text holds a span, in whichever script of the compilation it is. */
+    private static Decl enclosing(Snapshot s, Span span) {
+        if (s.compilation == null) return null;
+        for (var script : s.compilation.scripts())
+            for (Decl d : script.items())
+                if ((d instanceof Decl.Function || d instanceof Decl.Probe) && d.span().file() == span.file()
+                        && d.span().start() <= span.start() && span.end() <= d.span().end()) return d;
+        return null;
     }
 
     private static String why(Snapshot s, SymbolIndex.Occurrence o) {

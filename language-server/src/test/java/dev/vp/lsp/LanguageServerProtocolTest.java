@@ -378,6 +378,33 @@ class LanguageServerProtocolTest {
         assertTrue(bad.getCause() instanceof ResponseErrorException e && e.getMessage().contains("capitals"), bad.getCause().toString());
     }
 
+    String renameRefusal(String name, Position at, String newName) {
+        try {
+            h.remote.getTextDocumentService().rename(new RenameParams(h.doc(name), at, newName)).get(10, TimeUnit.SECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause().getMessage();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test void renameRefusesNamesThatCollideOrChangeWhatANameMeans() {
+        h.open("q.emt", SCRIPT.replace("VMM1Hz {", "VMM1Hz {\n    int tmp;\n    tmp = count;"));
+        // Variables, functions and aggregates share a namespace.
+        assertTrue(String.valueOf(renameRefusal("q.emt", h.at("q.emt", "int count", 5), "bump")).contains("already declared"));
+        assertTrue(String.valueOf(renameRefusal("q.emt", h.at("q.emt", "int count", 5), "exits")).contains("already declared"));
+        assertTrue(String.valueOf(renameRefusal("q.emt", h.at("q.emt", "int count", 5), "printf")).contains("built-in function"));
+        // The global would be hidden by a local where it is used, or the renamed parameter would hide it.
+        assertTrue(String.valueOf(renameRefusal("q.emt", h.at("q.emt", "int count", 5), "tmp")).contains("would hide"));
+        assertTrue(String.valueOf(renameRefusal("q.emt", h.at("q.emt", "int by", 5), "count")).contains("would hide"));
+        assertTrue(String.valueOf(renameRefusal("q.emt", h.at("q.emt", "int tmp", 5), "count")).contains("would hide"));
+        // A name that is free in the scope is fine, also when another function has a local of that name.
+        assertNull(renameRefusal("q.emt", h.at("q.emt", "int by", 5), "amount"));
+        assertNull(renameRefusal("q.emt", h.at("q.emt", "int by", 5), "tmp"));
+        assertNull(renameRefusal("q.emt", h.at("q.emt", "int count", 5), "hits"));
+    }
+
     static String apply(String text, List<TextEdit> edits) {
         List<TextEdit> sorted = new java.util.ArrayList<>(edits);
         sorted.sort((a, b) -> Integer.compare(Lsp.offset(text, b.getRange().getStart()), Lsp.offset(text, a.getRange().getStart())));
