@@ -38,7 +38,7 @@ final class HoverHandler {
         for (Node n : AstNodes.of(s.compilation.script())) {
             Span sp = n.span();
             if (sp == null || sp.file() != s.main || sp.start() > offset || offset > sp.end()) continue;
-            if ((n instanceof Expr && c.types.containsKey(n) || n instanceof TypeRef.Struct)
+            if ((n instanceof Expr e && c.types.containsKey(n) && !(c.type(e) instanceof Type.Error) || n instanceof TypeRef.Struct)
                     && (best == null || sp.end() - sp.start() <= best.span().end() - best.span().start())) best = n;
         }
         return switch (best) {

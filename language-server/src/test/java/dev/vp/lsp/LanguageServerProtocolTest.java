@@ -331,6 +331,14 @@ class LanguageServerProtocolTest {
         assertNull(hover("h.emt", new Position(8, 0)));
     }
 
+    @Test void hoverSaysNothingAboutAnExpressionTheCheckerRejected() {
+        h.open("r.emt", SCRIPT.replace("bump(1);", "bump(undefined_fn(2));"));
+        Hover unknown = hover("r.emt", h.at("r.emt", "undefined_fn", 3));
+        assertTrue(unknown == null || !unknown.getContents().getRight().getValue().contains("<error>"), unknown.toString());
+        // The enclosing call still has a type.
+        assertTrue(hover("r.emt", h.at("r.emt", "bump(undefined", 1)).getContents().getRight().getValue().contains("int bump(int by)"));
+    }
+
     @Test void signatureHelpForBuiltinsAndScriptFunctions() {
         String s = SCRIPT.replace("bump(1);", "printf(\"%d\", ");
         h.open("s.emt", s);
