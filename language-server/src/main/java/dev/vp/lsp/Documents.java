@@ -126,6 +126,30 @@ final class Documents {
         docs.values().forEach(this::schedule);
     }
 
+    /** An open document that includes another, with the include's file as that document's compile read it. */
+    record Includer(Snapshot snapshot, SourceFile file) {}
+
+    /**
+     * The open documents whose up-to-date compile included the snapshot's document with the same text, so offsets
+     * in the one are offsets in the other: references and renames in an include reach the uses in its includers.
+     */
+    List<Includer> includersOf(Snapshot s) {
+        List<Includer> out = new java.util.ArrayList<>();
+        Doc self = docs.get(s.uri);
+        if (self == null) return out;
+        for (Doc d : docs.values()) {
+            Snapshot other = d.latest;
+            if (d == self || other == null || other.compilation == null || other.version != d.version) continue;
+            for (SourceFile f : other.compilation.files()) {
+                if (f != other.main && Path.of(f.path()).toAbsolutePath().normalize().equals(self.path) && f.text().equals(s.main.text())) {
+                    out.add(new Includer(other, f));
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
     /** Compiles the document's current text now (behind queued work) and returns the snapshot. */
     CompletableFuture<Snapshot> compileNow(Doc d) {
         CompletableFuture<Snapshot> f = new CompletableFuture<>();

@@ -3,6 +3,7 @@ package dev.vp.lsp;
 
 import dev.vp.compiler.ast.Decl;
 import dev.vp.compiler.check.BuiltinFunction;
+import dev.vp.compiler.source.SourceFile;
 import dev.vp.compiler.source.Span;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,8 +35,24 @@ final class RenameHandler {
         return o == null || why(s, o) != null ? null : Lsp.range(o.span());
     }
 
-    static WorkspaceEdit rename(Snapshot s, int offset, String newName) {
+    /** In an include, the open documents that include it are renamed too (and can refuse the name). */
+    static WorkspaceEdit rename(Snapshot s, int offset, String newName, List<Documents.Includer> includers) {
+        WorkspaceEdit edit = rename(s, s.main, offset, newName);
         SymbolIndex.Occurrence o = s.index().at(s.main, offset);
+        for (Documents.Includer i : includers) {
+            SymbolIndex.Occurrence same = i.snapshot().index().at(i.file(), offset);
+            if (same == null || !same.name().equals(o.name())) continue;
+            rename(i.snapshot(), i.file(), offset, newName).getChanges().forEach((uri, edits) -> {
+                String target = Lsp.path(uri).equals(Lsp.path(s.uri)) ? s.uri : uri;  // the client's spelling of this document
+                List<TextEdit> into = edit.getChanges().computeIfAbsent(target, k -> new ArrayList<>());
+                for (TextEdit e : edits) if (into.stream().noneMatch(x -> x.getRange().equals(e.getRange()))) into.add(e);
+            });
+        }
+        return edit;
+    }
+
+    static WorkspaceEdit rename(Snapshot s, SourceFile file, int offset, String newName) {
+        SymbolIndex.Occurrence o = s.index().at(file, offset);
         if (o == null) throw refuse("there is no name to rename here");
         String why = why(s, o);
         if (why != null) throw refuse(why);

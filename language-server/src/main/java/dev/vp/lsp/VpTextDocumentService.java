@@ -137,7 +137,7 @@ final class VpTextDocumentService implements TextDocumentService {
     @Override
     public CompletableFuture<List<? extends Location>> references(ReferenceParams p) {
         boolean decl = p.getContext() == null || p.getContext().isIncludeDeclaration();
-        return current(p.getTextDocument().getUri(), List.of(), s -> ReferencesHandler.references(s, Lsp.offset(s.main.text(), p.getPosition()), decl));
+        return current(p.getTextDocument().getUri(), List.of(), s -> ReferencesHandler.references(s, Lsp.offset(s.main.text(), p.getPosition()), decl, documents.includersOf(s)));
     }
 
     @Override
@@ -150,7 +150,7 @@ final class VpTextDocumentService implements TextDocumentService {
 
     @Override
     public CompletableFuture<WorkspaceEdit> rename(RenameParams p) {
-        return current(p.getTextDocument().getUri(), null, s -> RenameHandler.rename(s, Lsp.offset(s.main.text(), p.getPosition()), p.getNewName()));
+        return current(p.getTextDocument().getUri(), null, s -> RenameHandler.rename(s, Lsp.offset(s.main.text(), p.getPosition()), p.getNewName(), documents.includersOf(s)));
     }
 
     @Override

@@ -213,6 +213,28 @@ class LanguageServerProtocolTest {
         assertEquals("W0501", after.getDiagnostics().get(0).getCode().getLeft());
     }
 
+    @Test void referencesAndRenameInAnIncludeReachItsOpenIncluders() throws Exception {
+        String defs = "int shared;\nint helper(int a)\n{\n    return a + shared;\n}\n";
+        String main = "#include \"lib/defs.emt\"\nVMM1Hz {\n    shared = helper(shared);\n}\n";
+        h.write("lib/defs.emt", defs);
+        h.write("main.emt", main);
+        h.open("main.emt", main);
+        h.open("lib/defs.emt", defs);
+        var td = h.remote.getTextDocumentService();
+        List<? extends Location> refs = ServerHarness.get(td.references(new ReferenceParams(h.doc("lib/defs.emt"), h.at("lib/defs.emt", "shared;", 1), new ReferenceContext(true))));
+        assertEquals(4, refs.size(), refs.toString());
+        assertEquals(2, refs.stream().filter(l -> l.getUri().equals(h.uri("main.emt"))).count(), refs.toString());
+        WorkspaceEdit edit = ServerHarness.get(td.rename(new RenameParams(h.doc("lib/defs.emt"), h.at("lib/defs.emt", "shared;", 1), "common")));
+        assertEquals(2, edit.getChanges().get(h.uri("lib/defs.emt")).size(), edit.toString());
+        assertEquals(2, edit.getChanges().get(h.uri("main.emt")).size(), edit.toString());
+        String renamed = apply(h.text("main.emt"), edit.getChanges().get(h.uri("main.emt")));
+        assertEquals(main.replace("shared", "common"), renamed);
+        // The includer can refuse: it declares the new name itself.
+        int v = h.replace("main.emt", main.replace("VMM1Hz", "int other;\nVMM1Hz"));
+        h.awaitDiagnostics(h.uri("main.emt"), v);
+        assertTrue(String.valueOf(renameRefusal("lib/defs.emt", h.at("lib/defs.emt", "shared;", 1), "other")).contains("already declared"));
+    }
+
     @Test void rapidEditsCoalesceAndOnlyTheNewestVersionIsPublishedLast() {
         h.open("burst.emt", SCRIPT);
         int before = h.client.diagnostics.size();
