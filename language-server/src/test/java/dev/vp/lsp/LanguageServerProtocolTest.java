@@ -175,6 +175,10 @@ class LanguageServerProtocolTest {
             assertTrue(System.nanoTime() < end, "the includer was not recompiled");
             Thread.sleep(20);
         }
+        // Definition on the include's file name opens it.
+        List<? extends Location> file = ServerHarness.get(h.remote.getTextDocumentService().definition(
+                new DefinitionParams(h.doc("main.emt"), h.at("main.emt", "defs.emt", 2)))).getLeft();
+        assertEquals(List.of(new Location(h.uri("lib/defs.emt"), new Range(new Position(0, 0), new Position(0, 0)))), file);
         // Definition of a name declared in the include goes to the include.
         List<? extends Location> def = ServerHarness.get(h.remote.getTextDocumentService().definition(
                 new DefinitionParams(h.doc("main.emt"), h.at("main.emt", "shared =", 1)))).getLeft();
