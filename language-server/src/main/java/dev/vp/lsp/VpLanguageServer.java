@@ -136,6 +136,9 @@ public final class VpLanguageServer implements LanguageServer, LanguageClientAwa
     /** How many unexpected exceptions handlers and compile jobs hit (tests assert none). */
     public int internalErrors() { return internalErrors.get(); }
 
+    /** After `shutdown` the compile thread is gone: LSP says notifications other than `exit` are then ignored. */
+    boolean shutDown() { return shutdownRequested; }
+
     Settings settings() { return settings; }
 
     void settings(Settings s) { settings = s; }

@@ -211,6 +211,7 @@ final class VpTextDocumentService implements TextDocumentService {
     }
 
     private void guard(Runnable r) {
+        if (server.shutDown()) return;
         try {
             r.run();
         } catch (RuntimeException e) {

@@ -34,6 +34,7 @@ final class VpWorkspaceService implements WorkspaceService {
     @Override
     public void didChangeWatchedFiles(DidChangeWatchedFilesParams p) {
         // A changed script can only be an include: the setups (catalog, symbol files) stay.
+        if (server.shutDown()) return;
         boolean scriptsOnly = p.getChanges().stream().allMatch(e -> e.getUri().endsWith(".emt") || e.getUri().endsWith(".vp"));
         if (scriptsOnly) server.documents.recompileAll();
         else server.documents.invalidateSetups();

@@ -573,6 +573,20 @@ class LanguageServerProtocolTest {
         assertEquals("deployed", ServerHarness.get(deployed));
     }
 
+    @Test void notificationsAfterShutdownAreIgnoredQuietly() throws Exception {
+        h.write("lib/defs.emt", "int shared;\n");
+        h.open("main.emt", "#include \"lib/defs.emt\"\nVMM1Hz { shared = 1; }\n");
+        h.open("lib/defs.emt", "int shared;\n");
+        ServerHarness.get(h.remote.shutdown());
+        // A client closing its editors while it stops the server.
+        h.replace("main.emt", "VMM1Hz { x = 1; }\n");
+        h.remote.getTextDocumentService().didClose(new org.eclipse.lsp4j.DidCloseTextDocumentParams(h.doc("lib/defs.emt")));
+        h.remote.getWorkspaceService().didChangeWatchedFiles(new DidChangeWatchedFilesParams(List.of(new FileEvent(h.uri("vp.json"), FileChangeType.Changed))));
+        // A request after them is answered in order, so they have been handled.
+        ServerHarness.get(h.remote.getTextDocumentService().completion(new CompletionParams(h.doc("main.emt"), new Position(0, 0))));
+        assertEquals(List.of(), h.client.errors());
+    }
+
     @Test void settingsFromInitializationOptionsAndConfigurationChanges() throws Exception {
         assertEquals("127.0.0.1:7070", h.server.settings().vmmAddress());
         h.remote.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(JsonParser.parseString("{\"vp.vmm.tokenFile\":\"/tmp/token\"}")));
