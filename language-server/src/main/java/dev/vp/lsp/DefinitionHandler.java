@@ -27,7 +27,7 @@ final class DefinitionHandler {
     }
 
     private static Location include(Snapshot s, int offset) {
-        if (s.compilation == null || Lsp.isVp(s.uri)) return null;
+        if (s.compilation == null || s.isVp()) return null;
         String text = s.main.text();
         for (SourceTokens.Token t : SourceTokens.scan(text, false)) {
             if (t.start() > offset) break;

@@ -47,9 +47,18 @@ final class Documents {
         private ScheduledFuture<?> queued;
         private long lastStartNanos;
 
-        Doc(String uri, String text, int version) {
+        Doc(String uri, String text, int version) { this(uri, null, text, version); }
+
+        /**
+         * languageId decides the language of a document whose name does not (an untitled buffer set to VP): its
+         * path then ends in .vp, as the compiler tells the languages apart by the file name.
+         */
+        Doc(String uri, String languageId, String text, int version) {
             this.uri = uri;
-            this.path = Lsp.path(uri);
+            Path p = Lsp.path(uri);
+            String name = p.getFileName() == null ? "" : p.getFileName().toString();
+            boolean named = SourceFile.isVp(name) || name.toLowerCase(java.util.Locale.ROOT).endsWith(".emt");
+            this.path = !named && "vp".equals(languageId) ? p.resolveSibling(name + ".vp") : p;
             this.text = text;
             this.version = version;
         }
@@ -57,7 +66,7 @@ final class Documents {
         /** The snapshot of the current text, once compiled. */
         synchronized CompletableFuture<Snapshot> current() { return current; }
 
-        boolean isVp() { return Lsp.isVp(uri); }
+        boolean isVp() { return SourceFile.isVp(path.toString()); }
     }
 
     private record Setup(CompileOptions options, List<Diagnostic> problems) {}
@@ -85,8 +94,8 @@ final class Documents {
 
     java.util.Collection<Doc> all() { return docs.values(); }
 
-    void open(String uri, String text, int version) {
-        Doc d = new Doc(uri, text, version);
+    void open(String uri, String languageId, String text, int version) {
+        Doc d = new Doc(uri, languageId, text, version);
         Doc old = docs.put(uri, d);
         if (old != null) cancel(old);
         loader.open(d.path, text);

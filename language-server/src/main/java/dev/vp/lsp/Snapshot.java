@@ -55,6 +55,9 @@ final class Snapshot {
         return all;
     }
 
+    /** Whether the document is a VP script (its name, or the language the editor gave an unnamed buffer). */
+    boolean isVp() { return SourceFile.isVp(main.path()); }
+
     Checked checked() { return compilation == null ? null : compilation.checked(); }
 
     /** Whether the parser had nothing to recover from: such a snapshot is the fallback while the user types. */

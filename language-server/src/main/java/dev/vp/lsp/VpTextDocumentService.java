@@ -68,7 +68,7 @@ final class VpTextDocumentService implements TextDocumentService {
     @Override
     public void didOpen(DidOpenTextDocumentParams p) {
         var d = p.getTextDocument();
-        guard(() -> documents.open(d.getUri(), d.getText() == null ? "" : d.getText(), d.getVersion()));
+        guard(() -> documents.open(d.getUri(), d.getLanguageId(), d.getText() == null ? "" : d.getText(), d.getVersion()));
     }
 
     @Override
@@ -161,12 +161,12 @@ final class VpTextDocumentService implements TextDocumentService {
 
     @Override
     public CompletableFuture<List<FoldingRange>> foldingRange(FoldingRangeRequestParams p) {
-        return current(p.getTextDocument().getUri(), List.of(), s -> FoldingRangeHandler.ranges(s, Lsp.isVp(s.uri)));
+        return current(p.getTextDocument().getUri(), List.of(), s -> FoldingRangeHandler.ranges(s, s.isVp()));
     }
 
     @Override
     public CompletableFuture<SemanticTokens> semanticTokensFull(SemanticTokensParams p) {
-        return current(p.getTextDocument().getUri(), new SemanticTokens(List.of()), s -> SemanticTokensHandler.tokens(s, Lsp.isVp(s.uri)));
+        return current(p.getTextDocument().getUri(), new SemanticTokens(List.of()), s -> SemanticTokensHandler.tokens(s, s.isVp()));
     }
 
     @Override

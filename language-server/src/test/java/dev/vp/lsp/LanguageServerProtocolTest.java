@@ -595,6 +595,18 @@ class LanguageServerProtocolTest {
         assertEquals(new Settings("127.0.0.1:7070", "/tmp/token"), h.server.settings());
     }
 
+    @Test void anUntitledBufferIsCheckedInTheLanguageTheEditorGaveIt() {
+        String vp = "(version \"1.0\")\n(definteger n)\n(vprobe VMM1Hz\n  (setint n (+ n 1)))\n";
+        var td = h.remote.getTextDocumentService();
+        td.didOpen(new org.eclipse.lsp4j.DidOpenTextDocumentParams(new org.eclipse.lsp4j.TextDocumentItem("untitled:Untitled-1", "vp", 1, vp)));
+        assertEquals(List.of(), published(h.awaitDiagnostics("untitled:Untitled-1", 1)));
+        var doc = new org.eclipse.lsp4j.TextDocumentIdentifier("untitled:Untitled-1");
+        assertEquals(List.of(2), ServerHarness.get(td.foldingRange(new FoldingRangeRequestParams(doc))).stream().map(FoldingRange::getStartLine).toList());
+        String emmett = "int n;\nVMM1Hz { n = n + 1; }\n";
+        td.didOpen(new org.eclipse.lsp4j.DidOpenTextDocumentParams(new org.eclipse.lsp4j.TextDocumentItem("untitled:Untitled-2", "emmett", 1, emmett)));
+        assertEquals(List.of(), published(h.awaitDiagnostics("untitled:Untitled-2", 1)));
+    }
+
     @Test void projectFileChangesOnDiskReachOpenScripts() throws Exception {
         // The server asks the client to watch the files a setup is read from (VS Code's client watches nothing
         // on its own), then recompiles what is open when one changes.
