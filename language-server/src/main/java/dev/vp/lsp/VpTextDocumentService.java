@@ -68,7 +68,13 @@ final class VpTextDocumentService implements TextDocumentService {
     @Override
     public void didOpen(DidOpenTextDocumentParams p) {
         var d = p.getTextDocument();
+        if (!isScript(d.getUri(), d.getLanguageId())) return;  // a client that syncs other files too (vp.json): not a script
         guard(() -> documents.open(d.getUri(), d.getLanguageId(), d.getText() == null ? "" : d.getText(), d.getVersion()));
+    }
+
+    static boolean isScript(String uri, String languageId) {
+        String lower = uri.toLowerCase(java.util.Locale.ROOT);
+        return lower.endsWith(".emt") || lower.endsWith(".vp") || "emmett".equals(languageId) || "vp".equals(languageId);
     }
 
     @Override

@@ -602,9 +602,12 @@ class LanguageServerProtocolTest {
         assertEquals(List.of(), published(h.awaitDiagnostics("untitled:Untitled-1", 1)));
         var doc = new org.eclipse.lsp4j.TextDocumentIdentifier("untitled:Untitled-1");
         assertEquals(List.of(2), ServerHarness.get(td.foldingRange(new FoldingRangeRequestParams(doc))).stream().map(FoldingRange::getStartLine).toList());
+        // A client that syncs every file: vp.json is not a script.
+        td.didOpen(new org.eclipse.lsp4j.DidOpenTextDocumentParams(new org.eclipse.lsp4j.TextDocumentItem(h.uri("vp.json"), "json", 1, "{\"target\": \"catalog.json\"}\n")));
         String emmett = "int n;\nVMM1Hz { n = n + 1; }\n";
         td.didOpen(new org.eclipse.lsp4j.DidOpenTextDocumentParams(new org.eclipse.lsp4j.TextDocumentItem("untitled:Untitled-2", "emmett", 1, emmett)));
         assertEquals(List.of(), published(h.awaitDiagnostics("untitled:Untitled-2", 1)));
+        assertNull(h.client.lastDiagnostics.get(h.uri("vp.json")), "vp.json was compiled as a script");
     }
 
     @Test void projectFileChangesOnDiskReachOpenScripts() throws Exception {
