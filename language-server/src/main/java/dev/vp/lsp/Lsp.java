@@ -33,7 +33,7 @@ final class Lsp {
 
     static Location location(Span span) { return new Location(uri(span.file()), range(span)); }
 
-    /** The offset of an LSP position, clamped to the text (a column past the line's end is its end). */
+    /** The offset of an LSP position, clamped to the text (a column past the line's end is its end, before the terminator). */
     static int offset(String text, Position p) {
         int line = Math.max(0, p.getLine()), i = 0;
         for (int l = 0; l < line; l++) {
@@ -43,6 +43,7 @@ final class Lsp {
         }
         int lineEnd = text.indexOf('\n', i);
         if (lineEnd < 0) lineEnd = text.length();
+        else if (lineEnd > i && text.charAt(lineEnd - 1) == '\r') lineEnd--;  // a CRLF line's end is before its \r
         return Math.min(lineEnd, i + Math.max(0, p.getCharacter()));
     }
 

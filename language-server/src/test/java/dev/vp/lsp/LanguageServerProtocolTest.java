@@ -239,6 +239,18 @@ class LanguageServerProtocolTest {
         assertTrue(String.valueOf(renameRefusal("lib/defs.emt", h.at("lib/defs.emt", "shared;", 1), "other")).contains("already declared"));
     }
 
+    @Test void crlfLinesKeepTheirTerminatorWhenAnEditPositionIsPastTheLineEnd() {
+        String text = "int count;\r\nVMM1Hz {\r\n    count = 1;\r\n}\r\n";
+        h.open("crlf.emt", text);
+        // LSP: a character past the line's length means the line's end, which is before "\r\n".
+        var e = new org.eclipse.lsp4j.TextDocumentContentChangeEvent(new Range(new Position(2, 999), new Position(2, 999)), " count = nope;");
+        h.remote.getTextDocumentService().didChange(new org.eclipse.lsp4j.DidChangeTextDocumentParams(
+                new org.eclipse.lsp4j.VersionedTextDocumentIdentifier(h.uri("crlf.emt"), 2), List.of(e)));
+        PublishDiagnosticsParams p = h.awaitDiagnostics(h.uri("crlf.emt"), 2);
+        assertEquals(List.of("E0300 3:24 unknown name `nope`: it is never declared or assigned"), published(p));
+        assertEquals(new Range(new Position(2, 23), new Position(2, 27)), p.getDiagnostics().get(0).getRange());
+    }
+
     @Test void rapidEditsCoalesceAndOnlyTheNewestVersionIsPublishedLast() {
         h.open("burst.emt", SCRIPT);
         int before = h.client.diagnostics.size();
