@@ -96,10 +96,11 @@ final class SemanticTokensHandler {
         while (s < end) {
             int nl = text.indexOf('\n', s);
             int e = nl < 0 || nl >= end ? end : nl;
-            if (e > s) {
+            int visible = e > s && text.charAt(e - 1) == '\r' ? e - 1 : e;  // a CRLF line's \r is not on the line
+            if (visible > s) {
                 int line = f.line(s) - 1, col = f.column(s) - 1;
                 int dLine = line - last[0], dCol = dLine == 0 ? col - last[1] : col;
-                data.add(dLine); data.add(dCol); data.add(e - s); data.add(type); data.add(mods);
+                data.add(dLine); data.add(dCol); data.add(visible - s); data.add(type); data.add(mods);
                 last[0] = line; last[1] = col;
             }
             s = e + 1;

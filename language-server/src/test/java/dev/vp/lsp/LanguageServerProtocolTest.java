@@ -488,6 +488,20 @@ class LanguageServerProtocolTest {
         assertEquals(List.of(), ServerHarness.get(td.formatting(new DocumentFormattingParams(h.doc("d.emt"), new FormattingOptions(4, true)))));
     }
 
+    @Test void semanticTokensOfACrlfFileEndBeforeTheLineTerminator() {
+        String text = "// a comment\r\nint count; /* a block\r\n   comment */\r\nVMM1Hz { count = 1; }\r\n";
+        h.open("tok.emt", text);
+        List<Integer> data = ServerHarness.get(h.remote.getTextDocumentService().semanticTokensFull(new SemanticTokensParams(h.doc("tok.emt")))).getData();
+        String[] lines = text.split("\r\n");
+        int line = 0, col = 0;
+        for (int i = 0; i < data.size(); i += 5) {
+            line += data.get(i);
+            col = data.get(i) == 0 ? col + data.get(i + 1) : data.get(i + 1);
+            assertTrue(col + data.get(i + 2) <= lines[line].length(), "token " + line + ":" + col + " length " + data.get(i + 2) + " runs past `" + lines[line] + "`");
+        }
+        assertEquals("0:0 comment 0", decode(data).get(0));
+    }
+
     /** "line:col type modifiers" for each token. */
     static List<String> decode(List<Integer> data) {
         List<String> out = new java.util.ArrayList<>();
