@@ -35,6 +35,7 @@ final class Lsp {
 
     /** The offset of an LSP position, clamped to the text (a column past the line's end is its end, before the terminator). */
     static int offset(String text, Position p) {
+        if (p == null) throw invalidParams("the request needs a position");
         int line = Math.max(0, p.getLine()), i = 0;
         for (int l = 0; l < line; l++) {
             int nl = text.indexOf('\n', i);
@@ -45,6 +46,12 @@ final class Lsp {
         if (lineEnd < 0) lineEnd = text.length();
         else if (lineEnd > i && text.charAt(lineEnd - 1) == '\r') lineEnd--;  // a CRLF line's end is before its \r
         return Math.min(lineEnd, i + Math.max(0, p.getCharacter()));
+    }
+
+    /** A request the client got wrong: answered with LSP's InvalidParams error, not logged as the server's fault. */
+    static org.eclipse.lsp4j.jsonrpc.ResponseErrorException invalidParams(String message) {
+        return new org.eclipse.lsp4j.jsonrpc.ResponseErrorException(new org.eclipse.lsp4j.jsonrpc.messages.ResponseError(
+                org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.InvalidParams, message, null));
     }
 
     /** The path a file: URI names (documents of other schemes get a path that no file has). */

@@ -177,6 +177,7 @@ final class VpTextDocumentService implements TextDocumentService {
 
     @Override
     public CompletableFuture<List<Either<Command, CodeAction>>> codeAction(CodeActionParams p) {
+        if (p.getRange() == null) return CompletableFuture.failedFuture(Lsp.invalidParams("textDocument/codeAction needs a range"));
         return current(p.getTextDocument().getUri(), List.of(), s -> CodeActionHandler.actions(s,
                 Lsp.offset(s.main.text(), p.getRange().getStart()), Lsp.offset(s.main.text(), p.getRange().getEnd())));
     }

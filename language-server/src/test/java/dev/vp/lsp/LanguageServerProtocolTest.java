@@ -21,6 +21,7 @@ import dev.vp.compiler.pp.FileSystemSourceLoader;
 import dev.vp.compiler.source.SourceFile;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.lsp4j.CodeAction;
@@ -611,6 +612,28 @@ class LanguageServerProtocolTest {
         // A request after them is answered in order, so they have been handled.
         ServerHarness.get(h.remote.getTextDocumentService().completion(new CompletionParams(h.doc("main.emt"), new Position(0, 0))));
         assertEquals(List.of(), h.client.errors());
+    }
+
+    @Test void aRequestWithoutItsPositionIsTheClientsErrorNotAnInternalOne() throws Exception {
+        h.open("i.emt", SCRIPT);
+        var td = h.remote.getTextDocumentService();
+        // As a broken client sends them: the required position (a range for code actions) left out.
+        var hover = new HoverParams();
+        hover.setTextDocument(h.doc("i.emt"));
+        var completion = new CompletionParams();
+        completion.setTextDocument(h.doc("i.emt"));
+        var definition = new DefinitionParams();
+        definition.setTextDocument(h.doc("i.emt"));
+        var action = new CodeActionParams();
+        action.setTextDocument(h.doc("i.emt"));
+        action.setContext(new CodeActionContext(List.of()));
+        List<CompletableFuture<?>> calls = List.of(td.hover(hover), td.completion(completion), td.definition(definition), td.codeAction(action));
+        for (CompletableFuture<?> call : calls) {
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof ResponseErrorException r && r.getResponseError().getCode() == org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.InvalidParams.getValue(),
+                    e.getCause().toString());
+        }
+        // @AfterEach: nothing was logged as an internal error.
     }
 
     @Test void settingsFromInitializationOptionsAndConfigurationChanges() throws Exception {
