@@ -38,7 +38,10 @@ public final class ScriptSetup {
         public static final Flags NONE = new Flags(List.of(), List.of(), List.of(), null);
     }
 
-    private static final Map<String, SymbolTable> IMAGE_SYMBOLS = new ConcurrentHashMap<>();
+    /** A guest image's symbols and the modification time and size of the file they were read from. */
+    private record ImageSymbols(Object stamp, SymbolTable table) {}
+
+    private static final Map<String, ImageSymbols> IMAGE_SYMBOLS = new ConcurrentHashMap<>();
 
     /** Null when the project file, catalog or a named file is unusable (the reasons are in diags). */
     public static CompileOptions resolve(Path script, Flags flags, SourceLoader loader, Diagnostics diags) {
@@ -83,10 +86,14 @@ public final class ScriptSetup {
         return new CompileOptions(include, preloads, new CatalogTarget(catalog, SymbolTable.merge(tables)), budgets, catalog.numVcpus());
     }
 
-    /** A guest image's symbols, read once per process (images are part of the installed harness). */
+    /**
+     * A guest image's symbols, read once per process for an installed image (on the class path) and once per
+     * build for an image file: a long-lived process (the language server) sees a rebuilt guest's new addresses.
+     */
     private static SymbolTable imageSymbols(TargetCatalog.GuestImage image, Location where, Diagnostics diags) {
-        SymbolTable cached = IMAGE_SYMBOLS.get(where.toString());
-        if (cached != null) return cached;
+        Object stamp = stamp(where);
+        ImageSymbols cached = IMAGE_SYMBOLS.get(where.toString());
+        if (cached != null && stamp != null && cached.stamp().equals(stamp)) return cached.table();
         try {
             ElfFile elf = ElfFile.parse(where.toString(), where.readAllBytes());
             List<Symbol> symbols = new ArrayList<>();
@@ -100,11 +107,22 @@ public final class ScriptSetup {
             }
             long[] sites = elf.patchableEntries().stream().mapToLong(Long::longValue).toArray();
             SymbolTable t = SymbolTable.of(symbols, sites);
-            IMAGE_SYMBOLS.put(where.toString(), t);
+            if (stamp != null) IMAGE_SYMBOLS.put(where.toString(), new ImageSymbols(stamp, t));
             return t;
         } catch (IOException e) {
             diags.report(Code.E0804, Span.at(new SourceFile(where.toString(), ""), 0), "cannot read the symbols of guest image `"
                     + image.name() + "` at " + where + ": " + IoReasons.of(e) + "; pass -s SYMFILE or use --target any");
+            return null;
+        }
+    }
+
+    /** What changes when an image file is rebuilt; null when it cannot be read (the read then reports why). */
+    private static Object stamp(Location where) {
+        if (!(where instanceof Location.File f)) return "installed";
+        try {
+            var a = Files.readAttributes(f.path(), java.nio.file.attribute.BasicFileAttributes.class);
+            return List.of(a.lastModifiedTime(), a.size());
+        } catch (IOException e) {
             return null;
         }
     }

@@ -96,8 +96,11 @@ public final class VpLanguageServer implements LanguageServer, LanguageClientAwa
         return CompletableFuture.completedFuture(new InitializeResult(caps, new ServerInfo("vp", dev.vp.lsp.LspMain.VERSION)));
     }
 
-    /** The files a script's setup and includes are read from; a client only reports the changes it was asked to watch. */
-    static final List<String> WATCHED = List.of("**/*.json", "**/*.emt", "**/*.vp", "**/System.map*", "**/*kallsyms*");
+    /**
+     * The files a script's setup and includes are read from (guest images included: a rebuild moves their
+     * symbols); a client only reports the changes it was asked to watch.
+     */
+    static final List<String> WATCHED = List.of("**/*.json", "**/*.emt", "**/*.vp", "**/System.map*", "**/*kallsyms*", "**/*.elf", "**/vmlinux*");
 
     /**
      * Asks the client to report changes to project files, catalogs, symbol files and includes on disk: without

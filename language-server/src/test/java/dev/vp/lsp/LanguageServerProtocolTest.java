@@ -667,7 +667,7 @@ class LanguageServerProtocolTest {
         var reg = h.client.registrations.stream().filter(r -> r.getMethod().equals("workspace/didChangeWatchedFiles")).findFirst().orElseThrow();
         List<String> globs = new Gson().toJsonTree(reg.getRegisterOptions()).getAsJsonObject().getAsJsonArray("watchers").asList().stream()
                 .map(w -> w.getAsJsonObject().get("globPattern").getAsString()).toList();
-        for (String file : List.of("vp.json", "catalog.json", "lib/defs.emt", "x.vp"))
+        for (String file : List.of("vp.json", "catalog.json", "lib/defs.emt", "x.vp", "guests/linux/vmlinux", "minios.elf"))
             assertTrue(globs.stream().anyMatch(g -> java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g).matches(Path.of("/w/" + file))), file + ": " + globs);
 
         h.write("lib/defs.emt", "int shared;\n");
