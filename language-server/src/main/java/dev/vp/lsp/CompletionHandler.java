@@ -116,6 +116,16 @@ final class CompletionHandler {
         boolean topLevel = !vp && braces == 0 && (previous == null || isClauseBoundary(text, previous));
         if (vp && text.substring(Math.max(0, specStart - 8), specStart).matches("(?s).*\\(vprobe\\s+$")) topLevel = true;
         Snapshot any = latest != null ? latest : clean;
+        // After `memmodel` the models, after `struct`/`union` the tags: also at the top level, where they are usual.
+        String head = text.substring(Math.max(0, wordStart - 16), wordStart);
+        if (!vp && head.matches("(?s).*\\bmemmodel\\s+$")) {
+            for (String m : MEMMODELS) items.add(item(m, CompletionItemKind.EnumMember, "memory model", null));
+            return new CompletionList(false, items);
+        }
+        if (!vp && head.matches("(?s).*\\b(struct|union)\\s+$")) {
+            if (names != null) for (String tag : names.index().structs.keySet()) items.add(item(tag, CompletionItemKind.Struct, "struct " + tag, null));
+            return new CompletionList(false, items);
+        }
         if (topLevel && spec.contains(":") || vp && topLevel) {
             incomplete = probeSpecs(spec, specStart, text, offset, any, items);
             return new CompletionList(incomplete, items);
@@ -127,10 +137,6 @@ final class CompletionHandler {
             for (String k : DECLARATION_KEYWORDS) items.add(item(k, CompletionItemKind.Keyword, "keyword", null));
             for (String t : TYPES) items.add(item(t, CompletionItemKind.TypeParameter, "type", null));
         } else {
-            if (text.substring(Math.max(0, wordStart - 9), wordStart).matches("(?s).*memmodel\\s+$")) {
-                for (String m : MEMMODELS) items.add(item(m, CompletionItemKind.EnumMember, "memory model", null));
-                return new CompletionList(false, items);
-            }
             for (String k : STATEMENT_KEYWORDS) items.add(item(k, CompletionItemKind.Keyword, "keyword", null));
             for (String k : DECLARATION_KEYWORDS) items.add(item(k, CompletionItemKind.Keyword, "keyword", null));
             for (String t : TYPES) items.add(item(t, CompletionItemKind.TypeParameter, "type", null));

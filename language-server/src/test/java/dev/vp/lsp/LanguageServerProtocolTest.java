@@ -331,6 +331,20 @@ class LanguageServerProtocolTest {
         }
     }
 
+    @Test void memoryModelsAndStructTagsCompleteAfterTheirKeyword() {
+        h.open("k.emt", SCRIPT);
+        // At the top level, where `memmodel` and struct declarations are written.
+        h.replace("k.emt", "memmodel \n" + SCRIPT);
+        assertEquals(CompletionHandler.MEMMODELS, labels(complete("k.emt", new Position(0, 9))));
+        int v = h.replace("k.emt", SCRIPT + "struct ");
+        h.awaitDiagnostics(h.uri("k.emt"), v);
+        assertEquals(List.of("pair"), labels(complete("k.emt", Lsp.position(h.text("k.emt"), h.text("k.emt").length()))));
+        // In a clause.
+        v = h.replace("k.emt", SCRIPT.replace("bump(1);", "struct p"));
+        h.awaitDiagnostics(h.uri("k.emt"), v);
+        assertEquals(List.of("pair"), labels(complete("k.emt", h.at("k.emt", "struct p", 8))));
+    }
+
     @Test void directiveNamesCompleteWhileTheNameIsTyped() {
         h.open("p.emt", SCRIPT);
         // `#` and `#inc` are not directives yet (the scanner reads them as legacy `#` comments), and are where
