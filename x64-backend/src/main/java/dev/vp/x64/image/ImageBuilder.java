@@ -95,21 +95,37 @@ public final class ImageBuilder {
 
     /**
      * A bound on the machine stack one firing of a clause needs: the entry stub, the generated frames along the
-     * deepest call chain (for recursive chains, as many of the largest frame as the stack budget lets the IR
-     * charge of the smallest one), and the helpers below the last frame. The frames are the code generator's own
+     * deepest call chain, and the helpers below the last frame. The frames are the code generator's own
      * (NativeProgram.FunctionCode.frameBytes): its spill slots follow its webs and intervals, not the IR registers.
+     * When the chain can recurse, every frame on the stack (the clause's included) has been charged its IR frame
+     * and together they stay within the stack budget, so the native frames take at most the budget times the
+     * largest ratio of native to IR frame among the functions the clause can reach (not the whole program: a large
+     * frame elsewhere must not make a small recursion look deep).
      */
     static long nativeStackNeed(IrProgram program, NativeProgram code, int function) {
         long frames = deepest(program, code, function, new boolean[program.functions().size()]);
         if (frames < 0) {
-            long largest = 0, smallest = Long.MAX_VALUE;
-            for (int f = 0; f < program.functions().size(); f++) {
-                largest = Math.max(largest, code.functions().get(f).frameBytes());
-                smallest = Math.min(smallest, program.functions().get(f).frameBytes());
+            boolean[] reached = new boolean[program.functions().size()];
+            reach(program, function, reached);
+            long budget = program.limits().stackBytes();
+            for (int f = 0; f < reached.length; f++) {
+                if (!reached[f]) continue;
+                long ir = program.functions().get(f).frameBytes(), nat = code.functions().get(f).frameBytes();
+                frames = Math.max(frames, budget > Integer.MAX_VALUE / nat ? Integer.MAX_VALUE : Math.ceilDiv(budget * nat, ir));
             }
-            frames = (program.limits().stackBytes() / smallest + 1) * largest;
         }
         return ENTRY_STACK_BYTES + frames + HELPER_STACK_BYTES;
+    }
+
+    /** Marks f and every function it can call. */
+    private static void reach(IrProgram program, int f, boolean[] reached) {
+        if (reached[f]) return;
+        reached[f] = true;
+        for (var block : program.functions().get(f).blocks()) {
+            for (Insn insn : block.insns()) {
+                if (insn instanceof Insn.Call c) reach(program, c.function(), reached);
+            }
+        }
     }
 
     private static long deepest(IrProgram program, NativeProgram code, int f, boolean[] onPath) {

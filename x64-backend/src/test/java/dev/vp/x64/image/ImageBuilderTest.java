@@ -84,4 +84,29 @@ class ImageBuilderTest {
         long need = ImageBuilder.build(program, code).probes().getFirst().stackNeed();
         assertEquals(ImageBuilder.ENTRY_STACK_BYTES + main + f + ImageBuilder.HELPER_STACK_BYTES, need);
     }
+
+    @Test
+    void aRecursiveClauseIsBoundedByItsOwnFramesNotTheLargestFrameOfTheScript() {
+        // @rec recurses in 24-byte IR frames; @big (5 string slots) is another clause's. The recursive clause's bound
+        // must come from the functions it reaches: with @big's frame counted once per 24 budget bytes it was over
+        // 300 KB, and the runtime refused the script natively while the interpreter ran it.
+        String rec = "limits stack 4096 fuel 100000 string 256\n"
+                + "function @rec() -> void regs 1 slots 0 {\nb0:\n    call @rec()\n    ret\n}\n"
+                + "function @main() -> void regs 1 slots 0 {\nb0:\n    call @rec()\n    ret\n}\n"
+                + "probe \"VMMLoad\" VMM point \"VMMLoad\" symbol - address 0x0 period 0 @main\n";
+        String big = "function @big() -> void regs 1 slots 5 {\nb0:\n    ret\n}\n"
+                + "probe \"VMMUnload\" VMM point \"VMMUnload\" symbol - address 0x0 period 0 @big\n";
+        IrProgram alone = IrParser.parse(rec, "rec.ir");
+        IrProgram both = IrParser.parse(rec + big, "recbig.ir");
+        long need = ImageBuilder.build(alone).probes().getFirst().stackNeed();
+        assertEquals(need, ImageBuilder.build(both).probes().getFirst().stackNeed(), "another clause's frame does not count");
+        NativeProgram code = NativeCompiler.compile(alone);
+        long deepest = 0;
+        for (int f = 0; f < 2; f++) {
+            long frames = 4096 / alone.functions().get(f).frameBytes() * code.functions().get(f).frameBytes();
+            deepest = Math.max(deepest, frames);
+        }
+        assertTrue(need >= ImageBuilder.ENTRY_STACK_BYTES + deepest + ImageBuilder.HELPER_STACK_BYTES, "still covers the recursion: " + need);
+        assertTrue(need <= 65536, "within the runtime's native stack allowance: " + need);
+    }
 }
