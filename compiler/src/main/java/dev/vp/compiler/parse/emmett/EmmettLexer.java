@@ -5,6 +5,7 @@ import static dev.vp.compiler.parse.emmett.EmmettSyntax.*;
 import dev.vp.compiler.diag.Code;
 import dev.vp.compiler.diag.Diagnostic;
 import dev.vp.compiler.source.Span;
+import dev.vp.compiler.util.ByteChars;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -311,6 +312,8 @@ final class EmmettLexer {
                 pos++;
             }
         }
+        int wide = ByteChars.firstNonByte(value.toString());
+        if (wide >= 0) report.error(Code.E0106, start, pos, ByteChars.problem(value.toString(), wide));
         emit(STRING_LIT, start, 0, value.toString(), unterminated);
     }
 
@@ -337,6 +340,9 @@ final class EmmettLexer {
                     "unterminated character literal: add the closing `'` (for a string, use double quotes)");
         } else if (value.isEmpty()) {
             report.error(Code.E0105, start, pos, "empty character literal `''`: write a character, e.g. `'a'` or `'\\0'`");
+        } else if (value.charAt(0) > 0xff) {
+            report.error(Code.E0105, start, pos, String.format("character literal `%s` is U+%04X, which is not a byte: a character "
+                    + "is one byte (0-255); write it in a string as its bytes instead", text.substring(start, pos), value.codePointAt(0)));
         } else if (value.length() > 1) {
             report.error(Code.E0105, start, pos, "character literal `" + text.substring(start, pos)
                     + "` holds " + value.length() + " characters; use double quotes for a string");
