@@ -1348,7 +1348,8 @@ public final class Checker {
             case "usec" -> 1_000L;
             default -> 0;
         };
-        return spec.number() > Long.MAX_VALUE / Math.max(1, mult) ? Long.MAX_VALUE : spec.number() * mult;
+        // The number is unsigned like every integer: 2^63 and above is a long period, not a negative one.
+        return Long.compareUnsigned(spec.number(), Long.MAX_VALUE / Math.max(1, mult)) > 0 ? Long.MAX_VALUE : spec.number() * mult;
     }
 
     private void legacy(ProbeSpec spec) {

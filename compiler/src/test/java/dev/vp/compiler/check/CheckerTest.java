@@ -295,6 +295,13 @@ class CheckerTest {
             assertEquals(Domain.VMX, c.checked().probes.get(1).domain());
         }
 
+        @Test void aPeriodNumberIsUnsignedSoAHugeOneSaturatesInsteadOfTurningNegative() {
+            // 2^64-1 usec was read as -1 and refused with "a probe period must be positive".
+            Compilation c = clean("TIMER:18446744073709551615usec printf(\"x\");\nPROFILE:9223372036854775808sec printf(\"y\");");
+            assertEquals(Long.MAX_VALUE, c.checked().probes.get(0).periodNs());
+            assertEquals(Long.MAX_VALUE, c.checked().probes.get(1).periodNs());
+        }
+
         @Test void vmxProbesCannotReadVcpuStateEvenThroughCalls() {
             assertEquals(List.of("1:25 E0503"), codes("VMX1Hz { printf(\"%d\\n\", RIP); }"));
             String chain = diags("int f() { return RAX; }\nint g() { return f(); }\nVMX1Hz { printf(\"%d\\n\", g()); }");
