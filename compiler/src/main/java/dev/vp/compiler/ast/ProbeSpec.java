@@ -21,13 +21,13 @@ public record ProbeSpec(Span span, String domain, Kind kind, String name, String
         return d + switch (kind) {
             case STATIC -> name;
             case ADDRESS, SYMBOL -> target;
-            case OFFSET -> "OFFSET:" + symbol + ":" + number;
+            case OFFSET -> "OFFSET:" + symbol + ":" + Long.toUnsignedString(number);
             case ENTER -> "ENTER:" + target;
             case EXIT -> "EXIT:" + target;
             case READ -> "READ:" + target;
             case WRITE -> "WRITE:" + target;
-            case TIMER -> "TIMER:" + number + unit;
-            case PROFILE -> "PROFILE:" + number + unit;
+            case TIMER -> "TIMER:" + Long.toUnsignedString(number) + unit;
+            case PROFILE -> "PROFILE:" + Long.toUnsignedString(number) + unit;
         };
     }
 }

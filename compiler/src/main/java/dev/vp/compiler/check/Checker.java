@@ -1354,7 +1354,7 @@ public final class Checker {
 
     private void legacy(ProbeSpec spec) {
         String modern = switch (spec.legacy()) {
-            case "USEC" -> "PROFILE:" + spec.number() + "usec";
+            case "USEC" -> "PROFILE:" + Long.toUnsignedString(spec.number()) + "usec";
             case "GUEST_READ" -> "GUEST:READ:" + (spec.symbol() != null ? spec.symbol() : hex(spec.number()));
             case "GUEST_WRITE" -> "GUEST:WRITE:" + (spec.symbol() != null ? spec.symbol() : hex(spec.number()));
             default -> null;

@@ -300,6 +300,7 @@ class CheckerTest {
             Compilation c = clean("TIMER:18446744073709551615usec printf(\"x\");\nPROFILE:9223372036854775808sec printf(\"y\");");
             assertEquals(Long.MAX_VALUE, c.checked().probes.get(0).periodNs());
             assertEquals(Long.MAX_VALUE, c.checked().probes.get(1).periodNs());
+            assertEquals("TIMER:18446744073709551615usec", c.checked().probes.get(0).spec(), "PROBENAME and reports say it unsigned");
         }
 
         @Test void vmxProbesCannotReadVcpuStateEvenThroughCalls() {
