@@ -330,10 +330,11 @@ public final class Lowerer {
         }
 
         private void ret(Stmt.Return r) {
+            // The value is computed inside the try regions the return stands in, so that `try { return f(); }`
+            // catches a cancellation in f; only then are they left.
+            int result = r.value() == null ? -1 : stringResult ? str(r.value()) : value(r.value());
             closeTries(0);
-            if (r.value() == null) terminate(new Terminator.Return(here, -1));
-            else if (stringResult) terminate(new Terminator.Return(here, str(r.value())));
-            else terminate(new Terminator.Return(here, value(r.value())));
+            terminate(new Terminator.Return(here, result));
             current = newBlock();
         }
 
