@@ -1453,6 +1453,19 @@ public final class Checker {
             case Expr.Unary u when u.op() == Expr.UnOp.NOT -> { Long v = constant(u.operand()); yield v == null ? null : truth(v == 0); }
             case Expr.Unary u when u.op() == Expr.UnOp.PLUS -> constant(u.operand());
             case Expr.SizeofType s -> { Type t = resolve(s.type()); yield t.size(); }
+            case Expr.Cast c -> {
+                // As in probes (Lowerer.narrow): a narrower integer type truncates and extends by its signedness.
+                Type t = resolve(c.type());
+                Long v = constant(c.operand());
+                yield v == null ? null : switch (t) {
+                    case Type.Int i when i.bytes() == 1 -> i.signed() ? (long) (byte) v.longValue() : v & 0xff;
+                    case Type.Int i when i.bytes() == 2 -> i.signed() ? (long) (short) v.longValue() : v & 0xffff;
+                    case Type.Int i when i.bytes() == 4 -> i.signed() ? (long) (int) v.longValue() : v & 0xffff_ffffL;
+                    case Type.Int i -> v;
+                    case Type.Pointer p -> v;
+                    default -> null;
+                };
+            }
             case Expr.Conditional c -> { Long v = constant(c.cond()); yield v == null ? null : constant(v != 0 ? c.then() : c.otherwise()); }
             case Expr.Binary b when b.op() == Expr.BinOp.LAND || b.op() == Expr.BinOp.LOR -> {
                 Long l = constant(b.left());
