@@ -1290,7 +1290,7 @@ public final class Checker {
                 if (symbol != null) {
                     Long a = target.symbol(symbol);
                     if (a == null && target.hasSymbols())
-                        diags.add(new Diagnostic(Code.E0501, "unknown guest symbol `" + symbol + "`" + (target.staticProbe(symbol) != null
+                        diags.add(new Diagnostic(Code.E0501, "unknown guest symbol `" + symbol + "`" + (target.staticProbeNames().contains(symbol)
                                 ? "; `" + symbol + "` is a static probe of the monitor: write it without `GUEST:`"
                                 : hint(symbol, target.symbolNames())), spec.span()));
                     else if (a != null) address = a + (spec.kind() == ProbeSpec.Kind.OFFSET ? spec.number() : 0);

@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vp.compiler.Compilation;
+import dev.vp.compiler.CompileOptions;
+import dev.vp.compiler.Compiler;
+import dev.vp.compiler.catalog.CatalogTarget;
+import dev.vp.compiler.catalog.TargetCatalog;
+import dev.vp.compiler.pp.SourceLoader;
+import dev.vp.compiler.project.Budgets;
+import dev.vp.compiler.source.SourceFile;
 import dev.vp.compiler.diag.Diagnostic;
 import dev.vp.compiler.diag.TextEdit;
 import dev.vp.compiler.ir.Block;
@@ -277,6 +284,11 @@ class CheckerTest {
         @Test void unknownProbesAndSymbolsNameTheNearest() {
             assertEquals("1:1 E0500 unknown probe `VMM1hz`; did you mean `VMM1Hz`, `VMM10Hz`, `VMX1Hz`?", diags("VMM1hz printf(\"x\");"));
             assertEquals("1:1 E0501 unknown guest symbol `do_sycall`; did you mean `do_syscall`?", diags("GUEST:ENTER:do_sycall printf(\"x\");"));
+            // --target any accepts any static probe name, which is no reason to call a misspelt symbol one.
+            var any = new CompileOptions(List.of(), List.of(), new CatalogTarget(TargetCatalog.any(), TestTarget.SYMBOLS), Budgets.DEFAULTS, 4);
+            Compilation c = Compiler.compile(new SourceFile("test.emt", "GUEST:ENTER:do_sycall printf(\"x\");"), any,
+                    path -> new SourceLoader.Missing(path.toString()));
+            assertEquals("1:1 E0501 unknown guest symbol `do_sycall`; did you mean `do_syscall`?", TestTarget.diags(c));
             assertTrue(diags("do_syscall printf(\"x\");").endsWith("write GUEST:ENTER:do_syscall"));
         }
 
