@@ -728,7 +728,13 @@ public final class Lowerer {
                     return readString(sym);
                 }
                 case Expr.Binary b -> {
-                    int l = str(b.left()), r = str(b.right()), s = slot();
+                    // as for integers (binary): the operands' temporaries die here (concat reads both before it
+                    // writes), so the result takes the first of them and a + b + c + ... needs two slots, not two
+                    // per term: each slot is 256 bytes of the frame the stack budget charges
+                    int mark = nextSlot;
+                    int l = str(b.left()), r = str(b.right());
+                    nextSlot = mark;
+                    int s = slot();
                     emit(new Insn.StrConcat(here, s, l, r));
                     return s;
                 }
