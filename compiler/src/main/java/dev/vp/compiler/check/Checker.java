@@ -1498,6 +1498,7 @@ public final class Checker {
 
     /** The value of a constant expression, or null after saying why it is not one (silent after a syntax error). */
     private Long constantFor(Expr e, String what) {
+        unsignedWarnings(e);
         zeroDivision = null;
         Long v = constant(e);
         if (v == null && !(e instanceof Expr.Error)) {
@@ -1507,6 +1508,21 @@ public final class Checker {
                     + (text.length() <= 40 && !text.contains("\n") ? "; `" + text + "` is not one" : ""));
         }
         return v;
+    }
+
+    /** W0400 and W0401 in a constant expression, whose comparisons are unsigned as in probes (`int neg = -1 < 0;` is 0). */
+    private void unsignedWarnings(Expr e) {
+        switch (e) {
+            case Expr.Binary b -> {
+                if (b.op().isOrdering()) unsignedWarning(b);
+                unsignedWarnings(b.left());
+                unsignedWarnings(b.right());
+            }
+            case Expr.Unary u -> unsignedWarnings(u.operand());
+            case Expr.Cast c -> unsignedWarnings(c.operand());
+            case Expr.Conditional c -> { unsignedWarnings(c.cond()); unsignedWarnings(c.then()); unsignedWarnings(c.otherwise()); }
+            default -> { }
+        }
     }
 
     /** Reports the division by zero constant() met last. */
