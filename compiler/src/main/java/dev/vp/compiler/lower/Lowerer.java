@@ -276,6 +276,10 @@ public final class Lowerer {
                     int then = newBlock(), after = newBlock();
                     int otherwise = i.otherwise() != null ? newBlock() : after;
                     cond(i.cond(), then, otherwise);
+                    // the condition's temporaries are dead once it has branched: an else-if chain is nested
+                    // statements, and without this each link kept its test's registers to the end of the chain
+                    nextReg = regMark;
+                    nextSlot = slotMark;
                     current = then; stmt(i.then()); jump(after);
                     if (i.otherwise() != null) { current = otherwise; stmt(i.otherwise()); jump(after); }
                     current = after;

@@ -91,4 +91,16 @@ class LoweringPropertiesTest {
         IrFunction probe = p.functions().get(p.probes().getFirst().function());
         assertTrue(probe.slots() <= 3, probe.slots() + " slots");
     }
+
+    @Test
+    void anElseIfChainFreesEachTestsTemporaries() {
+        // Each link of an else-if chain is nested in the one before, so its test's registers stayed allocated to
+        // the end of the chain: 500 links made a frame of over 4 KB, the whole default stack budget (E0701).
+        var body = new StringBuilder("VMMLoad {\n    int x;\n    if (VCPUID == 0) x = 1;\n");
+        for (int i = 1; i < 500; i++) body.append("    else if (VCPUID + ").append(i).append(" == NUMVCPUS * 2) x = ").append(i).append(";\n");
+        body.append("    printf(\"%d\\n\", x);\n}\n");
+        IrProgram p = lower(body.toString());
+        IrFunction probe = p.functions().get(p.probes().getFirst().function());
+        assertTrue(probe.registers() <= 6, probe.registers() + " registers");
+    }
 }
