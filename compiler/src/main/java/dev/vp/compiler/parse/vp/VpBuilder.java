@@ -65,6 +65,15 @@ final class VpBuilder {
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern VERSION_TEXT = Pattern.compile("([0-9]{1,6})\\.([0-9]{1,6})");
 
+    /**
+     * The limits of the Emmett builder (AstBuilder.MAX_CHAIN, MAX_DEPTH), for the same reason: every later phase
+     * walks the tree recursively. A fold of n operands nests n - 1 operations and a cond of n clauses n ifs, so a
+     * form nested only a few levels can still make a tree thousands deep (a StackOverflowError, reported as E0900).
+     */
+    static final int MAX_CHAIN = 500, MAX_DEPTH = 1000;
+    /** Levels of folds and conds around the form being built. */
+    private int depth;
+
     static final Map<String, BinOp> FOLD_OPS = Map.ofEntries(Map.entry("+", BinOp.ADD), Map.entry("-", BinOp.SUB),
             Map.entry("*", BinOp.MUL), Map.entry("/", BinOp.DIV), Map.entry("%", BinOp.MOD), Map.entry("<<", BinOp.SHL),
             Map.entry(">>", BinOp.SHR), Map.entry("&", BinOp.AND), Map.entry("|", BinOp.OR), Map.entry("^", BinOp.XOR),
@@ -362,18 +371,20 @@ final class VpBuilder {
     private Stmt condStatement(ListForm f, boolean valueTail) {
         arity(f.args(), f.span(), "(cond (TEST BODY...)...)", 1, Integer.MAX_VALUE);
         List<ListForm> clauses = clauses(f);
-        Stmt result = null;
-        for (int i = clauses.size() - 1; i >= 0; i--) {
-            ListForm c = clauses.get(i);
-            Stmt.Block body = new Stmt.Block(c.span(), body(c.items().subList(1, c.items().size()), valueTail));
-            if (isElse(c.items().getFirst())) {
-                result = body;
-            } else {
-                Span span = i == 0 ? f.span() : c.span().to(clauses.getLast().span());
-                result = new Stmt.If(span, expr(c.items().getFirst()), body, result);
+        return nested(f, clauses.size(), () -> {
+            Stmt result = null;
+            for (int i = clauses.size() - 1; i >= 0; i--) {
+                ListForm c = clauses.get(i);
+                Stmt.Block body = new Stmt.Block(c.span(), body(c.items().subList(1, c.items().size()), valueTail));
+                if (isElse(c.items().getFirst())) {
+                    result = body;
+                } else {
+                    Span span = i == 0 ? f.span() : c.span().to(clauses.getLast().span());
+                    result = new Stmt.If(span, expr(c.items().getFirst()), body, result);
+                }
             }
-        }
-        return result;
+            return result;
+        });
     }
 
     /** The clauses of a cond, each a non-empty list, with else only last. */
@@ -466,12 +477,18 @@ final class VpBuilder {
         if (FOLD_OPS.containsKey(head)) {
             if (args.size() == 1 && UNARY_FOLD_OPS.containsKey(head)) return new Expr.Unary(f.span(), UNARY_FOLD_OPS.get(head), expr(args.getFirst()));
             arity(args, f.span(), "(" + head + " A B...)", UNARY_FOLD_OPS.containsKey(head) ? 1 : 2, Integer.MAX_VALUE);
-            Expr acc = expr(args.getFirst());
-            for (int i = 1; i < args.size(); i++) {
-                Expr right = expr(args.get(i));
-                acc = new Expr.Binary(i == args.size() - 1 ? f.span() : acc.span().to(right.span()), FOLD_OPS.get(head), acc, right);
+            if (args.size() - 1 > MAX_CHAIN) {
+                throw fail(Code.E0203, f.span(), "(" + head + " ...) has " + args.size() + " operands, a chain of " + (args.size() - 1)
+                        + " operations (at most " + MAX_CHAIN + "); split it into several statements");
             }
-            return acc;
+            return nested(f, args.size() - 1, () -> {
+                Expr acc = expr(args.getFirst());
+                for (int i = 1; i < args.size(); i++) {
+                    Expr right = expr(args.get(i));
+                    acc = new Expr.Binary(i == args.size() - 1 ? f.span() : acc.span().to(right.span()), FOLD_OPS.get(head), acc, right);
+                }
+                return acc;
+            });
         }
         if (COMPARE_OPS.containsKey(head)) {
             arity(args, f.span(), "(" + head + " A B)", 2, 2);
@@ -556,13 +573,30 @@ final class VpBuilder {
         if (!isElse(clauses.getLast().items().getFirst())) {
             throw fail(Code.E0216, f.span(), "a (cond ...) used as a value needs a last (else VALUE) clause, so that it has a value whatever the tests");
         }
-        Expr result = expr(clauses.getLast().items().get(1));
-        for (int i = clauses.size() - 2; i >= 0; i--) {
-            ListForm c = clauses.get(i);
-            Span span = i == 0 ? f.span() : c.span().to(clauses.getLast().span());
-            result = new Expr.Conditional(span, expr(c.items().get(0)), expr(c.items().get(1)), result);
+        return nested(f, clauses.size(), () -> {
+            Expr result = expr(clauses.getLast().items().get(1));
+            for (int i = clauses.size() - 2; i >= 0; i--) {
+                ListForm c = clauses.get(i);
+                Span span = i == 0 ? f.span() : c.span().to(clauses.getLast().span());
+                result = new Expr.Conditional(span, expr(c.items().get(0)), expr(c.items().get(1)), result);
+            }
+            return result;
+        });
+    }
+
+    /** Builds a fold or cond that nests levels deep, refusing it when that goes past MAX_DEPTH with the ones around it. */
+    private <T> T nested(ListForm f, int levels, java.util.function.Supplier<T> build) {
+        if (depth + levels > MAX_DEPTH) {
+            throw fail(Code.E0203, f.span(), "(" + f.head() + " ...) nests " + levels + " levels deep"
+                    + (depth == 0 ? "" : " inside folds and conds " + depth + " deep") + ", more than " + MAX_DEPTH
+                    + (depth == 0 ? "" : " in all") + "; split it into several statements");
         }
-        return result;
+        depth += levels;
+        try {
+            return build.get();
+        } finally {
+            depth -= levels;
+        }
     }
 
     // ---- types ----

@@ -102,6 +102,22 @@ class VpRobustnessTest {
         assertEquals(List.of(Code.E0203, Code.E0203, Code.E0208), d.all().stream().map(Diagnostic::code).toList());
     }
 
+    @Test
+    void longFoldsAndCondsAreRefusedNotAStackOverflowInALaterPhase() {
+        // (+ 1 1 ... 1) with 3000 operands, or a cond of 5000 clauses, is only two forms deep but builds a tree
+        // thousands deep: the checker overflowed the Java stack (E0900). Emmett refuses the same (E0128, E0109).
+        String fold = "(vprobe VMMLoad (setint x (+ " + "1 ".repeat(3000) + ")))\n";
+        String cond = "(vprobe VMMLoad (cond " + "((== x 1) (setint y 1)) ".repeat(5000) + "))\n";
+        String nestedFolds = "(vprobe VMMLoad (setint x " + "(+ 1 1 1 1 1 1 1 1 1 ".repeat(120) + "1" + ")".repeat(120) + "))\n";
+        for (String text : List.of(fold, cond, nestedFolds)) {
+            var c = dev.vp.compiler.check.TestTarget.compile("long.vp", text);
+            assertEquals(List.of(Code.E0203), c.diagnostics().stream().map(Diagnostic::code).toList(), dev.vp.compiler.check.TestTarget.diags(c));
+        }
+        String within = "(vprobe VMMLoad (setint x (+ " + "1 ".repeat(501) + ")) (cond " + "((== x 1) (setint y 1)) ".repeat(999) + "))\n";
+        var ok = dev.vp.compiler.check.TestTarget.compile("within.vp", within);
+        assertEquals("", dev.vp.compiler.check.TestTarget.diags(ok), "500 operations and 999 clauses are within the limits");
+    }
+
     /** Half of the default 1 MB thread stack that the language server's worker threads have. */
     @Test
     void nestingUpToTheLimitIsAcceptedEvenOnASmallStack() throws InterruptedException {
