@@ -668,7 +668,9 @@ final class AstBuilder {
     private Expr assignAtDepth(AssignExprContext c) {
         Expr target = conditional(c.conditionalExpr());
         if (c.assignOp() == null) return target;
-        Expr value = assign(c.assignExpr());
+        // an assignment's value counts one more level: the checker's frames for `a = b = ...` are deeper than for
+        // other nestings, and a chain of about 800 overflowed a 1 MB stack inside the 1000-level limit
+        Expr value = nested(c, 1, () -> assign(c.assignExpr()), () -> new Expr.Error(span(c)));
         Expr.BinOp op = switch (c.assignOp().start.getType()) {
             case ASSIGN -> null;
             case ADD_ASSIGN -> Expr.BinOp.ADD;

@@ -102,6 +102,24 @@ class RobustnessTest {
     }
 
     @Test
+    void aLongAssignmentChainIsTooDeepBeforeTheCheckerOverflowsAOneMegabyteStack() throws InterruptedException {
+        // a = a = ... = 1 nests one level per link; inside the 1000-level limit, about 800 links overflowed the
+        // checker's recursion on a 1 MB thread stack (E0900 StackOverflowError) after the parse accepted them.
+        String[] results = new String[2];
+        Thread t = new Thread(null, () -> {
+            for (int k = 0; k < 2; k++) {
+                int links = k == 0 ? 450 : 990;
+                var c = dev.vp.compiler.check.TestTarget.compile("VMMLoad { int a; a" + " = a".repeat(links) + " = 1; }");
+                results[k] = c.diagnostics().stream().map(d -> d.code().name()).distinct().toList().toString();
+            }
+        }, "one-megabyte", 1024 * 1024);
+        t.start();
+        t.join();
+        assertEquals("[]", results[0], "450 links compile");
+        assertEquals("[E0109]", results[1], "990 links are too deep, and nothing overflows");
+    }
+
+    @Test
     void deepButReasonableCodeIsFine() {
         Parsed p = Parsed.of("VMM1Hz { " + "if (x) y = 1; else ".repeat(200) + "y = 2; }\nVMM1Hz x = "
                 + "(".repeat(250) + "1" + ")".repeat(250) + ";");
