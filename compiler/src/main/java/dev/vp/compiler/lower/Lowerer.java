@@ -416,7 +416,11 @@ public final class Lowerer {
             } else if (e instanceof Expr.Unary u && u.op() == Expr.UnOp.NOT) {
                 cond(u.operand(), ifFalse, ifTrue);
             } else {
+                // the test's temporaries are dead once it has branched, so a && b && ... needs no register per term
+                int regMark = nextReg, slotMark = nextSlot;
                 branch(value(e), ifTrue, ifFalse);
+                nextReg = regMark;
+                nextSlot = slotMark;
             }
         }
 

@@ -103,4 +103,13 @@ class LoweringPropertiesTest {
         IrFunction probe = p.functions().get(p.probes().getFirst().function());
         assertTrue(probe.registers() <= 6, probe.registers() + " registers");
     }
+
+    @Test
+    void aShortCircuitChainFreesEachTestsTemporaries() {
+        // a && b && ... kept one register per term to the end of the condition (501 for 500 terms).
+        String terms = String.join(" && ", java.util.Collections.nCopies(100, "VCPUID + 1 != NUMVCPUS * 3"));
+        IrProgram p = lower("VMMLoad {\n    if (" + terms + ") printf(\"x\\n\");\n}\n");
+        IrFunction probe = p.functions().get(p.probes().getFirst().function());
+        assertTrue(probe.registers() <= 4, probe.registers() + " registers");
+    }
 }
