@@ -42,7 +42,7 @@ final class CheckCommand {
             for (Diagnostic d : c.diagnostics()) all.add(d);
             if (c.ir() != null) {
                 try {
-                    ScriptOptions.codeBudget(c, NativeCompiler.compile(c.ir())).ifPresent(all::add);
+                    ScriptOptions.codeChecks(c, NativeCompiler.compile(c.ir())).forEach(all::add);
                 } catch (IllegalArgumentException e) {
                     // a program the backend refuses has no size; `vp build` reports the refusal
                 }

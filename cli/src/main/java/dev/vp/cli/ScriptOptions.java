@@ -12,7 +12,9 @@ import dev.vp.compiler.pp.FileSystemSourceLoader;
 import dev.vp.compiler.pp.SourceLoader;
 import dev.vp.compiler.source.SourceFile;
 import dev.vp.x64.NativeProgram;
+import dev.vp.x64.abi.Abi;
 import dev.vp.x64.gen.NativeCompiler;
+import dev.vp.x64.image.ImageBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -114,7 +116,7 @@ final class ScriptOptions {
             if (c.ir() != null) {
                 try {
                     code = NativeCompiler.compile(c.ir());
-                    codeBudget(c, code).ifPresent(shown::add);
+                    codeChecks(c, code).forEach(shown::add);
                 } catch (IllegalArgumentException e) {
                     refusal = e.getMessage();
                 }
@@ -124,8 +126,9 @@ final class ScriptOptions {
         return c == null || shown.hasErrors() ? null : new Compiled(c, code, refusal);
     }
 
-    /** The code budget's diagnostic for the script's native code (the code `vp build` writes). */
-    static Optional<Diagnostic> codeBudget(Compilation c, NativeProgram code) {
-        return BudgetCheck.code(c, code.text().length, code.probes().stream().map(p -> (long) p.codeBytes()).toList());
+    /** What the script's native code (the code `vp build` writes) says of the budgets: code bytes, machine stack. */
+    static List<Diagnostic> codeChecks(Compilation c, NativeProgram code) {
+        return BudgetCheck.code(c, new BudgetCheck.Measured(code.text().length, code.probes().stream().map(p -> (long) p.codeBytes()).toList(),
+                ImageBuilder.nativeStackNeeds(c.ir(), code), Abi.NATIVE_STACK_BYTES));
     }
 }

@@ -441,6 +441,24 @@ class NativeCliTest {
         assertTrue(near.out().contains("warning[W0700]") && near.out().contains("of the code budget of 6000 bytes"), near.out());
     }
 
+    @Test void aStackBudgetTheMonitorCannotGiveNativelyIsAnErrorAtCheckNotARefusalAtLoad() {
+        // a recursion charged 64 KB in IR frames needs about twice that in machine frames: the runtime gives a firing
+        // 64 KB and would refuse the image at load, while check called it clean and the interpreter ran it
+        String deep = "int deep(int n) { if (n == 0) return 0; return 1 + deep(n - 1); }\n"
+                + "VMMLoad { if (VCPUID == 0) printf(\"%d\\n\", deep(1000)); }\n";
+        for (String command : List.of("check", "build")) {
+            CliTest.Result r = command.equals("check") ? vp("check", "-e", "#pragma budget stack 65536\n" + deep)
+                    : vp("build", "--stats", "-e", "#pragma budget stack 65536\n" + deep);
+            String shown = command.equals("check") ? r.out() : r.err();
+            assertEquals(1, r.code(), command + ": " + shown);
+            assertTrue(shown.contains("error[E0701]: clause `VMMLoad` may need up to ") && shown.contains("over the 65536 bytes the monitor gives a firing")
+                    && shown.contains("the stack budget of 65536 is set here"), command + ": " + shown);
+        }
+        CliTest.Result fits = vp("check", "-e", "#pragma budget stack 16384\n" + deep);
+        assertEquals(0, fits.code(), fits.out());
+        assertTrue(fits.out().contains("no errors"), fits.out());
+    }
+
     @Test void emitVpKeepsTheBudgetPragmas() throws Exception {
         Path script = dir.resolve("pf.emt");
         Files.writeString(script, "#pragma budget fuel 10\nVMMLoad { int i; for (i = 0; i < 100; i++) { } }\n");

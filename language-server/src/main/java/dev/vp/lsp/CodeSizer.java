@@ -1,8 +1,8 @@
 // Where exact machine-code sizes come from: the x64 backend once it is in the build, nothing before.
 package dev.vp.lsp;
 
+import dev.vp.compiler.check.BudgetCheck;
 import dev.vp.compiler.ir.IrProgram;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,13 +12,8 @@ import java.util.Optional;
  */
 @FunctionalInterface
 public interface CodeSizer {
-    /** Exact sizes: the whole image's text and each probe clause's code, in the order of {@link IrProgram#probes()}. */
-    record Sizes(long totalBytes, List<Long> probeBytes) {
-        public Sizes { probeBytes = List.copyOf(probeBytes); }
-    }
-
-    /** Exact sizes, or empty when this build cannot know them. */
-    Optional<Sizes> measure(IrProgram program);
+    /** Exact figures (code bytes, machine stack), or empty when this build cannot know them. */
+    Optional<BudgetCheck.Measured> measure(IrProgram program);
 
     /** No backend in the build: every code size is unknown. */
     CodeSizer NONE = program -> Optional.empty();

@@ -1,6 +1,7 @@
 // workspace/executeCommand: vp.compile, vp.deploy, vp.reset and vp.probes.
 package dev.vp.lsp;
 
+import dev.vp.compiler.check.BudgetCheck;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.vp.compiler.catalog.TargetCatalog;
@@ -89,7 +90,7 @@ final class CommandHandler {
         boolean lowered = s.compilation != null && s.compilation.ir() != null;
         List<ProbeSize> probes = ProbeFigures.of(s).stream()
                 .map(f -> new ProbeSize(f.spec(), f.span().line(), f.dataBytes(), f.recursive() ? -1 : f.stackBytes(), f.codeBytes())).toList();
-        Long code = s.codeSizes.map(CodeSizer.Sizes::totalBytes).orElse(null);
+        Long code = s.codeSizes.map(BudgetCheck.Measured::totalBytes).orElse(null);
         String note = !lowered ? "the script has errors: no sizes" : code == null ? CODE_PENDING : "exact code sizes from the backend";
         return new CompileResult(s.uri, errors == 0 && s.compilation != null, errors, all.size() - errors, messages, code, b.code(),
                 lowered ? usage.dataBytes() : null, b.data(), usage.clauses(), b.probes(), usage.stackBytes(), b.stack(), probes, null, note);

@@ -1,6 +1,7 @@
 // Publishes a snapshot's diagnostics (exactly `vp check`'s codes and messages) and its budget figures.
 package dev.vp.lsp;
 
+import dev.vp.compiler.check.BudgetCheck;
 import dev.vp.compiler.diag.Label;
 import dev.vp.compiler.diag.Severity;
 import java.util.ArrayList;
@@ -94,7 +95,7 @@ final class DiagnosticsPublisher {
     static VpLanguageClient.BudgetReport budget(Snapshot s) {
         var b = s.compilation != null ? s.compilation.budgets() : s.options != null ? s.options.budgets() : dev.vp.compiler.project.Budgets.DEFAULTS;
         Long data = s.compilation != null && s.compilation.ir() != null ? s.compilation.usage().dataBytes() : null;
-        Long code = s.codeSizes.map(CodeSizer.Sizes::totalBytes).orElse(null);
+        Long code = s.codeSizes.map(BudgetCheck.Measured::totalBytes).orElse(null);
         return new VpLanguageClient.BudgetReport(s.uri, code, b.code(), data, b.data());
     }
 }

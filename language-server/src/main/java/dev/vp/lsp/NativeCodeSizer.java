@@ -1,16 +1,20 @@
 package dev.vp.lsp;
 
+import dev.vp.compiler.check.BudgetCheck;
 import dev.vp.compiler.ir.IrProgram;
 import dev.vp.x64.NativeProgram;
+import dev.vp.x64.abi.Abi;
 import dev.vp.x64.gen.NativeCompiler;
+import dev.vp.x64.image.ImageBuilder;
 import java.util.Optional;
 
 /** Exact code sizes from the x64 backend: the same code `vp build` writes into the .vpo. */
 final class NativeCodeSizer implements CodeSizer {
-    @Override public Optional<Sizes> measure(IrProgram program) {
+    @Override public Optional<BudgetCheck.Measured> measure(IrProgram program) {
         try {
             NativeProgram p = NativeCompiler.compile(program);
-            return Optional.of(new Sizes(p.text().length, p.probes().stream().map(c -> (long) c.codeBytes()).toList()));
+            return Optional.of(new BudgetCheck.Measured(p.text().length, p.probes().stream().map(c -> (long) c.codeBytes()).toList(),
+                    ImageBuilder.nativeStackNeeds(program, p), Abi.NATIVE_STACK_BYTES));
         } catch (RuntimeException e) {
             // A program the backend refuses has no size; the compile command reports the refusal itself.
             return Optional.empty();

@@ -23,11 +23,11 @@ final class Snapshot {
     final CompileOptions options;
     final Compilation compilation;
     final List<Diagnostic> setupProblems;
-    final Optional<CodeSizer.Sizes> codeSizes;
+    final Optional<BudgetCheck.Measured> codeSizes;
     private volatile SymbolIndex index;
 
     Snapshot(String uri, int version, SourceFile main, CompileOptions options, Compilation compilation,
-             List<Diagnostic> setupProblems, Optional<CodeSizer.Sizes> codeSizes) {
+             List<Diagnostic> setupProblems, Optional<BudgetCheck.Measured> codeSizes) {
         this.uri = uri;
         this.version = version;
         this.main = main;
@@ -38,7 +38,7 @@ final class Snapshot {
     }
 
     /** The same state with the backend's code sizes, measured after the diagnostics went out. */
-    Snapshot withCodeSizes(Optional<CodeSizer.Sizes> sizes) {
+    Snapshot withCodeSizes(Optional<BudgetCheck.Measured> sizes) {
         return new Snapshot(uri, version, main, options, compilation, setupProblems, sizes);
     }
 
@@ -50,7 +50,7 @@ final class Snapshot {
         List<Diagnostic> all = new ArrayList<>(setupProblems);
         if (compilation != null) all.addAll(compilation.diagnostics());
         if (compilation != null && codeSizes.isPresent()) {
-            BudgetCheck.code(compilation, codeSizes.get().totalBytes(), codeSizes.get().probeBytes()).ifPresent(all::add);
+            all.addAll(BudgetCheck.code(compilation, codeSizes.get()));
         }
         return all;
     }

@@ -1,5 +1,6 @@
 package dev.vp.lsp;
 
+import dev.vp.compiler.check.BudgetCheck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,9 +25,26 @@ class NativeCodeSizerTest {
                 HV_Exit exits[VCPUID]++;
                 """), options, new FileSystemSourceLoader());
         assertTrue(c.diagnostics().isEmpty(), c.diagnostics().toString());
-        CodeSizer.Sizes s = new NativeCodeSizer().measure(c.ir()).orElseThrow();
+        BudgetCheck.Measured s = new NativeCodeSizer().measure(c.ir()).orElseThrow();
         assertEquals(2, s.probeBytes().size());
         assertTrue(s.probeBytes().stream().allMatch(b -> b > 0 && b < 2000), s.toString());
         assertTrue(s.totalBytes() > s.probeBytes().get(0) + s.probeBytes().get(1), "the text includes the helper library");
+        assertEquals(2, s.probeStackBytes().size());
+        assertTrue(s.probeStackBytes().stream().allMatch(b -> b > 0 && b < s.stackAllowance()), s.toString());
+    }
+
+    @Test void aClauseWhoseMachineStackOutgrowsTheMonitorsIsAnError() {
+        TargetCatalog cat = TargetCatalog.defaultCatalog();
+        var options = new CompileOptions(List.of(), List.of(), new CatalogTarget(cat, SymbolTable.empty()), cat.budgets(), cat.numVcpus());
+        Compilation c = Compiler.compile(new SourceFile("t.emt", """
+                #pragma budget stack 65536
+                int deep(int n) { if (n == 0) return 0; return 1 + deep(n - 1); }
+                VMM1Hz logint(deep(1000));
+                """), options, new FileSystemSourceLoader());
+        assertTrue(c.diagnostics().isEmpty(), "the front end cannot know the machine frames: " + c.diagnostics());
+        var found = BudgetCheck.code(c, new NativeCodeSizer().measure(c.ir()).orElseThrow());
+        assertEquals(1, found.size(), found.toString());
+        assertEquals("E0701", found.getFirst().code().name());
+        assertEquals(3, found.getFirst().span().line());
     }
 }

@@ -12,7 +12,7 @@ public record RuntimeConfig(long textBytes, long dataBytes, long ringBytes, long
      * ring must hold a whole logaggr record, which carries every context's table: four vCPUs and the host with 50
      * string-keyed entries each (312 bytes an entry) need 78 KB.
      */
-    public static final RuntimeConfig DEFAULT = new RuntimeConfig(2 << 20, 8 << 20, 256 << 10, 64 << 10);
+    public static final RuntimeConfig DEFAULT = new RuntimeConfig(2 << 20, 8 << 20, 256 << 10, dev.vp.x64.abi.Abi.NATIVE_STACK_BYTES);
 
     public RuntimeConfig {
         if (ringBytes < 64 || Long.bitCount(ringBytes) != 1) {

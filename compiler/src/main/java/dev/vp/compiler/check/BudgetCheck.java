@@ -44,11 +44,42 @@ public final class BudgetCheck {
     }
 
     /**
-     * The code budget, which only a backend can check: totalBytes is the whole image's text (the helper library
-     * included), probeBytes each clause's code in probe order. The diagnostic sits at the biggest clause.
+     * What a backend measured of a script's code: the whole image's text (the helper library included), each
+     * clause's code and the bound on the machine stack one firing of it needs, in probe order, and the machine
+     * stack the monitor gives a firing.
      */
-    public static Optional<Diagnostic> code(Compilation c, long totalBytes, List<Long> probeBytes) {
-        if (c.checked() == null || c.budgets() == null) return Optional.empty();
+    public record Measured(long totalBytes, List<Long> probeBytes, List<Long> probeStackBytes, long stackAllowance) {
+        public Measured {
+            probeBytes = List.copyOf(probeBytes);
+            probeStackBytes = List.copyOf(probeStackBytes);
+        }
+    }
+
+    /**
+     * What only a backend can check: the code budget (at the biggest clause), and each clause whose machine stack
+     * may outgrow what the monitor gives a firing (E0701 at the clause: the stack budget is charged in the IR's
+     * frames, which a raised budget and recursion can turn into more machine stack than the runtime allows, and the
+     * monitor would refuse the script at load).
+     */
+    public static List<Diagnostic> code(Compilation c, Measured m) {
+        if (c.checked() == null || c.budgets() == null) return List.of();
+        List<Diagnostic> out = new ArrayList<>();
+        codeBudget(c, m.totalBytes(), m.probeBytes()).ifPresent(out::add);
+        List<Checked.ProbeInfo> probes = c.checked().probes;
+        for (int i = 0; i < Math.min(probes.size(), m.probeStackBytes().size()); i++) {
+            long need = m.probeStackBytes().get(i);
+            if (need <= m.stackAllowance()) continue;
+            Checked.ProbeInfo p = probes.get(i);
+            Diagnostic d = new Diagnostic(Code.E0701, "clause `" + p.spec() + "` may need up to " + need + " bytes of machine stack"
+                    + " when it runs natively, over the " + m.stackAllowance() + " bytes the monitor gives a firing (the stack budget of "
+                    + c.budgets().stack() + " bytes is charged in the IR's frames, which are smaller than the machine's);"
+                    + " lower the budget with `#pragma budget stack N` or in vp.json", p.decl().spec().span());
+            out.add(withPragmaNote(d, Budgets.Kind.STACK, c.pragmas()));
+        }
+        return out;
+    }
+
+    private static Optional<Diagnostic> codeBudget(Compilation c, long totalBytes, List<Long> probeBytes) {
         List<Checked.ProbeInfo> probes = c.checked().probes;
         int biggest = -1;
         for (int i = 0; i < Math.min(probes.size(), probeBytes.size()); i++) {

@@ -32,6 +32,13 @@ public final class Abi {
     /** Written into every probe image; the runtime refuses an image built for another version of this contract. */
     public static final int VERSION = 4;
 
+    /**
+     * The machine stack a firing may use (the entry, the generated frames and the helpers): the monitor's runtime
+     * gives every firing this much, and refuses an image with a clause that may need more. vp check reports such a
+     * clause first (E0701), since only the generated code knows its frames.
+     */
+    public static final int NATIVE_STACK_BYTES = 64 << 10;
+
     // ---- Firing fields (the entry's second argument): 14 words ----
     /** ARG0..ARG9, then KVM's exit reason and the VMCS-style exit reason, qualification and interruption info. */
     public static final int FIELDS_ARGS = 0x00, FIELDS_EXIT_REASON = 0x50, FIELDS_VMCS_EXIT_REASON = 0x58,

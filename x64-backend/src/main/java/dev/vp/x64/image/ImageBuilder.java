@@ -102,7 +102,7 @@ public final class ImageBuilder {
      * largest ratio of native to IR frame among the functions the clause can reach (not the whole program: a large
      * frame elsewhere must not make a small recursion look deep).
      */
-    static long nativeStackNeed(IrProgram program, NativeProgram code, int function) {
+    public static long nativeStackNeed(IrProgram program, NativeProgram code, int function) {
         long frames = deepest(program, code, function, new boolean[program.functions().size()]);
         if (frames < 0) {
             boolean[] reached = new boolean[program.functions().size()];
@@ -115,6 +115,11 @@ public final class ImageBuilder {
             }
         }
         return ENTRY_STACK_BYTES + frames + HELPER_STACK_BYTES;
+    }
+
+    /** {@link #nativeStackNeed} of each probe clause, in the order of the program's probes. */
+    public static List<Long> nativeStackNeeds(IrProgram program, NativeProgram code) {
+        return program.probes().stream().map(p -> nativeStackNeed(program, code, p.function())).toList();
     }
 
     /** Marks f and every function it can call. */
