@@ -1504,7 +1504,7 @@ public final class Checker {
         if (v == null && !(e instanceof Expr.Error)) {
             String text = e.span().text();
             if (zeroDivision != null) divisionByZero(what);
-            else diags.report(Code.E0410, e.span(), what + " must be a constant (integers, enum values, sizeof and operators on them)"
+            else diags.report(Code.E0410, e.span(), what + " must be a constant (integers, enum values, sizeof(type), casts and operators on them)"
                     + (text.length() <= 40 && !text.contains("\n") ? "; `" + text + "` is not one" : ""));
         }
         return v;
