@@ -59,6 +59,9 @@ final class BuiltinCalls {
                 else if (a instanceof Expr.Name n && s == null) {
                     c.diags().report(Code.E0600, a.span(), f.spelling + " takes an aggregate, and no aggregate `" + n.name()
                             + "` is declared or updated anywhere" + Checker.hint(n.name(), c.aggregateNames()));
+                } else if (s instanceof Sym.Bag) {
+                    c.diags().report(Code.E0600, a.span(), f.spelling + " takes an aggregate; `" + a.span().text() + "` is a bag, whose pairs"
+                            + " are only read by removing them (`" + a.span().text() + "[key]`)");
                 } else {
                     c.exprType(a);
                     c.diags().report(Code.E0600, a.span(), f.spelling + " takes an aggregate; `" + a.span().text() + "` is not one");

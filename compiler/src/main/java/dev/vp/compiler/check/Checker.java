@@ -611,7 +611,9 @@ public final class Checker {
             case Expr.Cast c -> cast(c);
             case Expr.SizeofType s -> {
                 Type t = resolve(s.type());
-                if (t.size() == 0 && !(t instanceof Type.Error))
+                if (t instanceof Type.Struct st && !st.complete)
+                    diags.report(Code.E0400, s.span(), "sizeof needs a C type with a size; " + t + " is declared nowhere with its fields");
+                else if (t.size() == 0 && !(t instanceof Type.Error))
                     diags.report(Code.E0400, s.span(), "sizeof needs a C type with a size, not " + t);
                 out.constants.put(s, t.size());
                 yield Type.U64;
@@ -862,7 +864,8 @@ public final class Checker {
         }
         if (target instanceof Expr.Index i && (lookupBase(i) instanceof Sym.Aggr || lookupBase(i) instanceof Sym.Bag || lookupBase(i) == null && i.base() instanceof Expr.Name)) {
             expr(a.value());
-            diags.report(Code.E0311, a.span(), "use `" + i.span().text() + " <- value` to add to an aggregate or insert into a bag; `=` is not defined for them");
+            String op = a.op() == null ? "=" : a.op().symbol + "=";
+            diags.report(Code.E0311, a.span(), "use `" + i.span().text() + " <- value` to add to an aggregate or insert into a bag; `" + op + "` is not defined for them");
             return Type.ERROR;
         }
         Type t = expr(target);

@@ -145,6 +145,16 @@ class CheckerTest {
             clean("bag b[8];\nVMM1Hz { b[1] <- 2; y = b[1]; }");
         }
 
+        @Test void misusedBagsAndUndeclaredStructsSayWhatWasWritten() {
+            assertEquals("2:10 E0311 use `b[1] <- value` to add to an aggregate or insert into a bag; `+=` is not defined for them",
+                    diags("bag b[8];\nVMM1Hz { b[1] += 3; }"));
+            assertEquals("2:18 E0600 logaggr takes an aggregate; `b` is a bag, whose pairs are only read by removing them (`b[key]`)",
+                    diags("bag b[8];\nVMM1Hz { logaggr(b); }"));
+            assertEquals("1:21 E0400 sizeof needs a C type with a size; struct nope is declared nowhere with its fields",
+                    diags("VMM1Hz { int q; q = sizeof(struct nope); }"));
+            clean("VMM1Hz { int q; q = sizeof(struct later); }\nstruct later { int a; };");
+        }
+
         @Test void keylessAggregatesMustBeDeclared() {
             assertEquals(List.of("1:10 E0418"), codes("VMM1Hz { nulla <- 5; }"));
             clean("aggr nulla;\nVMM1Hz { nulla <- 5; nulla++; }\nVMMUnload logaggr(nulla);");
