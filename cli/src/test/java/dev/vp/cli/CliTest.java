@@ -71,6 +71,27 @@ class CliTest {
         assertTrue(vp("fmt", latin1.toString()).err().contains("u1.emt is not a text file: byte 0xE9 is not valid UTF-8 at line 1, column 22"));
     }
 
+    @Test void nonAsciiLiteralsRoundTripThroughFmtAndEmitVp(@TempDir Path dir) throws Exception {
+        Path emt = dir.resolve("s.emt");
+        Files.writeString(emt, "VMMLoad {\nprintf(\"é€ %s %c\\n\", \"\\xe9\", 'e');\n}\n");
+        Result fmt = vp("fmt", emt.toString());
+        assertEquals(0, fmt.code(), fmt.err());
+        assertEquals("VMMLoad {\n    printf(\"é€ %s %c\\n\", \"\\xe9\", 'e');\n}\n", fmt.out());
+        // a literal is its UTF-8 bytes; printed back as VP, valid UTF-8 is the characters again and a lone byte an escape
+        Result vpText = vp("build", "--emit", "vp", emt.toString());
+        assertEquals(0, vpText.code(), vpText.err());
+        assertTrue(vpText.out().contains("(printf \"é€ %s %c\\n\" \"\\xe9\" 101)"), vpText.out());
+        Path vpFile = dir.resolve("s.vp");
+        Files.writeString(vpFile, vpText.out());
+        Result fromEmt = vp("build", "--emit", "ir", emt.toString()), fromVp = vp("build", "--emit", "ir", vpFile.toString());
+        assertEquals(0, fromVp.code(), fromVp.err());
+        assertTrue(fromEmt.out().contains("\"\\xc3\\xa9\\xe2\\x82\\xac %s %c\\n\""), fromEmt.out());
+        assertEquals(withoutLocations(fromEmt.out()), withoutLocations(fromVp.out()));
+    }
+
+    /** IR text without its "; file:line" comments. */
+    private static String withoutLocations(String ir) { return ir.replaceAll("(?m) *;.*$", ""); }
+
     @Test void probesJsonIsTheDefaultCatalog() {
         Result r = vp("probes", "--json");
         assertEquals(0, r.code());

@@ -146,14 +146,14 @@ final class BuiltinCalls {
         }
     }
 
-    /** The message with control characters written as escapes, so that it stays on one line. */
+    /** The message with control characters and bytes above 0x7e written as escapes, so that it stays on one line and readable. */
     private static String visible(String s) {
         StringBuilder b = new StringBuilder();
         for (char ch : s.toCharArray()) {
             switch (ch) {
                 case '\n' -> b.append("\\n");
                 case '\t' -> b.append("\\t");
-                default -> { if (ch < 0x20 || ch == 0x7f) b.append(String.format("\\x%02x", (int) ch)); else b.append(ch); }
+                default -> { if (ch < 0x20 || ch >= 0x7f) b.append(String.format("\\x%02x", (int) ch)); else b.append(ch); }
             }
         }
         return b.toString();

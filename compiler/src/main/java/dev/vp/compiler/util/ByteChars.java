@@ -1,24 +1,72 @@
-// Strings are bytes: how a literal's character that is not one (above U+00FF) is explained to the writer.
+// Strings are bytes: how a literal's characters become bytes (their UTF-8, as gcc does), and how bytes print back.
 package dev.vp.compiler.util;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** Script strings hold one char per byte (0-255); a literal character above U+00FF has to be written as its bytes. */
+/**
+ * Script strings hold one char per byte (0-255, ISO-8859-1). A literal's non-ASCII character is its UTF-8 bytes, so
+ * "é" is the two bytes c3 a9 and output written byte for byte shows it as the source did.
+ */
 public final class ByteChars {
     private ByteChars() {}
 
-    /** The index of the first character of text above U+00FF, or -1. */
-    public static int firstNonByte(String text) {
-        for (int i = 0; i < text.length(); i++) if (text.charAt(i) > 0xff) return i;
-        return -1;
+    /**
+     * Appends the UTF-8 bytes of the character at index of text to out, one char per byte; returns how many chars of
+     * text it took (2 for a surrogate pair).
+     */
+    public static int appendUtf8(StringBuilder out, String text, int index) {
+        int cp = text.codePointAt(index);
+        if (cp < 0x80) out.append((char) cp);
+        else for (byte b : Character.toString(cp).getBytes(StandardCharsets.UTF_8)) out.append((char) (b & 0xff));
+        return Character.charCount(cp);
     }
 
-    /** Why the character at index of text cannot be in a literal, with its UTF-8 bytes as escapes to write instead. */
-    public static String problem(String text, int index) {
-        int cp = text.codePointAt(index);
-        StringBuilder escapes = new StringBuilder();
-        for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) escapes.append(String.format("\\x%02x", b & 0xff));
-        return String.format("character U+%04X is not a byte: strings hold bytes (0-255), so write its bytes as escapes, "
-                + "e.g. `%s` for its UTF-8", cp, escapes);
+    /** text's UTF-8 bytes, one char per byte. */
+    public static String utf8(String text) {
+        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    }
+
+    /** The bytes as \xHH escapes, e.g. `\xc3\xa9` for "é". */
+    public static String escapes(String bytes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < bytes.length(); i++) sb.append(String.format("\\x%02x", (int) bytes.charAt(i)));
+        return sb.toString();
+    }
+
+    /**
+     * How many bytes from index of bytes (one char per byte) form one valid UTF-8 sequence of a non-ASCII
+     * character, or 0 when the byte there does not start one.
+     */
+    public static int utf8Sequence(String bytes, int index) {
+        int lead = bytes.charAt(index);
+        int n = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+        if (n == 0 || index + n > bytes.length()) return 0;
+        byte[] seq = new byte[n];
+        for (int i = 0; i < n; i++) {
+            char c = bytes.charAt(index + i);
+            if (c > 0xff) return 0;
+            seq[i] = (byte) c;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(seq));
+            return n;
+        } catch (CharacterCodingException e) {
+            return 0;
+        }
+    }
+
+    /** The bytes (one char per byte) decoded as UTF-8, each malformed sequence replaced by U+FFFD: for showing output as text. */
+    public static String decodeUtf8(String bytes) {
+        byte[] raw = bytes.getBytes(StandardCharsets.ISO_8859_1);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalStateException(e); // REPLACE never throws
+        }
     }
 }

@@ -153,9 +153,9 @@ public final class IrFileScript {
                     state.set(Builtin.CR3, tables.cr3());
                 }
                 case "poke" -> {
-                    String s = w.get(2);
+                    byte[] s = w.get(2).getBytes(StandardCharsets.UTF_8); // a guest's text in UTF-8
                     long at = number(w.get(1), where);
-                    for (int i = 0; i < s.length(); i++) ram.set(ValueLayout.JAVA_BYTE, at + i, (byte) s.charAt(i));
+                    for (int i = 0; i < s.length; i++) ram.set(ValueLayout.JAVA_BYTE, at + i, s[i]);
                 }
                 case "poke64" -> ram.set(LONG, number(w.get(1), where), number(w.get(2), where));
                 case "set" -> {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestFactory;
  * ;@ vcpus N                      number of vCPUs (before the first fire; default 1)
  * ;@ ram SIZE                     guest RAM bytes (default 4 MiB); page tables use its last 256 KB
  * ;@ map 4k|2m|1g LINEAR PHYS LEN map linear pages (sets CR3)
- * ;@ poke PHYS "text"             write bytes (one per char) into RAM
+ * ;@ poke PHYS "text"             write the text into RAM (its UTF-8 bytes)
  * ;@ poke64 PHYS VALUE            write a little-endian 64-bit value
  * ;@ set BUILTIN VALUE            set a built-in variable for the following firings
  * ;@ fire PROBE [vcpu N|host] [times K]

@@ -27,6 +27,7 @@ import dev.vp.compiler.project.Budgets;
 import dev.vp.compiler.source.SourceFile;
 import dev.vp.compiler.symbols.Symbol;
 import dev.vp.compiler.symbols.SymbolTable;
+import dev.vp.compiler.util.ByteChars;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.function.ThrowingConsumer;
  * A script with its test directives. A cookbook script's header may say `// target: any` (compile as for
  * another monitor) and `// warnings: CODE...` (the warnings it is known to produce); in VP with `;`.
  * Directives sit in comment lines that start with `//@` (Emmett) or `;@` (VP); expected transcript lines
- * start with `//>` or `;>`. Before compiling:
+ * start with `//>` or `;>`, and stand for their UTF-8 bytes (output is bytes, one char per byte). Before compiling:
  * <pre>
  * sym NAME ADDR [SIZE]            a guest symbol in the test symbol table (functions; SIZE > 0: an object)
  * target any                      compile as with --target any
@@ -133,7 +134,7 @@ public final class ScriptRun {
                 for (String code : line.substring(prefix.length() + 10).strip().split("\\s+")) expectedWarnings.add(code);
             } else if (line.startsWith(prefix + ">")) {
                 String rest = line.substring(prefix.length() + 1);
-                expected.append(rest.startsWith(" ") ? rest.substring(1) : rest).append('\n');
+                expected.append(ByteChars.utf8(rest.startsWith(" ") ? rest.substring(1) : rest)).append('\n');
             } else if (line.startsWith(prefix + "@")) {
                 String d = line.substring(prefix.length() + 1).strip();
                 List<String> w = words(d, where);

@@ -307,13 +307,8 @@ final class EmmettLexer {
                 pos++;
                 break;
             }
-            if (c == '\\') escape(value); else {
-                value.append(c);
-                pos++;
-            }
+            if (c == '\\') escape(value); else pos += ByteChars.appendUtf8(value, text, pos);
         }
-        int wide = ByteChars.firstNonByte(value.toString());
-        if (wide >= 0) report.error(Code.E0106, start, pos, ByteChars.problem(value.toString(), wide));
         emit(STRING_LIT, start, 0, value.toString(), unterminated);
     }
 
@@ -321,6 +316,7 @@ final class EmmettLexer {
         int start = pos++;
         StringBuilder value = new StringBuilder();
         boolean closed = false;
+        int nonAscii = -1; // the first non-ASCII character written as itself, whose UTF-8 is more than one byte
         while (pos < text.length() && text.charAt(pos) != '\n') {
             char c = text.charAt(pos);
             if (c == '\'') {
@@ -329,8 +325,8 @@ final class EmmettLexer {
                 break;
             }
             if (c == '\\') escape(value); else {
-                value.append(c);
-                pos++;
+                if (c >= 0x80 && nonAscii < 0) nonAscii = pos;
+                pos += ByteChars.appendUtf8(value, text, pos);
             }
             // `'a;`: the writer forgot the quote after one character, so the rest of the line is still code.
             if (peek(0) != '\'' && unclosedChar(pos)) break;
@@ -340,9 +336,12 @@ final class EmmettLexer {
                     "unterminated character literal: add the closing `'` (for a string, use double quotes)");
         } else if (value.isEmpty()) {
             report.error(Code.E0105, start, pos, "empty character literal `''`: write a character, e.g. `'a'` or `'\\0'`");
-        } else if (value.charAt(0) > 0xff) {
-            report.error(Code.E0105, start, pos, String.format("character literal `%s` is U+%04X, which is not a byte: a character "
-                    + "is one byte (0-255); write it in a string as its bytes instead", text.substring(start, pos), value.codePointAt(0)));
+        } else if (nonAscii >= 0) {
+            String bytes = ByteChars.utf8(Character.toString(text.codePointAt(nonAscii)));
+            report.error(Code.E0105, start, pos, String.format("character literal `%s` holds U+%04X, which is %d bytes in UTF-8 (`%s`), "
+                    + "but a character literal is one byte: write a byte as an escape, e.g. `'%s'`, or use the string `\"%s\"`",
+                    text.substring(start, pos), text.codePointAt(nonAscii), bytes.length(), ByteChars.escapes(bytes),
+                    ByteChars.escapes(bytes.substring(0, 1)), text.substring(start + 1, pos - 1)));
         } else if (value.length() > 1) {
             report.error(Code.E0105, start, pos, "character literal `" + text.substring(start, pos)
                     + "` holds " + value.length() + " characters; use double quotes for a string");
@@ -364,6 +363,7 @@ final class EmmettLexer {
             return;
         }
         pos += 2;
+        if (Character.isHighSurrogate(c) && Character.isLowSurrogate(peek(0))) pos++;
         switch (c) {
             case 'n' -> out.append('\n');
             case 't' -> out.append('\t');
@@ -380,14 +380,14 @@ final class EmmettLexer {
     }
 
     private void unknownEscape(int start, StringBuilder out, char c) {
-        String shown = c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("U+%04X", (int) c);
+        String shown = c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("U+%04X", text.codePointAt(start + 1));
         badEscape(start, out, c, "unknown escape `\\" + shown
                 + "`: the backslash is dropped (known escapes: \\n \\t \\\\ \\\" \\0 \\xHH)");
     }
 
-    /** Keeps the escaped character c, without its backslash, and warns with message. */
+    /** Keeps the escaped character c (its UTF-8 bytes), without its backslash, and warns with message. */
     private void badEscape(int start, StringBuilder out, char c, String message) {
-        out.append(c);
+        if (c < 0x80) out.append(c); else ByteChars.appendUtf8(out, text, start + 1);
         report.add(start, new Diagnostic(Code.W0100, Code.W0100.severity(), message, report.span(start, pos), List.of(), List.of()));
     }
 

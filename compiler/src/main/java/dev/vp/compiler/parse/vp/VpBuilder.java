@@ -15,7 +15,6 @@ import dev.vp.compiler.parse.vp.Sexp.AtomKind;
 import dev.vp.compiler.parse.vp.Sexp.ListForm;
 import dev.vp.compiler.source.SourceFile;
 import dev.vp.compiler.source.Span;
-import dev.vp.compiler.util.ByteChars;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -713,15 +712,12 @@ final class VpBuilder {
 
     /** The decoded value; unknown escapes are warned about (the unterminated case was reported by VpParser). */
     private String string(Atom a) {
-        String value = VpLiterals.decodeString(a.text(), a.kind() == AtomKind.STRING, (from, to) -> {
+        return VpLiterals.decodeString(a.text(), a.kind() == AtomKind.STRING, (from, to) -> {
             String escape = a.text().substring(from, to);
             report.warning(Code.W0202, map.span(a.offset() + from, a.offset() + to), escape.equals("\\x")
                     ? "`\\x` needs one or two hex digits after it, as in `\\x41`: the backslash is dropped"
                     : "unknown escape `" + escape + "`: the backslash is dropped; the escapes are \\n \\t \\\\ \\\" \\0 \\xHH (write \\\\ for a backslash)");
         });
-        int wide = ByteChars.firstNonByte(value);
-        if (wide >= 0) report.error(Code.E0205, a.span(), ByteChars.problem(value, wide));
-        return value;
     }
 
     private static boolean isElse(Sexp s) { return s instanceof Atom a && a.isSymbol("else"); }

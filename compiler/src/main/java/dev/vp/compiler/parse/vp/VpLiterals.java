@@ -1,6 +1,7 @@
 // Reads VP integer and string literals with Emmett's rules, and writes strings back in the form they read.
 package dev.vp.compiler.parse.vp;
 
+import dev.vp.compiler.util.ByteChars;
 import java.util.function.BiConsumer;
 
 /** Literal spelling shared by VpBuilder (reading) and VpPrinter (writing), so the two always agree. */
@@ -40,9 +41,10 @@ final class VpLiterals {
     }
 
     /**
-     * Decodes a string token (with its opening quote, and its closing one when terminated). Escapes: \n \t \\ \"
-     * \0 \xHH (at most two digits); an unknown escape keeps the character and drops the backslash, and is
-     * reported to unknownEscape with its offsets inside the token.
+     * Decodes a string token (with its opening quote, and its closing one when terminated) into bytes, one char per
+     * byte: a non-ASCII character is its UTF-8 bytes. Escapes: \n \t \\ \" \0 \xHH (one byte; at most two
+     * digits); an unknown escape keeps the character and drops the backslash, and is reported to unknownEscape with
+     * its offsets inside the token.
      */
     static String decodeString(String token, boolean terminated, BiConsumer<Integer, Integer> unknownEscape) {
         int end = terminated ? token.length() - 1 : token.length();
@@ -50,7 +52,7 @@ final class VpLiterals {
         for (int i = 1; i < end; i++) {
             char c = token.charAt(i);
             if (c != '\\') {
-                sb.append(c);
+                i += ByteChars.appendUtf8(sb, token, i) - 1;
                 continue;
             }
             if (i + 1 >= end) break;
@@ -76,26 +78,36 @@ final class VpLiterals {
                     }
                 }
                 default -> {
-                    unknownEscape.accept(i - 1, i + 1);
-                    sb.append(e);
+                    int n = e < 0x80 ? 1 : Character.charCount(token.codePointAt(i));
+                    unknownEscape.accept(i - 1, i + n);
+                    i += ByteChars.appendUtf8(sb, token, i) - 1;
                 }
             }
         }
         return sb.toString();
     }
 
-    /** A string literal that decodeString reads back as exactly value. */
+    /**
+     * A string literal that decodeString reads back as exactly value (bytes, one char per byte): bytes that form
+     * valid UTF-8 are written as the character they encode, other bytes above 0x7e as \xHH.
+     */
     static String quote(String value) {
         StringBuilder sb = new StringBuilder("\"");
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
+            int n = c >= 0x80 ? ByteChars.utf8Sequence(value, i) : 0;
+            if (n > 0) {
+                sb.append(ByteChars.decodeUtf8(value.substring(i, i + n)));
+                i += n - 1;
+                continue;
+            }
             switch (c) {
                 case '\n' -> sb.append("\\n");
                 case '\t' -> sb.append("\\t");
                 case '\\' -> sb.append("\\\\");
                 case '"' -> sb.append("\\\"");
                 default -> {
-                    if (c < 0x20 || c == 0x7f) sb.append(String.format("\\x%02x", (int) c));
+                    if (c < 0x20 || c >= 0x7f) sb.append(String.format("\\x%02x", (int) c));
                     else sb.append(c);
                 }
             }

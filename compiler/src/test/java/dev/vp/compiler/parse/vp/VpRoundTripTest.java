@@ -159,6 +159,17 @@ class VpRoundTripTest {
         assertEquals(ast, parse(VpPrinter.print(ast)));
     }
 
+    /** Strings are bytes: bytes that are valid UTF-8 print as their characters, any other byte as \\xHH. */
+    @Test
+    void stringBytesPrintAsUtf8OrEscapes() {
+        String bytes = "\u00c3\u00a9\u00e2\u0082\u00ac|\u00e9\u007f|\u00c3"; // "é€" in UTF-8, a lone e9, DEL, a cut-off sequence
+        Script ast = new Script(FILE, Script.Language.VP, List.of(new Decl.Version(S, "1.0"),
+                new Decl.Var(S, Decl.Storage.DEFAULT, prim(Prim.STRING), "s", S, str(bytes))));
+        String printed = VpPrinter.print(ast);
+        assertTrue(printed.contains("\"é€|\\xe9\\x7f|\\xc3\""), printed);
+        assertEquals(ast, parse(printed));
+    }
+
     @TestFactory
     Stream<DynamicTest> exampleScriptsParseCleanAndRoundTrip() {
         return SCRIPTS.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
