@@ -85,7 +85,7 @@ final class DeployCommand {
                             + (duration == null ? "; Ctrl-C stops streaming" : "; streaming for " + durationText));
                     answered.countDown();
                 }, text -> {
-                    out.print(text);
+                    RunOutput.write(out, text);
                     out.flush();
                     if (!text.isEmpty()) lineStart.set(text.endsWith("\n"));
                 }));
@@ -108,7 +108,7 @@ final class DeployCommand {
         }
         DeployClient.Ended end = ended.get();
         if (end != null) {
-            out.print((lineStart.get() ? "\n" : "\n\n") + end.report());
+            RunOutput.write(out, (lineStart.get() ? "\n" : "\n\n") + end.report());
             out.flush();
             err.println("vp deploy: " + input.name() + " was " + end.reason());
             return Main.OK;

@@ -31,7 +31,7 @@ final class ResetCommand {
         if (args.has("--help")) { out.print(HELP); return Main.OK; }
         if (!args.positional.isEmpty()) throw new Args.UsageException("unexpected argument " + args.positional.get(0));
         try {
-            out.print(VmmClients.client(args).reset().text());
+            RunOutput.write(out, VmmClients.client(args).reset().text());
             return Main.OK;
         } catch (IOException e) {
             err.println("vp reset: " + e.getMessage());

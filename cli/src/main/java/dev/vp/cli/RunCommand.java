@@ -129,7 +129,7 @@ final class RunCommand {
             throw new Args.UsageException("-o " + name + " is the script itself; name another file for the output");
         if (Files.isDirectory(file)) throw new Args.UsageException("-o " + name + " is a directory; name a file");
         try {
-            return Files.newBufferedWriter(file);
+            return RunOutput.fileWriter(Files.newOutputStream(file));
         } catch (IOException e) {
             throw new Args.UsageException("-o " + name + ": " + IoReasons.of(e));
         }

@@ -2,14 +2,19 @@
 package dev.vp.cli;
 
 import dev.vp.compiler.util.IoReasons;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
  * Probe output goes to standard output with gueststack frames as guest symbols (as the VProbes toolkit's stack filter
- * did) and, raw, to the -o file. When a write to one of them fails (the reader of a pipe went away, a full disk),
+ * did) and, raw, to the -o file; both get its bytes as they are (a script string holds one byte per char, see
+ * {@link #write}). When a write to one of them fails (the reader of a pipe went away, a full disk),
  * output to it stops there, the failure is kept for the exit message, and stop runs, so that the run ends as after
  * --duration. Output is called on one thread at a time (the monitor's output thread, or the one that loads or unloads).
  */
@@ -33,7 +38,7 @@ final class RunOutput implements Consumer<String> {
 
     @Override public void accept(String text) {
         if (!outFailed) {
-            out.print(stacks.apply(text));
+            write(out, stacks.apply(text));
             if (out.checkError()) {
                 outFailed = true;
                 fail("cannot write standard output (it was closed, or the device is full)");
@@ -64,8 +69,22 @@ final class RunOutput implements Consumer<String> {
     /** Prints the summary after a blank line: on standard output, or on err if writing standard output failed. */
     void summary(String text, PrintStream err) {
         PrintStream to = outFailed ? err : out;
-        to.print((outFailed || lineStart ? "\n" : "\n\n") + text);
+        write(to, (outFailed || lineStart ? "\n" : "\n\n") + text);
         to.flush();
+    }
+
+    /**
+     * Writes probe output (or a summary, which quotes script strings) as the bytes it holds, one per char (ISO-8859-1),
+     * not encoded again: a guest's UTF-8 string and a literal "é" (its UTF-8 bytes) reach the terminal as UTF-8.
+     */
+    static void write(PrintStream to, String bytes) {
+        byte[] b = bytes.getBytes(StandardCharsets.ISO_8859_1);
+        to.write(b, 0, b.length);
+    }
+
+    /** A writer of probe output to a file, byte for byte as {@link #write} does. */
+    static Writer fileWriter(OutputStream file) {
+        return new BufferedWriter(new OutputStreamWriter(file, StandardCharsets.ISO_8859_1));
     }
 
     /** What failed, or null. */

@@ -58,10 +58,10 @@ final class VmmCommand {
      */
     private void unloaded(Monitor.Unloaded u, String why) {
         synchronized (out) {
-            out.print(u.output());
+            RunOutput.write(out, u.output());
             if (!u.output().isEmpty() && !u.output().endsWith("\n")) out.println();
             out.println("vp vmm: " + u.name() + " was " + why);
-            out.print(u.report().text());
+            RunOutput.write(out, u.report().text());
             out.flush();
         }
     }

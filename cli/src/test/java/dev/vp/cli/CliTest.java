@@ -92,6 +92,20 @@ class CliTest {
     /** IR text without its "; file:line" comments. */
     private static String withoutLocations(String ir) { return ir.replaceAll("(?m) *;.*$", ""); }
 
+    @Test void probeOutputIsWrittenAsItsBytes(@TempDir Path dir) throws Exception {
+        var out = new ByteArrayOutputStream();
+        Path file = dir.resolve("out.txt");
+        var output = new RunOutput(new PrintStream(out, true, StandardCharsets.UTF_8), GuestStackFilter.of(dev.vp.compiler.symbols.SymbolTable.of(List.of())),
+                RunOutput.fileWriter(Files.newOutputStream(file)), file.toString(), () -> { });
+        // what a guest's UTF-8 "café" reads as (one char per byte), then a lone byte e9
+        output.accept("caf\u00c3\u00a9 \u00e9\n");
+        output.close();
+        output.summary("key \u00c3\u00a9\n", System.err);
+        byte[] record = {'c', 'a', 'f', (byte) 0xc3, (byte) 0xa9, ' ', (byte) 0xe9, '\n'};
+        assertEquals(java.util.HexFormat.of().formatHex(record) + "0a6b657920c3a90a", java.util.HexFormat.of().formatHex(out.toByteArray()));
+        assertEquals(java.util.HexFormat.of().formatHex(record), java.util.HexFormat.of().formatHex(Files.readAllBytes(file)));
+    }
+
     @Test void probesJsonIsTheDefaultCatalog() {
         Result r = vp("probes", "--json");
         assertEquals(0, r.code());

@@ -85,6 +85,25 @@ class NativeCliTest {
         assertTrue(text.contains("end\n\nclause "), "a blank line before the summary: " + text);
     }
 
+    @Test void aRunWritesProbeOutputAsItsBytesOnBothEngines() throws Exception {
+        needKvm();
+        // a literal's é is its UTF-8 (c3 a9), \xHH one byte; the summary's file name is UTF-8 too
+        Path script = Files.writeString(dir.resolve("café.emt"), "VMMLoad { if (VCPUID == 0) printf(\"é\\xc3\\xa9|\\xe9|%s\\n\", \"€\"); }\n");
+        byte[] expected = {(byte) 0xc3, (byte) 0xa9, (byte) 0xc3, (byte) 0xa9, '|', (byte) 0xe9, '|', (byte) 0xe2, (byte) 0x82, (byte) 0xac, '\n'};
+        for (String engine : List.of("native", "interp")) {
+            var out = new ByteArrayOutputStream();
+            var err = new ByteArrayOutputStream();
+            Path file = dir.resolve(engine + ".out");
+            int code = Main.run(List.of("run", "--engine", engine, "--vcpus", "1", "--duration", "500ms", "-o", file.toString(), script.toString()),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+            byte[] stdout = out.toByteArray();
+            assertEquals(java.util.HexFormat.of().formatHex(expected), java.util.HexFormat.of().formatHex(java.util.Arrays.copyOf(stdout, expected.length)), engine);
+            assertEquals(java.util.HexFormat.of().formatHex(expected), java.util.HexFormat.of().formatHex(Files.readAllBytes(file)), engine);
+            assertTrue(new String(stdout, StandardCharsets.UTF_8).contains("VMMLoad (" + script + ":1)"), engine + ": " + new String(stdout, StandardCharsets.UTF_8));
+        }
+    }
+
     @Test void ctrlCEndsARunWithItsSummaryAndExitStatusZero() throws Exception {
         needKvm();
         var sigint = new sun.misc.Signal("INT");
@@ -314,7 +333,7 @@ class NativeCliTest {
         Path a = dir.resolve("a.emt"), b = dir.resolve("b.emt");
         Files.writeString(a, """
                 VMM10Hz { if (VCPUID == 0) printf("a tick %d\\n", ++n); }
-                VMMUnload { if (VCPUID == 0) printf("a unload after %d ticks\\n", n); }
+                VMMUnload { if (VCPUID == 0) printf("a unload after %d ticks \\xc3\\xa9\\n", n); }
                 """);
         Files.writeString(b, """
                 VMMLoad { printf("b load\\n"); }
@@ -322,15 +341,16 @@ class NativeCliTest {
                 VMMUnload { if (VCPUID == 0) printf("b unload after %d ticks", n); }
                 """);
         Vmm vmm = new Vmm();
+        // output is bytes: the escaped UTF-8 of é reaches every printer (deploy, reset, vmm) as those two bytes
         try (vmm) {
             // reset ends a streaming deploy: its Unload output, its summary, the reason, exit 0
             Streaming first = Streaming.start(vmm.args("deploy", a.toString()));
             first.await("a tick 2\n");
             CliTest.Result reset = vp(vmm.args("reset"));
             assertEquals(0, reset.code(), reset.err());
-            assertTrue(reset.out().matches("(?s).*a unload after [0-9]+ ticks\n\nclause .*VMMUnload \\(.*a\\.emt:2\\) +1 +0\ndrops: none\n"), reset.out());
+            assertTrue(reset.out().matches("(?s).*a unload after [0-9]+ ticks é\n\nclause .*VMMUnload \\(.*a\\.emt:2\\) +1 +0\ndrops: none\n"), reset.out());
             assertEquals(0, first.end(), first.err());
-            assertTrue(first.out().matches("(?s)a tick 1\n.*a unload after [0-9]+ ticks\n\nclause .*drops: none\n"), first.out());
+            assertTrue(first.out().matches("(?s)a tick 1\n.*a unload after [0-9]+ ticks é\n\nclause .*drops: none\n"), first.out());
             assertTrue(first.err().endsWith("vp deploy: " + a + " was unloaded by `vp reset`\n"), first.err());
 
             // another deploy replaces it: the first stream ends and never shows the other script's output
@@ -340,7 +360,7 @@ class NativeCliTest {
             assertEquals(0, second.code(), second.err());
             assertTrue(second.out().startsWith("b load\n"), second.out());
             assertEquals(0, replaced.end(), replaced.err());
-            assertTrue(replaced.out().matches("(?s)a tick 1\n.*a unload after [0-9]+ ticks\n\nclause .*"), replaced.out());
+            assertTrue(replaced.out().matches("(?s)a tick 1\n.*a unload after [0-9]+ ticks é\n\nclause .*"), replaced.out());
             assertTrue(!replaced.out().contains("b "), replaced.out());
             assertTrue(replaced.err().endsWith("was replaced by another deploy\n"), replaced.err());
 
@@ -354,8 +374,8 @@ class NativeCliTest {
             assertEquals(0, vp(vmm.args("deploy", "--duration", "100ms", a.toString())).code());
         }
         // vmm prints the scripts it unloads without a reset: the one replaced, and the one loaded when it stops
-        assertTrue(vmm.output().matches("(?s).*a unload after [0-9]+ ticks\nvp vmm: image [0-9a-f]+ was replaced by another deploy\nclause .*"), vmm.output());
-        assertTrue(vmm.output().matches("(?s).*a unload after [0-9]+ ticks\nvp vmm: image [0-9a-f]+ was unloaded because `vp vmm` stopped\nclause .*vp vmm: stopped\n"),
+        assertTrue(vmm.output().matches("(?s).*a unload after [0-9]+ ticks é\nvp vmm: image [0-9a-f]+ was replaced by another deploy\nclause .*"), vmm.output());
+        assertTrue(vmm.output().matches("(?s).*a unload after [0-9]+ ticks é\nvp vmm: image [0-9a-f]+ was unloaded because `vp vmm` stopped\nclause .*vp vmm: stopped\n"),
                 vmm.output());
     }
 

@@ -1,6 +1,7 @@
 package dev.vp.runtime.engine;
 
 import dev.vp.compiler.ir.Loc;
+import dev.vp.compiler.util.ByteChars;
 import java.util.List;
 
 /**
@@ -17,6 +18,10 @@ public record RunReport(List<Clause> clauses, List<Drop> drops, List<String> pen
     /** what: "output records", "aggregate lat", "bag starts"; count: how many were dropped. */
     public record Drop(String what, long count) {}
 
+    /**
+     * The summary as bytes, one char per byte like the script strings it quotes (aggregate keys): clause specs and
+     * file names are written as their UTF-8, so that the whole text can be written byte for byte.
+     */
     public String text() {
         StringBuilder sb = new StringBuilder();
         int width = 6;
@@ -26,7 +31,7 @@ public record RunReport(List<Clause> clauses, List<Drop> drops, List<String> pen
             long cancelled = c.cancellations().stream().mapToLong(Cancel::count).sum();
             sb.append(String.format("%-" + width + "s %12d %12d%n", label(c), c.firings(), cancelled));
             for (Cancel x : c.cancellations())
-                sb.append("    ").append(x.count()).append(" x ").append(x.cause()).append(" at ").append(x.loc())
+                sb.append("    ").append(x.count()).append(" x ").append(x.cause()).append(" at ").append(ByteChars.utf8(x.loc().toString()))
                         .append(x.count() > 1 ? ", the latest: " : ": ").append(x.description()).append('\n');
         }
         long dropped = drops.stream().mapToLong(Drop::count).sum();
@@ -36,5 +41,5 @@ public record RunReport(List<Clause> clauses, List<Drop> drops, List<String> pen
         return sb.toString();
     }
 
-    private static String label(Clause c) { return c.spec() + " (" + c.loc() + ")"; }
+    private static String label(Clause c) { return ByteChars.utf8(c.spec() + " (" + c.loc() + ")"); }
 }

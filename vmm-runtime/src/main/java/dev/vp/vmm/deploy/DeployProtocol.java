@@ -19,6 +19,9 @@ import java.nio.charset.StandardCharsets;
  * "end" with a "reason" and the script's summary as payload when the script is unloaded (reset, replaced, the
  * harness stopped). "reset" answers with a payload of the output the script printed while it was unloaded (its
  * first "outputBytes" bytes), then its summary, in UTF-8.
+ * Output and summaries are a script's bytes, one char (U+0000-U+00FF) per byte, as the engines make them; JSON and the
+ * UTF-8 payloads carry those chars unchanged, and whoever shows them decides: `vp deploy` and `vp reset` write one byte
+ * per char, the editor decodes the bytes as UTF-8.
  */
 public final class DeployProtocol {
     private DeployProtocol() {}
