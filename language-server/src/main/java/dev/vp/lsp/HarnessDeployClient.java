@@ -1,6 +1,7 @@
 package dev.vp.lsp;
 
 import dev.vp.compiler.Compilation;
+import dev.vp.compiler.util.ByteChars;
 import dev.vp.x64.image.ImageBuilder;
 import dev.vp.x64.image.ProbeImageWriter;
 import java.io.IOException;
@@ -12,7 +13,9 @@ import java.util.function.Consumer;
 /**
  * The editor's deploy and reset commands over the harness's deploy protocol: builds the .vpo in-process, opens
  * the output stream first (so Load output is not missed), then loads. One stream per server stays open and
- * keeps forwarding output after the command returns; a deploy to another address replaces it.
+ * keeps forwarding output after the command returns; a deploy to another address replaces it. Probe output and
+ * summaries are bytes (one char per byte); the editor shows text, so they are decoded as UTF-8 here (each record on
+ * its own; a malformed sequence shows as U+FFFD).
  */
 final class HarnessDeployClient implements DeployClient {
     private Thread stream;
@@ -39,7 +42,7 @@ final class HarnessDeployClient implements DeployClient {
     @Override
     public synchronized String reset(String address, String tokenFile) throws DeployException {
         try {
-            return client(address, tokenFile).reset().text();
+            return ByteChars.decodeUtf8(client(address, tokenFile).reset().text());
         } catch (IOException e) {
             throw new DeployException(e.getMessage());
         }
@@ -52,7 +55,7 @@ final class HarnessDeployClient implements DeployClient {
         streamAddress = address;
         stream = Thread.ofPlatform().daemon(true).name("vp-lsp-output").start(() -> {
             try {
-                client.streamOutput(opened::countDown, output);
+                client.streamOutput(opened::countDown, bytes -> output.accept(ByteChars.decodeUtf8(bytes)));
             } catch (IOException e) {
                 output.accept("vp: the output stream from " + address + " ended: " + e.getMessage() + "\n");
             }

@@ -33,7 +33,7 @@ class HarnessDeployClientTest {
         var loader = new FileSystemSourceLoader();
         var options = ScriptSetup.resolve(dir.resolve("t.emt"), ScriptSetup.Flags.NONE, loader, new Diagnostics());
         Compilation c = Compiler.compile(new SourceFile(dir.resolve("t.emt").toString(),
-                "VMM10Hz if (VCPUID == 0) printf(\"deployed tick\\n\");\n"), options, loader);
+                "VMM10Hz if (VCPUID == 0) printf(\"deployed tick \\xc3\\xa9 é\\n\");\n"), options, loader);
         assertTrue(c.diagnostics().isEmpty(), c.diagnostics().toString());
         Path tokenFile = dir.resolve("vp/vmm.token");
         try (var token = TokenFile.create(tokenFile, TokenFile.generate());
@@ -46,7 +46,8 @@ class HarnessDeployClientTest {
             String summary = client.deploy(c, at, tokenFile.toString(), lines::add);
             assertTrue(summary.startsWith("deployed t.emt ("), summary);
             String first = lines.poll(10, TimeUnit.SECONDS);
-            assertTrue(first != null && first.contains("deployed tick"), String.valueOf(first));
+            // output is bytes, shown as UTF-8: the escaped bytes c3 a9 and a literal é (the same two bytes) both read é
+            assertTrue(first != null && first.contains("deployed tick é é\n"), String.valueOf(first));
             String report = client.reset(at, tokenFile.toString());
             assertTrue(report.contains("VMM10Hz"), report);
             var wrong = assertThrows(DeployClient.DeployException.class, () -> client.reset(at, dir.resolve("nope").toString()));
