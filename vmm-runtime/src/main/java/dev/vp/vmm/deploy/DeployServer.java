@@ -34,8 +34,17 @@ import java.util.function.Consumer;
 public final class DeployServer implements AutoCloseable {
     /** How long a write to a client may make no progress (the client takes less than 64 KB) before it is disconnected. */
     public static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
-    /** The most output (in characters) waiting for one streaming client; while it is not reading, more is dropped and counted. */
+    /**
+     * The most output (in characters, each record counted with {@link #RECORD_OVERHEAD} more for its frame) waiting
+     * for one streaming client; while it is not reading, more is dropped and counted.
+     */
     public static final int MAX_QUEUED_OUTPUT = 1 << 20;
+    /**
+     * What a queued record costs beyond its text (its frame's header on the wire, its place in the queue): without
+     * it, records with little or no text (printf("")) were never dropped and a client that stopped reading made
+     * the queue grow without bound until the write timeout.
+     */
+    static final int RECORD_OVERHEAD = 64;
     private static final int WRITE_CHUNK = 64 * 1024;
     /** How long close waits for streams to send what they have queued (a script's end, above all). */
     private static final long CLOSE_GRACE_NANOS = Duration.ofSeconds(2).toNanos();
@@ -245,12 +254,13 @@ public final class DeployServer implements AutoCloseable {
 
         @Override public synchronized boolean output(String text) {
             if (gone || ended) return false;
-            if (queuedChars > 0 && queuedChars + text.length() > MAX_QUEUED_OUTPUT) {
+            long cost = text.length() + RECORD_OVERHEAD;
+            if (queuedChars > 0 && queuedChars + cost > MAX_QUEUED_OUTPUT) {
                 dropped++;
                 return true; // counted here, so not also as a record nobody received
             }
             queue.add(new Frame(null, null, text));
-            queuedChars += text.length();
+            queuedChars += cost;
             notifyAll();
             return true;
         }
@@ -299,7 +309,7 @@ public final class DeployServer implements AutoCloseable {
                     }
                     if (gone || queue.isEmpty()) return;
                     f = queue.poll();
-                    if (f.text() != null) queuedChars -= f.text().length();
+                    if (f.text() != null) queuedChars -= f.text().length() + RECORD_OVERHEAD;
                     writing = true;
                 }
                 try {

@@ -251,6 +251,19 @@ class DeployServerTest {
         client(token).status(); // still serving
     }
 
+    /** Empty and short records cost memory too: a client that is not reading cannot make the queue grow without bound. */
+    @Test void recordsThatCarryLittleTextStillFillTheQueueOfAClientThatIsNotReading() throws Exception {
+        try (Socket deploy = neverReading()) {
+            send(deploy, "{\"v\":1,\"op\":\"load\",\"stream\":true,\"token\":\"" + token + "\",\"payloadBytes\":1}", new byte[] {7});
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (clients.isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+            ScriptListener script = clients.get(0);
+            // printf("") makes a record with no text; each still takes a frame in the queue
+            for (int i = 0; i < 2_000_000; i++) assertTrue(script.output(""), "taken, or dropped and counted");
+            assertTrue(script.dropped() > 0, "two million empty records were all queued for a client that reads nothing");
+        }
+    }
+
     /** A connection that reads nothing, with a small receive buffer so that it fills soon. */
     private Socket neverReading() throws IOException {
         Socket s = new Socket();
