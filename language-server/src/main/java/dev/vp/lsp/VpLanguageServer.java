@@ -97,10 +97,10 @@ public final class VpLanguageServer implements LanguageServer, LanguageClientAwa
     }
 
     /**
-     * The files a script's setup and includes are read from (guest images included: a rebuild moves their
-     * symbols); a client only reports the changes it was asked to watch.
+     * The files a script's setup and includes are read from (includes as scripts or, as in C, `.h` files; guest
+     * images included: a rebuild moves their symbols); a client only reports the changes it was asked to watch.
      */
-    static final List<String> WATCHED = List.of("**/*.json", "**/*.emt", "**/*.vp", "**/System.map*", "**/*kallsyms*", "**/*.elf", "**/vmlinux*");
+    static final List<String> WATCHED = List.of("**/*.json", "**/*.emt", "**/*.vp", "**/*.h", "**/System.map*", "**/*kallsyms*", "**/*.elf", "**/vmlinux*");
 
     /**
      * Asks the client to report changes to project files, catalogs, symbol files and includes on disk: without

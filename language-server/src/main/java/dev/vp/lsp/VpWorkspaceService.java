@@ -35,7 +35,7 @@ final class VpWorkspaceService implements WorkspaceService {
     public void didChangeWatchedFiles(DidChangeWatchedFilesParams p) {
         // A changed script can only be an include: the setups (catalog, symbol files) stay.
         if (server.shutDown()) return;
-        boolean scriptsOnly = p.getChanges().stream().allMatch(e -> e.getUri().endsWith(".emt") || e.getUri().endsWith(".vp"));
+        boolean scriptsOnly = p.getChanges().stream().allMatch(e -> e.getUri().endsWith(".emt") || e.getUri().endsWith(".vp") || e.getUri().endsWith(".h"));
         if (scriptsOnly) server.documents.recompileAll();
         else server.documents.invalidateSetups();
     }

@@ -681,7 +681,7 @@ class LanguageServerProtocolTest {
         var reg = h.client.registrations.stream().filter(r -> r.getMethod().equals("workspace/didChangeWatchedFiles")).findFirst().orElseThrow();
         List<String> globs = new Gson().toJsonTree(reg.getRegisterOptions()).getAsJsonObject().getAsJsonArray("watchers").asList().stream()
                 .map(w -> w.getAsJsonObject().get("globPattern").getAsString()).toList();
-        for (String file : List.of("vp.json", "catalog.json", "lib/defs.emt", "x.vp", "guests/linux/vmlinux", "minios.elf"))
+        for (String file : List.of("vp.json", "catalog.json", "lib/defs.emt", "lib/defs.h", "x.vp", "guests/linux/vmlinux", "minios.elf"))
             assertTrue(globs.stream().anyMatch(g -> java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g).matches(Path.of("/w/" + file))), file + ": " + globs);
 
         h.write("lib/defs.emt", "int shared;\n");
@@ -691,6 +691,16 @@ class LanguageServerProtocolTest {
         end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!h.client.lastDiagnostics.get(h.uri("j.emt")).getDiagnostics().isEmpty()) {
             assertTrue(System.nanoTime() < end, "the include's change on disk was not seen");
+            Thread.sleep(20);
+        }
+        // An include named as in C (the usual `#include "x.h"`) is seen too.
+        h.write("lib/more.h", "int shared2;\n");
+        h.open("k.emt", "#include \"lib/more.h\"\nVMM1Hz { shared2 = helper2; }\n");
+        h.write("lib/more.h", "int shared2;\nint helper2;\n");
+        h.remote.getWorkspaceService().didChangeWatchedFiles(new DidChangeWatchedFilesParams(List.of(new FileEvent(h.uri("lib/more.h"), FileChangeType.Changed))));
+        end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (h.client.lastDiagnostics.get(h.uri("k.emt")) == null || !h.client.lastDiagnostics.get(h.uri("k.emt")).getDiagnostics().isEmpty()) {
+            assertTrue(System.nanoTime() < end, "the .h include's change on disk was not seen");
             Thread.sleep(20);
         }
         h.write("vp.json", "{\"target\": \"catalog.json\", \"budgets\": {\"data\": 8}}\n");
