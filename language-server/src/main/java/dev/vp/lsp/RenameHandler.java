@@ -77,14 +77,18 @@ final class RenameHandler {
 
     /**
      * Why the new name would collide or change what another name means: a declaration of it in the same namespace
-     * and scope, a local of that name hiding the renamed global where it is used, or the renamed local hiding a
-     * global of that name that its function uses. Null when it is free.
+     * and scope, a local of that name hiding the renamed global where it is used, the renamed local hiding a
+     * global of that name that its function uses, or the renamed name hiding a guest symbol the script takes the
+     * address of (`&sym`). Null when it is free.
      */
     private static String clash(Snapshot s, SymbolIndex.Occurrence o, String newName) {
         List<SymbolIndex.Occurrence> renamed = s.index().sameAs(o);
         Decl home = LOCAL_NAMES.contains(o.kind()) ? enclosing(s, o.span()) : null;
         for (SymbolIndex.Occurrence x : s.index().occurrences) {
             if (!x.name().equals(newName) || x.key().equals(o.key())) continue;
+            // `&sym` is the guest symbol only while no script name is sym: the renamed name would take it over
+            if (x.kind() == SymbolIndex.Kind.GUEST_SYMBOL && (SCRIPT_NAMES.contains(o.kind()) || home != null && enclosing(s, x.span()) == home))
+                return "`" + newName + "` is the guest symbol used at " + x.span() + ", which the renamed name would hide";
             boolean sameNamespace = SCRIPT_NAMES.contains(o.kind()) ? SCRIPT_NAMES.contains(x.kind()) : x.kind() == o.kind();
             if (x.declaration() && sameNamespace && !LOCAL_NAMES.contains(o.kind()))
                 return "`" + newName + "` is already declared at " + x.span();

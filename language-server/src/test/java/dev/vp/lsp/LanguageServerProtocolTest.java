@@ -466,6 +466,19 @@ class LanguageServerProtocolTest {
         assertNull(renameRefusal("q.emt", h.at("q.emt", "int count", 5), "hits"));
     }
 
+    @Test void renameRefusesTheNameOfAGuestSymbolTheScriptUses() throws Exception {
+        var target = (CatalogTarget) ScriptSetup.resolve(h.dir.resolve("g.emt"), ScriptSetup.Flags.NONE, new FileSystemSourceLoader(), new Diagnostics()).target();
+        String symbol = target.symbols().names().stream().filter(n -> n.matches("[a-z_][a-z0-9_]*")).findFirst().orElseThrow();
+        String text = "int count;\nint other(int n) { return n; }\nVMM1Hz {\n    int k;\n    k = 1;\n    count = other(k);\n    printf(\"%d\\n\", &" + symbol + ");\n}\n";
+        assertEquals(List.of(), published(h.open("g.emt", text)));
+        // A global or function of that name would make `&sym` the address of the script's own name.
+        assertTrue(String.valueOf(renameRefusal("g.emt", h.at("g.emt", "int count", 5), symbol)).contains("guest symbol"));
+        assertTrue(String.valueOf(renameRefusal("g.emt", h.at("g.emt", "int other", 5), symbol)).contains("guest symbol"));
+        // So would a local of the clause that uses it; a parameter of another function may take the name.
+        assertTrue(String.valueOf(renameRefusal("g.emt", h.at("g.emt", "int k", 5), symbol)).contains("guest symbol"));
+        assertNull(renameRefusal("g.emt", h.at("g.emt", "int n", 5), symbol));
+    }
+
     static String apply(String text, List<TextEdit> edits) {
         List<TextEdit> sorted = new java.util.ArrayList<>(edits);
         sorted.sort((a, b) -> Integer.compare(Lsp.offset(text, b.getRange().getStart()), Lsp.offset(text, a.getRange().getStart())));
