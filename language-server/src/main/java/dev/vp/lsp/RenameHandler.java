@@ -78,8 +78,9 @@ final class RenameHandler {
     /**
      * Why the new name would collide or change what another name means: a declaration of it in the same namespace
      * and scope, a local of that name hiding the renamed global where it is used, the renamed local hiding a
-     * global of that name that its function uses, or the renamed name hiding a guest symbol the script takes the
-     * address of (`&sym`). Null when it is free.
+     * global of that name that its function uses, the renamed name hiding a guest symbol the script takes the
+     * address of (`&sym`), or a typedef sharing its name with any other name but a field (the parser reads a
+     * typedef name as a type). Null when it is free.
      */
     private static String clash(Snapshot s, SymbolIndex.Occurrence o, String newName) {
         List<SymbolIndex.Occurrence> renamed = s.index().sameAs(o);
@@ -89,6 +90,11 @@ final class RenameHandler {
             // `&sym` is the guest symbol only while no script name is sym: the renamed name would take it over
             if (x.kind() == SymbolIndex.Kind.GUEST_SYMBOL && (SCRIPT_NAMES.contains(o.kind()) || home != null && enclosing(s, x.span()) == home))
                 return "`" + newName + "` is the guest symbol used at " + x.span() + ", which the renamed name would hide";
+            // the parser reads a typedef's name as a type wherever it stands, so no other name may share it
+            if (x.declaration() && x.kind() == SymbolIndex.Kind.TYPE && (SCRIPT_NAMES.contains(o.kind()) || LOCAL_NAMES.contains(o.kind())))
+                return "`" + newName + "` is the typedef declared at " + x.span() + ": a variable, function, aggregate or bag of that name would not parse";
+            if (o.kind() == SymbolIndex.Kind.TYPE && x.declaration() && (SCRIPT_NAMES.contains(x.kind()) || LOCAL_NAMES.contains(x.kind())))
+                return "`" + newName + "` is already declared at " + x.span() + ": a typedef of that name would hide it from the parser";
             boolean sameNamespace = SCRIPT_NAMES.contains(o.kind()) ? SCRIPT_NAMES.contains(x.kind()) : x.kind() == o.kind();
             if (x.declaration() && sameNamespace && !LOCAL_NAMES.contains(o.kind()))
                 return "`" + newName + "` is already declared at " + x.span();

@@ -466,6 +466,17 @@ class LanguageServerProtocolTest {
         assertNull(renameRefusal("q.emt", h.at("q.emt", "int count", 5), "hits"));
     }
 
+    @Test void renameRefusesATypedefNameForAVariableAndTheOtherWayRound() {
+        // A typedef name is read as a type: `int pair_t;` or `pair_t = 1;` no longer parses.
+        h.open("y.emt", SCRIPT.replace("VMM1Hz {", "VMM1Hz {\n    int tmp;\n    tmp = count;"));
+        assertTrue(String.valueOf(renameRefusal("y.emt", h.at("y.emt", "int count", 5), "pair_t")).contains("typedef"));
+        assertTrue(String.valueOf(renameRefusal("y.emt", h.at("y.emt", "int tmp", 5), "pair_t")).contains("typedef"));
+        assertTrue(String.valueOf(renameRefusal("y.emt", h.at("y.emt", "int bump", 5), "pair_t")).contains("typedef"));
+        assertTrue(String.valueOf(renameRefusal("y.emt", h.at("y.emt", "pair_t;", 0), "count")).contains("already declared"));
+        // A field may share a typedef's name: it is only ever read after `.` or `->`.
+        assertNull(renameRefusal("y.emt", h.at("y.emt", "int a;", 4), "pair_t"));
+    }
+
     @Test void renameRefusesTheNameOfAGuestSymbolTheScriptUses() throws Exception {
         var target = (CatalogTarget) ScriptSetup.resolve(h.dir.resolve("g.emt"), ScriptSetup.Flags.NONE, new FileSystemSourceLoader(), new Diagnostics()).target();
         String symbol = target.symbols().names().stream().filter(n -> n.matches("[a-z_][a-z0-9_]*")).findFirst().orElseThrow();
