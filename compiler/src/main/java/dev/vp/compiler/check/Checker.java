@@ -234,6 +234,12 @@ public final class Checker {
 
     // ---------------------------------------------------------------- types
 
+    /**
+     * Struct and enum definitions already resolved: the declarators of one declaration share its type
+     * (`enum e { a = 1 } x, y;`, `struct s { ... } *p, *q;`), which is defined once, not once per declarator.
+     */
+    private final Map<TypeRef, Type> definitions = new IdentityHashMap<>();
+
     Type resolve(TypeRef ref) {
         return switch (ref) {
             case TypeRef.Primitive p -> switch (p.kind()) {
@@ -273,9 +279,14 @@ public final class Checker {
                 }
                 yield t instanceof Type.Error ? t : new Type.Array(t, n);
             }
-            case TypeRef.Struct s -> struct(s);
+            case TypeRef.Struct s -> {
+                if (s.fields() == null) yield struct(s);
+                Type done = definitions.get(s);
+                if (done == null) definitions.put(s, done = struct(s));
+                yield done;
+            }
             case TypeRef.Enum e -> {
-                if (e.values() != null) {
+                if (e.values() != null && definitions.put(e, Type.ERROR) == null) {
                     long next = 0;
                     for (TypeRef.Enumerator en : e.values()) {
                         if (en.value() != null) {

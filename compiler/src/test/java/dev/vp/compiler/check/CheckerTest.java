@@ -168,6 +168,14 @@ class CheckerTest {
 
     @Nested
     class Section4TypesAndMemoryModels {
+        @Test void aStructOrEnumDefinedInADeclarationOfSeveralNamesIsDefinedOnce() {
+            // Each declarator resolved the shared definition again: E0301 "already declared/defined", and a
+            // warning in an enumerator's value twice.
+            assertEquals("", diags("enum e { one = 1, two } a, b;\nstruct s { int q; } *x, *y;\n"
+                    + "VMM1Hz { printf(\"%d %d %d %d\\n\", a, b + two, x->q, y->q); }"));
+            assertEquals(List.of("1:18 W0400"), codes("enum e { below = 0 > -5 ? 1 : 2 } a, b;\nVMM1Hz { printf(\"%d\\n\", a + b + below); }"));
+        }
+
         @Test void memoryModelsGiveIntLongAndPointerWidths() {
             String decl = "struct s { char c; int i; char d; long l; char e; char *p; };\n"
                     + "VMM1Hz printf(\"%d\\n\", sizeof(struct s));";
