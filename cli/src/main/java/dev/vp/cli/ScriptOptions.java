@@ -12,7 +12,6 @@ import dev.vp.compiler.pp.FileSystemSourceLoader;
 import dev.vp.compiler.pp.SourceLoader;
 import dev.vp.compiler.source.SourceFile;
 import dev.vp.x64.NativeProgram;
-import dev.vp.x64.abi.Abi;
 import dev.vp.x64.gen.NativeCompiler;
 import dev.vp.x64.image.ImageBuilder;
 import java.io.IOException;
@@ -128,7 +127,6 @@ final class ScriptOptions {
 
     /** What the script's native code (the code `vp build` writes) says of the budgets: code bytes, machine stack. */
     static List<Diagnostic> codeChecks(Compilation c, NativeProgram code) {
-        return BudgetCheck.code(c, new BudgetCheck.Measured(code.text().length, code.probes().stream().map(p -> (long) p.codeBytes()).toList(),
-                ImageBuilder.nativeStackNeeds(c.ir(), code), Abi.NATIVE_STACK_BYTES));
+        return BudgetCheck.code(c, ImageBuilder.measured(c.ir(), code));
     }
 }

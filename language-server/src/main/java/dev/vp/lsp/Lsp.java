@@ -69,5 +69,4 @@ final class Lsp {
 
     static String uri(Path path) { return path.toAbsolutePath().normalize().toUri().toString(); }
 
-    static boolean isVp(String uri) { return SourceFile.isVp(uri); }
 }

@@ -3,7 +3,6 @@ package dev.vp.lsp;
 import dev.vp.compiler.check.BudgetCheck;
 import dev.vp.compiler.ir.IrProgram;
 import dev.vp.x64.NativeProgram;
-import dev.vp.x64.abi.Abi;
 import dev.vp.x64.gen.NativeCompiler;
 import dev.vp.x64.image.ImageBuilder;
 import java.util.Optional;
@@ -13,8 +12,7 @@ final class NativeCodeSizer implements CodeSizer {
     @Override public Optional<BudgetCheck.Measured> measure(IrProgram program) {
         try {
             NativeProgram p = NativeCompiler.compile(program);
-            return Optional.of(new BudgetCheck.Measured(p.text().length, p.probes().stream().map(c -> (long) c.codeBytes()).toList(),
-                    ImageBuilder.nativeStackNeeds(program, p), Abi.NATIVE_STACK_BYTES));
+            return Optional.of(ImageBuilder.measured(program, p));
         } catch (RuntimeException e) {
             // A program the backend refuses has no size; the compile command reports the refusal itself.
             return Optional.empty();

@@ -316,6 +316,7 @@ public final class DeployServer implements AutoCloseable {
                     DeployProtocol.write(out, f.text() == null ? f.header() : outputFrame(f.text()), f.payload());
                 } catch (IOException e) {
                     detach();
+                    try { connection.socket.close(); } catch (IOException ignored) { } // the stream is over: so is the connection
                     return;
                 }
             }

@@ -1,6 +1,7 @@
 // Turns a compiled program (IR description plus NativeProgram) into the ProbeImage that is written as a .vpo.
 package dev.vp.x64.image;
 
+import dev.vp.compiler.check.BudgetCheck;
 import dev.vp.compiler.ir.DataLayout;
 import dev.vp.compiler.ir.Insn;
 import dev.vp.compiler.ir.IrFunction;
@@ -117,9 +118,13 @@ public final class ImageBuilder {
         return ENTRY_STACK_BYTES + frames + HELPER_STACK_BYTES;
     }
 
-    /** {@link #nativeStackNeed} of each probe clause, in the order of the program's probes. */
-    public static List<Long> nativeStackNeeds(IrProgram program, NativeProgram code) {
-        return program.probes().stream().map(p -> nativeStackNeed(program, code, p.function())).toList();
+    /**
+     * What vp check and the editor check against the budgets once the code exists: the text, each clause's code
+     * bytes and its machine stack bound ({@link #nativeStackNeed}), and the machine stack the runtime gives a firing.
+     */
+    public static BudgetCheck.Measured measured(IrProgram program, NativeProgram code) {
+        return new BudgetCheck.Measured(code.text().length, code.probes().stream().map(p -> (long) p.codeBytes()).toList(),
+                program.probes().stream().map(p -> nativeStackNeed(program, code, p.function())).toList(), Abi.NATIVE_STACK_BYTES);
     }
 
     /** Marks f and every function it can call. */
