@@ -30,6 +30,11 @@ final class DiagnosticsPublisher {
     /** Each compiled document's newest diagnostics, by the file they point into; guarded by this. */
     private final Map<String, Map<String, List<Diagnostic>>> bySource = new LinkedHashMap<>();
     private final Map<String, Integer> versions = new HashMap<>();
+    /**
+     * Documents closed since they were last opened; guarded by this. A compile that finishes just after its
+     * document closed must not publish again what {@link #clear} took away: nothing would ever clear it.
+     */
+    private final Set<String> closed = new java.util.HashSet<>();
 
     DiagnosticsPublisher(Supplier<VpLanguageClient> client) { this.client = client; }
 
@@ -40,6 +45,7 @@ final class DiagnosticsPublisher {
         byUri.put(s.uri, new ArrayList<>());
         for (dev.vp.compiler.diag.Diagnostic d : s.diagnostics()) byUri.computeIfAbsent(s.uriOf(d.span().file()), k -> new ArrayList<>()).add(convert(s, d));
         synchronized (this) {
+            if (closed.contains(s.uri)) return;
             Map<String, List<Diagnostic>> before = bySource.remove(s.uri);
             bySource.put(s.uri, byUri);
             versions.put(s.uri, s.version);
@@ -50,10 +56,17 @@ final class DiagnosticsPublisher {
         c.budget(budget(s));
     }
 
-    /** A closed document's own diagnostics disappear; what the compiles of documents including it say stays. */
+    /** The document is open (again): its compiles publish. */
+    synchronized void opened(String uri) { closed.remove(uri); }
+
+    /**
+     * A closed document's own diagnostics disappear, and a compile of it that was still running publishes nothing;
+     * what the compiles of documents including it say stays.
+     */
     void clear(String uri) {
         VpLanguageClient c = client.get();
         synchronized (this) {
+            closed.add(uri);
             Map<String, List<Diagnostic>> before = bySource.remove(uri);
             versions.remove(uri);
             if (c == null) return;

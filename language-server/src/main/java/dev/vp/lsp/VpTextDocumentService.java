@@ -69,7 +69,10 @@ final class VpTextDocumentService implements TextDocumentService {
     public void didOpen(DidOpenTextDocumentParams p) {
         var d = p.getTextDocument();
         if (!isScript(d.getUri(), d.getLanguageId())) return;  // a client that syncs other files too (vp.json): not a script
-        guard(() -> documents.open(d.getUri(), d.getLanguageId(), d.getText() == null ? "" : d.getText(), d.getVersion()));
+        guard(() -> {
+            server.publisher.opened(d.getUri());
+            documents.open(d.getUri(), d.getLanguageId(), d.getText() == null ? "" : d.getText(), d.getVersion());
+        });
     }
 
     static boolean isScript(String uri, String languageId) {
