@@ -469,6 +469,48 @@ public final class Checker {
         bodyBlock(f.body());
         scopes.pop();
         function = null;
+        if (!(fn.returns instanceof Type.Void) && !(fn.returns instanceof Type.Error) && canComplete(f.body())) {
+            Span end = new Span(f.body().span().file(), f.body().span().end() - 1, f.body().span().end());
+            diags.report(Code.W0402, end, "`" + fn.name + "` returns " + fn.returns + " but can reach its end without `return`; it then returns "
+                    + (fn.returns instanceof Type.Str ? "\"\"" : "0"));
+        }
+    }
+
+    /**
+     * Whether control can run past the statement (C's "control reaches the end"): not after a `return`, an
+     * `exit()`, an `if` whose branches both end so, a `try` whose body and handler both do, or a loop whose
+     * condition is a non-zero constant with no `break` of its own.
+     */
+    private boolean canComplete(Stmt s) {
+        return switch (s) {
+            case Stmt.Return r -> false;
+            case Stmt.Block b -> {
+                for (Stmt x : b.stmts()) if (!canComplete(x)) yield false;
+                yield true;
+            }
+            case Stmt.If i -> i.otherwise() == null || canComplete(i.then()) || canComplete(i.otherwise());
+            case Stmt.Try t -> canComplete(t.body()) || canComplete(t.handler());
+            case Stmt.While w -> !(forever(w.cond()) && !breaks(w.body()));
+            case Stmt.For f -> !((f.cond() == null || forever(f.cond())) && !breaks(f.body()));
+            case Stmt.ExprStmt e -> !(e.expr() instanceof Expr.Call c && c.name().equals("exit") && c.args().isEmpty());
+            default -> true;
+        };
+    }
+
+    private boolean forever(Expr cond) {
+        Long v = constant(cond);
+        return v != null && v != 0;
+    }
+
+    /** Whether a `break` in the statement leaves the loop it is the body of (not one of an inner loop). */
+    private static boolean breaks(Stmt s) {
+        return switch (s) {
+            case Stmt.Break b -> true;
+            case Stmt.Block b -> b.stmts().stream().anyMatch(Checker::breaks);
+            case Stmt.If i -> breaks(i.then()) || i.otherwise() != null && breaks(i.otherwise());
+            case Stmt.Try t -> breaks(t.body()) || breaks(t.handler());
+            default -> false;
+        };
     }
 
     private void probeClause(Decl.Probe p) {
