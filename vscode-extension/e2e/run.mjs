@@ -421,6 +421,41 @@ async function languageServer(port, vmmTokenFile) {
   await screenshot('14-deploy');
 }
 
+/** The language server this run's extension started: a `vp lsp` whose class path lies in this run's directory. */
+function serverPids() {
+  const pids = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let argv;
+    try {
+      argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    if (argv.includes('dev.vp.cli.Main') && argv.includes('lsp') && argv.some((a) => a.startsWith(tmp))) pids.push(Number(d));
+  }
+  return pids;
+}
+
+/** A server killed under the editor: the client restarts it and the commands work again. */
+async function serverCrash() {
+  await check('a killed language server is restarted and Compile works again', async () => {
+    const before = serverPids();
+    assert(before.length === 1, `expected one vp lsp of this run, found ${JSON.stringify(before)}`);
+    process.kill(before[0], 'SIGKILL');
+    await waitFor('a new vp lsp', 30000, () => serverPids().some((p) => !before.includes(p)));
+    await quickOpen('deploy.emt');
+    await waitFor('Compile to answer again', 60000, async () => {
+      await clearToasts();
+      await runCommand('vp: Compile');
+      return toast(/Compiled deploy\.emt/, 10000).catch(() => false);
+    });
+    const problems = await page.locator('.statusbar-item', { hasText: 'vp: server' }).allTextContents();
+    assert(problems.length === 0, `the status bar still shows a server problem: ${problems.join(', ')}`);
+  });
+  await screenshot('15-restarted');
+}
+
 /** A `vp vmm` harness for the Deploy check, with its token in the run's own runtime directory. */
 async function startVmm(env) {
   if (!fs.existsSync('/dev/kvm')) return undefined;
@@ -526,6 +561,7 @@ async function main() {
     t0 = Date.now();
     const token = await startVmm(env);
     await languageServer(port, token);
+    await serverCrash();
     timings.push(['language server checks', Date.now() - t0]);
   } else {
     log('language-server checks are off; VP_E2E_LSP=1 turns them on once `vp lsp` exists');

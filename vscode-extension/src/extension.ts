@@ -3,7 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
+  CloseAction,
   DidChangeConfigurationNotification,
+  ErrorHandler,
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
@@ -14,6 +16,7 @@ import {
 import { BudgetTracker, parseBudget } from './budget';
 import { SHARED_COMMANDS, SharedCommandSlots } from './commands';
 import { defaultPlaces, discoverJdk } from './jdk';
+import { ServerLifecycle } from './lifecycle';
 import { OutputSink, ProbeOutput } from './output';
 import { compileSummary, probeItems } from './results';
 import { findDistribution, JavaCommand, vpCommand } from './server';
@@ -63,6 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('vp.showProbes', showProbes),
     vscode.commands.registerCommand('vp.startVmm', startVmm),
     vscode.commands.registerCommand('vp.showServerProblem', showServerProblem),
+    vscode.commands.registerCommand('vp.restartServer', restartServer),
     vscode.window.onDidChangeActiveTextEditor(showBudget),
     vscode.workspace.onDidCloseTextDocument((d) => budgets.forget(d.uri.toString())),
     vscode.workspace.onDidChangeConfiguration(onConfigurationChange),
@@ -93,16 +97,28 @@ async function startServer(): Promise<void> {
     run: { command: command.command, args: command.args, transport: TransportKind.stdio },
     debug: { command: command.command, args: command.args, transport: TransportKind.stdio },
   };
+  // The client restarts a crashed server (up to 5 times in 3 minutes) and passes through Stopped on the way.
+  const lifecycle = new ServerLifecycle();
+  let defaults: ErrorHandler | undefined;
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGES.flatMap((language) => [{ language, scheme: 'file' }, { language, scheme: 'untitled' }]),
     initializationOptions: settings.settings,
     outputChannelName: 'vp language server',
+    errorHandler: {
+      error: (error, message, count) => defaults!.error(error, message, count),
+      closed: async () => {
+        const r = await defaults!.closed();
+        lifecycle.closed(r.action === CloseAction.Restart);
+        return r;
+      },
+    },
     middleware: {
       executeCommand: (id, args, next) =>
         (SHARED_COMMANDS as readonly string[]).includes(id) ? runShared(id, args, (a) => next(id, a)) : next(id, args),
     },
   };
   const c = new LanguageClient('vp', 'vp', serverOptions, clientOptions);
+  defaults = c.createDefaultErrorHandler();
   c.onNotification('vp/output', (params: unknown) => probeOutput.receive(params));
   c.onNotification('vp/budget', (params: unknown) => {
     const b = parseBudget(params);
@@ -114,11 +130,25 @@ async function startServer(): Promise<void> {
     showBudget(vscode.window.activeTextEditor);
   });
   c.onDidChangeState((e) => {
-    if (e.newState === State.Stopped && client === c) {
+    if (client !== c) return;
+    const state = e.newState === State.Stopped ? 'stopped' : e.newState === State.Running ? 'running' : 'starting';
+    const shown = lifecycle.changed(state);
+    if (shown === 'restarting') {
+      // The client owns the shared command ids again once the new server is up: leave them free.
+      problem = { short: 'vp: server restarting', message: 'The vp language server stopped unexpectedly and is being restarted; ' +
+        'its log is in the output channel "vp language server".' };
+      probeOutput.note(problem.message);
+      setServerItem(`$(sync~spin) ${problem.short}`, problem.message, new vscode.ThemeColor('statusBarItem.warningBackground'));
+    } else if (shown === 'running again') {
+      problem = undefined;
+      probeOutput.note('The vp language server is running again.');
+      slots.claim(c.initializeResult?.capabilities.executeCommandProvider?.commands ?? []);
+      serverItem.hide();
+    } else if (shown === 'stopped') {
       reportProblem({
         short: 'vp: server stopped',
         message: 'The vp language server stopped; its log is in the output channel "vp language server". ' +
-          'Run "Developer: Reload Window" to start it again.',
+          'Run "vp: Restart Language Server" to start it again.',
       }, false);
       setTimeout(() => slots.claim([]), 0);
     }
@@ -149,8 +179,19 @@ function reportProblem(p: ServerProblem, notify = true): void {
 
 async function showServerProblem(): Promise<void> {
   if (problem === undefined) return;
-  const choice = await vscode.window.showErrorMessage(problem.message, 'Open Settings');
+  const choice = await vscode.window.showErrorMessage(problem.message, 'Open Settings', 'Restart Server');
   if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'vp.');
+  if (choice === 'Restart Server') await restartServer();
+}
+
+/** Stops the server, if one runs, and starts it again with the current settings. */
+async function restartServer(): Promise<void> {
+  const old = client;
+  client = undefined;
+  launch = undefined;
+  await old?.stop().catch(() => undefined);
+  slots.claim([]);
+  await startServer();
 }
 
 function setServerItem(text: string, tooltip: string, background: vscode.ThemeColor | undefined): void {
@@ -162,11 +203,7 @@ function setServerItem(text: string, tooltip: string, background: vscode.ThemeCo
 
 async function onConfigurationChange(e: vscode.ConfigurationChangeEvent): Promise<void> {
   if (LAUNCH_SETTINGS.some((s) => e.affectsConfiguration(s))) {
-    const old = client;
-    client = undefined;
-    launch = undefined;
-    await old?.stop().catch(() => undefined);
-    await startServer();
+    await restartServer();
     return;
   }
   if (SERVER_SETTINGS.some((s) => e.affectsConfiguration(s)) && client?.isRunning()) {

@@ -35,7 +35,7 @@ describe('the $vp problem matcher', () => {
 describe('contributions', () => {
   it('contribute every command the extension registers or shares with the server', () => {
     const ids = manifest.contributes.commands.map((c: { command: string }) => c.command);
-    for (const id of [...SHARED_COMMANDS, 'vp.showProbes', 'vp.startVmm']) assert.ok(ids.includes(id), id);
+    for (const id of [...SHARED_COMMANDS, 'vp.showProbes', 'vp.startVmm', 'vp.restartServer']) assert.ok(ids.includes(id), id);
     const title = manifest.contributes.menus['editor/title'].map((c: { command: string }) => c.command);
     assert.ok(title.includes('vp.compile') && title.includes('vp.deploy'));
   });
