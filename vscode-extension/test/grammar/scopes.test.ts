@@ -80,4 +80,20 @@ describe('VP scopes', () => {
     assert.equal(scopeOf(vp, '(+ a 0x10) ; sum', '0x10'), 'constant.numeric.hex.vp');
     assert.equal(scopeOf(vp, '(printf "%d\\n" x)', '%d'), 'constant.other.placeholder.vp');
   });
+  it('knows preprocessor directives, which VP scripts go through as Emmett does', () => {
+    assert.equal(scopeOf(vp, '#pragma budget code 4096', 'pragma'), 'keyword.control.directive.pragma.vp');
+    assert.equal(scopeOf(vp, '#pragma budget code 4096', 'budget'), 'keyword.other.pragma.budget.vp');
+    assert.equal(scopeOf(vp, '#pragma budget code 4096', '4096'), 'constant.numeric.vp');
+    assert.equal(scopeOf(vp, '#include "common.vp"', 'include'), 'keyword.control.directive.include.vp');
+    assert.equal(scopeOf(vp, '  #ifdef DEBUG', 'DEBUG'), 'entity.name.constant.preprocessor.vp');
+    assert.equal(scopeOf(vp, '# an old comment', ' an old comment'), 'comment.line.number-sign.legacy.vp');
+    assert.equal(scopeOf(vp, '(printf "#pragma") ; #if', '#pragma'), 'string.quoted.double.vp');
+  });
+  it('knows the probe specification of a clause with parameters', () => {
+    const line = '(vprobe (GUEST:ENTER:do_sys_openat2 dfd name) (logint dfd))';
+    assert.equal(scopeOf(vp, line, 'GUEST'), 'keyword.other.probe-domain.vp');
+    assert.equal(scopeOf(vp, line, 'do_sys_openat2'), 'entity.name.function.guest-symbol.vp');
+    assert.equal(scopeOf(vp, line, 'dfd'), 'variable.other.symbol.vp');
+    assert.equal(scopeOf(vp, '(vprobe (VMM:HV_Exit) (exit))', 'HV_Exit'), 'support.function.probe.vp');
+  });
 });
