@@ -5,6 +5,11 @@ import { Budget, describe, parseBudget } from './budget';
 export type CompileSummary = { ok: true; budget: Budget; message: string } | { ok: false; message: string };
 
 export function compileSummary(answer: unknown, scriptName: string): CompileSummary {
+  const a = answer as { ok?: unknown; errors?: unknown; messages?: unknown } | null;
+  if (a?.ok === false && typeof a.errors === 'number' && a.errors > 0) {
+    const first = Array.isArray(a.messages) && typeof a.messages[0] === 'string' ? ` The first: ${a.messages[0]}` : '';
+    return { ok: false, message: `${scriptName} has ${a.errors} error${a.errors === 1 ? '' : 's'} (see the Problems panel), so it was not compiled.${first}` };
+  }
   const budget = parseBudget(answer);
   if (budget === undefined) {
     return { ok: false, message: `Compile of ${scriptName}: the language server's answer had no sizes (${JSON.stringify(answer)}).` };

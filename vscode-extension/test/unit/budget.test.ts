@@ -57,6 +57,15 @@ describe('parseBudget', () => {
     const { dataLimit: _omit, ...partial } = base;
     assert.equal(parseBudget(partial), undefined);
   });
+  it('accepts sizes the server does not know yet (left out or null): code before it is measured, data while the script has errors', () => {
+    const { codeBytes: _code, ...noCode } = base;
+    assert.deepEqual(parseBudget(noCode), noCode);
+    assert.deepEqual(parseBudget({ ...base, codeBytes: null, dataBytes: null }), { uri: base.uri, codeLimit: base.codeLimit, dataLimit: base.dataLimit });
+    const s = budgetStatus(parseBudget({ ...noCode, dataBytes: base.dataLimit })!);
+    assert.equal(s.text, 'vp code ? data 100%');
+    assert.equal(s.level, 'warning');
+    assert.match(s.tooltip, /code: not known yet \(limit [\d,]+ bytes\)/);
+  });
 });
 
 describe('BudgetTracker', () => {

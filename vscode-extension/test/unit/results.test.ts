@@ -16,6 +16,16 @@ describe('compileSummary', () => {
     assert.deepEqual(s, { ok: false, message: 'Compile of a.emt: the language server\'s answer had no sizes ({"ok":true}).' });
     assert.equal(compileSummary(null, 'a.emt').ok, false);
   });
+  it('says that a script with errors was not compiled, with the first error, not the raw answer', () => {
+    const answer = { uri: 'file:///w/a.emt', ok: false, errors: 2, warnings: 0, messages: ['a.emt:1:20: error[E0300]: `x` is not declared', 'b'],
+      codeLimit: 65536, dataLimit: 1048576 };
+    assert.deepEqual(compileSummary(answer, 'a.emt'), { ok: false,
+      message: 'a.emt has 2 errors (see the Problems panel), so it was not compiled. The first: a.emt:1:20: error[E0300]: `x` is not declared' });
+  });
+  it('reports a compile whose code size is not measured', () => {
+    const s = compileSummary({ uri: 'file:///w/a.emt', ok: true, codeLimit: 65536, dataBytes: 8, dataLimit: 1048576 }, 'a.emt');
+    assert.equal(s.message, 'Compiled a.emt: code not known yet (limit 65,536 bytes), data 8 of 1,048,576 bytes (0%).');
+  });
 });
 
 describe('probeItems', () => {
