@@ -84,6 +84,7 @@ async function startServer(): Promise<void> {
     setting: config.get<string>('java.home') ?? '',
     javaHomeEnv: process.env.JAVA_HOME,
     places: defaultPlaces(os.homedir()),
+    home: os.homedir(),
   });
   if (!jdk.ok) return reportProblem({ short: 'vp: no JDK 25', message: jdk.message });
   const dist = findDistribution(config.get<string>('distribution') ?? '', extensionPath, os.homedir());

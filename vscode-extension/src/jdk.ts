@@ -1,6 +1,7 @@
 // Finds a JDK 25 to run the language server: the vp.java.home setting, then JAVA_HOME, then the usual install places.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { expandHome } from './server';
 
 export type JdkSource = 'setting vp.java.home' | 'JAVA_HOME' | 'search';
 
@@ -15,6 +16,8 @@ export interface JdkQuery {
   javaHomeEnv: string | undefined;
   /** Directories or one-level patterns (`*` in the last component only), searched in order. */
   places: string[];
+  /** The home directory, for a setting that starts with `~/` (as vp.distribution and vp.vmm.tokenFile may). */
+  home?: string;
 }
 
 export const REQUIRED_MAJOR = 25;
@@ -71,7 +74,7 @@ export function expandPlace(place: string): string[] {
 }
 
 export function discoverJdk(q: JdkQuery): JdkResult {
-  const setting = q.setting.trim();
+  const setting = q.home === undefined ? q.setting.trim() : expandHome(q.setting.trim(), q.home);
   if (setting !== '') {
     const r = inspectJdk(setting);
     if (r.ok) return { ok: true, home: setting, java: r.java, version: r.version, source: 'setting vp.java.home' };

@@ -70,6 +70,11 @@ describe('discoverJdk', () => {
     assert.equal(r.ok && r.source, 'setting vp.java.home');
     assert.equal(r.ok && r.home, home);
   });
+  it('expands ~/ in the setting, as vp.distribution does', () => {
+    const home = jdk('jdks/temurin-25', '25.0.2');
+    const r = discoverJdk({ setting: '~/jdks/temurin-25', javaHomeEnv: undefined, places: [], home: root });
+    assert.equal(r.ok && r.home, home);
+  });
   it('reports a wrong setting instead of silently searching elsewhere', () => {
     const home = jdk('old', '21.0.1');
     jdk('good', '25.0.3');
