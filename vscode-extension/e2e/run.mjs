@@ -421,6 +421,28 @@ async function languageServer(port, vmmTokenFile) {
   await screenshot('14-deploy');
 }
 
+/** Compile and Deploy of a script with errors: one message that says what is wrong, not the client's generic one. */
+async function scriptWithErrors() {
+  await check('Compile of a script with errors says so, with the first error', async () => {
+    // Its tab is still open; a click is steadier here than Quick Open with the output panel in front.
+    await page.locator('.tab', { hasText: 'complete.emt' }).first().click();
+    await page.locator('.tab.active', { hasText: 'complete.emt' }).first().waitFor({ timeout: 10000 });
+    await clearToasts();
+    await runCommand('vp: Compile');
+    await toast(/complete\.emt has \d+ errors? \(see the Problems panel\), so it was not compiled\. The first: .*E\d{4}/, 30000);
+  });
+  await screenshot('16-compile-errors');
+  await check('Deploy of a script with errors fails with one message of ours', async () => {
+    await clearToasts();
+    await runCommand('vp: Deploy to VMM');
+    await toast(/vp: deploy failed: /, 30000);
+    await sleep(1000);
+    const texts = await page.locator('.notifications-toasts .notification-list-item-message').allTextContents();
+    assert(!texts.some((t) => /Request workspace\/executeCommand failed/.test(t)), `a generic notification too: ${JSON.stringify(texts)}`);
+  });
+  await screenshot('17-deploy-errors');
+}
+
 /** The language server this run's extension started: a `vp lsp` whose class path lies in this run's directory. */
 function serverPids() {
   const pids = [];
@@ -562,6 +584,7 @@ async function main() {
     const token = await startVmm(env);
     await languageServer(port, token);
     await serverCrash();
+    await scriptWithErrors();
     timings.push(['language server checks', Date.now() - t0]);
   } else {
     log('language-server checks are off; VP_E2E_LSP=1 turns them on once `vp lsp` exists');

@@ -114,8 +114,10 @@ async function startServer(): Promise<void> {
       },
     },
     middleware: {
+      // Sent directly rather than through next(), whose failure adds the client's generic "Request
+      // workspace/executeCommand failed." notification to runShared's own message.
       executeCommand: (id, args, next) =>
-        (SHARED_COMMANDS as readonly string[]).includes(id) ? runShared(id, args, (a) => next(id, a)) : next(id, args),
+        (SHARED_COMMANDS as readonly string[]).includes(id) ? runShared(id, args, (a) => sendCommand(id, a)) : next(id, args),
     },
   };
   const c = new LanguageClient('vp', 'vp', serverOptions, clientOptions);
