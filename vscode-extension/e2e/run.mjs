@@ -443,6 +443,34 @@ async function scriptWithErrors() {
   await screenshot('17-deploy-errors');
 }
 
+/** Deploy to a harness that is not there, and with a token file that does not match: the server's reason, once. */
+async function deployProblems(port) {
+  const ws = path.join(tmp, 'ws-lsp');
+  const settingsFile = path.join(ws, '.vscode', 'settings.json');
+  const original = fs.readFileSync(settingsFile, 'utf8');
+  const tryDeploy = async (settings, pattern) => {
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(original), ...settings }, null, 2));
+    await page.locator('.tab', { hasText: 'deploy.emt' }).first().click();
+    // The new settings reach the server through workspace/didChangeConfiguration: ask until its answer says so.
+    await waitFor(`a deploy failure matching ${pattern}`, 30000, async () => {
+      await clearToasts();
+      await runCommand('vp: Deploy to VMM');
+      return toast(pattern, 8000).catch(() => false);
+    });
+    const texts = await page.locator('.notifications-toasts .notification-list-item-message').allTextContents();
+    assert(!texts.some((t) => /Request workspace\/executeCommand failed/.test(t)), `a generic notification too: ${JSON.stringify(texts)}`);
+  };
+  await check('Deploy with no vp vmm at the address says to start one', () =>
+    tryDeploy({ 'vp.vmm.address': `127.0.0.1:${port}` }, /vp: deploy failed: cannot reach a harness at 127\.0\.0\.1:\d+ .*start one with `vp vmm`/));
+  await screenshot('18-deploy-no-vmm');
+  const wrong = path.join(tmp, 'wrong.token');
+  fs.writeFileSync(wrong, '0'.repeat(64) + '\n', { mode: 0o600 });
+  await check('Deploy with a token file that does not match says so', () =>
+    tryDeploy({ 'vp.vmm.tokenFile': wrong }, /vp: deploy failed: .*token/));
+  await screenshot('19-deploy-wrong-token');
+  fs.writeFileSync(settingsFile, original);
+}
+
 /** The language server this run's extension started: a `vp lsp` whose class path lies in this run's directory. */
 function serverPids() {
   const pids = [];
@@ -585,6 +613,7 @@ async function main() {
     await languageServer(port, token);
     await serverCrash();
     await scriptWithErrors();
+    if (token) await deployProblems(await freePort());
     timings.push(['language server checks', Date.now() - t0]);
   } else {
     log('language-server checks are off; VP_E2E_LSP=1 turns them on once `vp lsp` exists');

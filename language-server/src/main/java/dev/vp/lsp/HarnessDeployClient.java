@@ -52,16 +52,24 @@ final class HarnessDeployClient implements DeployClient {
         if (stream != null && stream.isAlive() && address.equals(streamAddress)) return;
         if (stream != null) stream.interrupt();
         CountDownLatch opened = new CountDownLatch(1);
+        // Why the stream could not be opened (no harness there, a wrong token): the deploy's error, not probe output.
+        var refused = new java.util.concurrent.atomic.AtomicReference<String>();
         streamAddress = address;
         stream = Thread.ofPlatform().daemon(true).name("vp-lsp-output").start(() -> {
             try {
                 client.streamOutput(opened::countDown, bytes -> output.accept(ByteChars.decodeUtf8(bytes)));
             } catch (IOException e) {
+                if (opened.getCount() > 0) {
+                    refused.set(e.getMessage());
+                    opened.countDown();
+                    return;
+                }
                 output.accept("vp: the output stream from " + address + " ended: " + e.getMessage() + "\n");
             }
         });
         try {
             if (!opened.await(5, TimeUnit.SECONDS)) throw new DeployException("the harness at " + address + " did not open its output stream");
+            if (refused.get() != null) throw new DeployException(refused.get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeployException("interrupted while connecting to " + address);

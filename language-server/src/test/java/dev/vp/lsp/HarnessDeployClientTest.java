@@ -55,6 +55,24 @@ class HarnessDeployClientTest {
         }
     }
 
+    @Test void aHarnessThatIsNotThereIsTheDeploysErrorNotAStreamTimeout() throws Exception {
+        var loader = new FileSystemSourceLoader();
+        var options = ScriptSetup.resolve(dir.resolve("t.emt"), ScriptSetup.Flags.NONE, loader, new Diagnostics());
+        Compilation c = Compiler.compile(new SourceFile(dir.resolve("t.emt").toString(), "VMM1Hz printf(\"x\\n\");\n"), options, loader);
+        assertTrue(c.diagnostics().isEmpty(), c.diagnostics().toString());
+        Path tokenFile = dir.resolve("vmm.token");
+        Files.writeString(tokenFile, "0123456789abcdef0123456789abcdef\n");
+        int port;
+        try (var free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        String at = "127.0.0.1:" + port;
+        var lines = new LinkedBlockingQueue<String>();
+        var e = assertThrows(DeployClient.DeployException.class, () -> new HarnessDeployClient().deploy(c, at, tokenFile.toString(), lines::add));
+        assertTrue(e.getMessage().contains("cannot reach a harness at " + at) && e.getMessage().contains("start one with `vp vmm`"), e.getMessage());
+        assertTrue(lines.isEmpty(), "the reason went to the probe output too: " + lines);
+    }
+
     @Test void theTokenNeverLeavesThisMachine() throws Exception {
         Path tokenFile = dir.resolve("vmm.token");
         Files.writeString(tokenFile, "0123456789abcdef0123456789abcdef\n");
