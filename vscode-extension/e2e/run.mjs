@@ -260,6 +260,10 @@ VMM1Hz printf("%d\\n", VCPUID);
 const DEPLOY_EMT = `VMM1Hz if (VCPUID == 0) printf("e2e tick\\n");
 `;
 
+const DEPLOY_VP = `; A VP script for Compile and Deploy.
+(vprobe VMM1Hz (cond ((== VCPUID 0) (printf "vp tick\\n"))))
+`;
+
 function writeWorkspace(dir, files, settings) {
   fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
@@ -339,7 +343,7 @@ async function languageServer(port, vmmTokenFile) {
     // A distribution to test instead of the server bundled in the .vsix (a development build, say).
     ...(process.env.VP_E2E_DISTRIBUTION ? { 'vp.distribution': process.env.VP_E2E_DISTRIBUTION } : {}),
   };
-  writeWorkspace(ws, { 'broken.emt': BROKEN_EMT, 'deploy.emt': DEPLOY_EMT, 'complete.emt': '' }, settings);
+  writeWorkspace(ws, { 'broken.emt': BROKEN_EMT, 'deploy.emt': DEPLOY_EMT, 'complete.emt': '', 'deploy.vp': DEPLOY_VP }, settings);
   await check('the LSP workspace opens', () => openWorkspace(port, ws));
 
   await check('an error shows as a squiggle (JVM start included)', async () => {
@@ -469,6 +473,29 @@ async function deployProblems(port) {
     tryDeploy({ 'vp.vmm.tokenFile': wrong }, /vp: deploy failed: .*token/));
   await screenshot('19-deploy-wrong-token');
   fs.writeFileSync(settingsFile, original);
+}
+
+/** Compile and Deploy of a VP script, opened from the Explorer (Quick Open is unsteady with the output panel in front). */
+async function vpScript() {
+  await check('Compile and Deploy of a .vp script', async () => {
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'deploy.vp' }).first().click();
+    await page.locator('.tab.active', { hasText: 'deploy.vp' }).first().waitFor({ timeout: 10000 });
+    await clearToasts();
+    await runCommand('vp: Compile');
+    await toast(/Compiled deploy\.vp: code [\d,]+ of [\d,]+ bytes/, 30000);
+    // The settings were just put back (deployProblems): deploy until the server has them again.
+    await waitFor('"vp tick" in the vp output channel', 40000, async () => {
+      await clearToasts();
+      await runCommand('vp: Deploy to VMM');
+      await toast(/deployed deploy\.vp|deploy failed/, 8000);
+      await sleep(2000);
+      const text = await page.locator('.part.panel .monaco-editor .view-lines').allTextContents();
+      return text.join(' ').replace(/\s+/g, ' ').includes('vp tick');
+    });
+    await runCommand('vp: Reset VMM');
+    await toast(/reset the VMM/, 10000);
+  });
+  await screenshot('20-vp-deploy');
 }
 
 /** The language server this run's extension started: a `vp lsp` whose class path lies in this run's directory. */
@@ -613,7 +640,10 @@ async function main() {
     await languageServer(port, token);
     await serverCrash();
     await scriptWithErrors();
-    if (token) await deployProblems(await freePort());
+    if (token) {
+      await deployProblems(await freePort());
+      await vpScript();
+    }
     timings.push(['language server checks', Date.now() - t0]);
   } else {
     log('language-server checks are off; VP_E2E_LSP=1 turns them on once `vp lsp` exists');
