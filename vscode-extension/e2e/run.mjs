@@ -498,6 +498,26 @@ async function vpScript() {
   await screenshot('20-vp-deploy');
 }
 
+/** An untitled buffer switched to Emmett compiles too: the server gets untitled: documents. */
+async function untitledScript() {
+  await check('Compile of an untitled buffer in Emmett mode', async () => {
+    await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+    await runCommand('File: New Untitled Text File');
+    await page.locator('.tab.active', { hasText: 'Untitled' }).first().waitFor({ timeout: 10000 });
+    await runCommand('Change Language Mode');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('Emmett');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Emmett' }).first().click();
+    await page.locator('[id="status.editor.mode"]', { hasText: 'Emmett' }).waitFor({ timeout: 10000 });
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.insertText(DEPLOY_EMT);
+    await clearToasts();
+    await runCommand('vp: Compile');
+    await toast(/Compiled Untitled-\d+: code [\d,]+ of [\d,]+ bytes/, 30000);
+  });
+  await screenshot('21-untitled');
+}
+
 /** The language server this run's extension started: a `vp lsp` whose class path lies in this run's directory. */
 function serverPids() {
   const pids = [];
@@ -644,6 +664,7 @@ async function main() {
       await deployProblems(await freePort());
       await vpScript();
     }
+    await untitledScript();
     timings.push(['language server checks', Date.now() - t0]);
   } else {
     log('language-server checks are off; VP_E2E_LSP=1 turns them on once `vp lsp` exists');
