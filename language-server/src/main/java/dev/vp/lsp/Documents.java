@@ -57,8 +57,7 @@ final class Documents {
             this.uri = uri;
             Path p = Lsp.path(uri);
             String name = p.getFileName() == null ? "" : p.getFileName().toString();
-            boolean named = SourceFile.isVp(name) || name.toLowerCase(java.util.Locale.ROOT).endsWith(".emt");
-            this.path = !named && "vp".equals(languageId) ? p.resolveSibling(name + ".vp") : p;
+            this.path = !SourceFile.isScript(name) && "vp".equals(languageId) ? p.resolveSibling(name + ".vp") : p;
             this.text = text;
             this.version = version;
         }
@@ -127,7 +126,7 @@ final class Documents {
     /** Project files or settings changed: forget the resolved setups and recompile everything open. */
     void invalidateSetups() {
         setups.clear();
-        docs.values().forEach(this::schedule);
+        recompileAll();
     }
 
     /** An include changed on disk: recompile everything open with the setups it has. */
@@ -140,23 +139,32 @@ final class Documents {
 
     /**
      * The open documents whose up-to-date compile included the snapshot's document with the same text, so offsets
-     * in the one are offsets in the other: references and renames in an include reach the uses in its includers.
+     * in the one are offsets in the other, and read the same name at offset: references and renames in an include
+     * reach the uses in its includers.
      */
-    List<Includer> includersOf(Snapshot s) {
+    List<Includer> includersOf(Snapshot s, int offset) {
         List<Includer> out = new java.util.ArrayList<>();
         Doc self = docs.get(s.uri);
-        if (self == null) return out;
+        SymbolIndex.Occurrence o = s.index().at(s.main, offset);
+        if (self == null || o == null) return out;
         for (Doc d : docs.values()) {
             Snapshot other = d.latest;
-            if (d == self || other == null || other.compilation == null || other.version != d.version) continue;
-            for (SourceFile f : other.compilation.files()) {
-                if (f != other.main && Path.of(f.path()).toAbsolutePath().normalize().equals(self.path) && f.text().equals(s.main.text())) {
-                    out.add(new Includer(other, f));
-                    break;
-                }
-            }
+            if (d == self || other == null || other.version != d.version) continue;
+            SourceFile f = included(other, self.path);
+            if (f == null || !f.text().equals(s.main.text())) continue;
+            SymbolIndex.Occurrence same = other.index().at(f, offset);
+            if (same != null && same.name().equals(o.name())) out.add(new Includer(other, f));
         }
         return out;
+    }
+
+    /** The file at path as the snapshot's compile read it, when that compile included it; else null. */
+    private static SourceFile included(Snapshot s, Path path) {
+        if (s.compilation == null) return null;
+        for (SourceFile f : s.compilation.files()) {
+            if (f != s.main && Path.of(f.path()).toAbsolutePath().normalize().equals(path)) return f;
+        }
+        return null;
     }
 
     /** Compiles the document's current text now (behind queued work) and returns the snapshot. */
@@ -194,11 +202,7 @@ final class Documents {
     /** Open documents that include this one (as of their latest compile) see its new text. */
     private void scheduleDependents(Doc changed) {
         for (Doc d : docs.values()) {
-            Snapshot s = d.latest;
-            if (d == changed || s == null || s.compilation == null) continue;
-            for (SourceFile f : s.compilation.files()) {
-                if (f != s.main && Path.of(f.path()).toAbsolutePath().normalize().equals(changed.path)) { schedule(d); break; }
-            }
+            if (d != changed && d.latest != null && included(d.latest, changed.path) != null) schedule(d);
         }
     }
 

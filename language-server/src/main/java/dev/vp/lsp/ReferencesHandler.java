@@ -11,14 +11,10 @@ final class ReferencesHandler {
     private ReferencesHandler() {}
 
     static List<Location> references(Snapshot s, int offset, boolean includeDeclaration, List<Documents.Includer> includers) {
-        SymbolIndex.Occurrence o = s.index().at(s.main, offset);
-        if (o == null) return List.of();
         List<Location> out = new ArrayList<>(references(s, s.main, offset, includeDeclaration));
         for (Documents.Includer i : includers) {
-            SymbolIndex.Occurrence same = i.snapshot().index().at(i.file(), offset);
-            if (same == null || !same.name().equals(o.name())) continue;
             for (Location l : references(i.snapshot(), i.file(), offset, includeDeclaration)) {
-                if (Lsp.path(l.getUri()).equals(Lsp.path(s.uri))) l.setUri(s.uri);  // the client's spelling of this document
+                l.setUri(s.clientUri(l.getUri()));
                 if (!out.contains(l)) out.add(l);
             }
         }

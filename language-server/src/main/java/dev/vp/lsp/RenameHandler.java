@@ -38,13 +38,9 @@ final class RenameHandler {
     /** In an include, the open documents that include it are renamed too (and can refuse the name). */
     static WorkspaceEdit rename(Snapshot s, int offset, String newName, List<Documents.Includer> includers) {
         WorkspaceEdit edit = rename(s, s.main, offset, newName);
-        SymbolIndex.Occurrence o = s.index().at(s.main, offset);
         for (Documents.Includer i : includers) {
-            SymbolIndex.Occurrence same = i.snapshot().index().at(i.file(), offset);
-            if (same == null || !same.name().equals(o.name())) continue;
             rename(i.snapshot(), i.file(), offset, newName).getChanges().forEach((uri, edits) -> {
-                String target = Lsp.path(uri).equals(Lsp.path(s.uri)) ? s.uri : uri;  // the client's spelling of this document
-                List<TextEdit> into = edit.getChanges().computeIfAbsent(target, k -> new ArrayList<>());
+                List<TextEdit> into = edit.getChanges().computeIfAbsent(s.clientUri(uri), k -> new ArrayList<>());
                 for (TextEdit e : edits) if (into.stream().noneMatch(x -> x.getRange().equals(e.getRange()))) into.add(e);
             });
         }

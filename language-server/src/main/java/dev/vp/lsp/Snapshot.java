@@ -84,6 +84,9 @@ final class Snapshot {
     /** The URI of a file this compilation read: the document's own for the main file. */
     String uriOf(SourceFile f) { return f == main ? uri : Lsp.uri(f); }
 
+    /** A URI another compile gave a file: this document's own URI (the client's spelling) when it names this document. */
+    String clientUri(String other) { return Lsp.path(other).equals(Lsp.path(uri)) ? uri : other; }
+
     org.eclipse.lsp4j.Location location(dev.vp.compiler.source.Span s) {
         return new org.eclipse.lsp4j.Location(uriOf(s.file()), Lsp.range(s));
     }

@@ -1,6 +1,7 @@
 // textDocument/*: keeps documents in sync and routes each request to its handler over a snapshot.
 package dev.vp.lsp;
 
+import dev.vp.compiler.source.SourceFile;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -76,8 +77,7 @@ final class VpTextDocumentService implements TextDocumentService {
     }
 
     static boolean isScript(String uri, String languageId) {
-        String lower = uri.toLowerCase(java.util.Locale.ROOT);
-        return lower.endsWith(".emt") || lower.endsWith(".vp") || "emmett".equals(languageId) || "vp".equals(languageId);
+        return SourceFile.isScript(uri) || "emmett".equals(languageId) || "vp".equals(languageId);
     }
 
     @Override
@@ -146,7 +146,10 @@ final class VpTextDocumentService implements TextDocumentService {
     @Override
     public CompletableFuture<List<? extends Location>> references(ReferenceParams p) {
         boolean decl = p.getContext() == null || p.getContext().isIncludeDeclaration();
-        return current(p.getTextDocument().getUri(), List.of(), s -> ReferencesHandler.references(s, Lsp.offset(s.main.text(), p.getPosition()), decl, documents.includersOf(s)));
+        return current(p.getTextDocument().getUri(), List.of(), s -> {
+            int at = Lsp.offset(s.main.text(), p.getPosition());
+            return ReferencesHandler.references(s, at, decl, documents.includersOf(s, at));
+        });
     }
 
     @Override
@@ -159,7 +162,10 @@ final class VpTextDocumentService implements TextDocumentService {
 
     @Override
     public CompletableFuture<WorkspaceEdit> rename(RenameParams p) {
-        return current(p.getTextDocument().getUri(), null, s -> RenameHandler.rename(s, Lsp.offset(s.main.text(), p.getPosition()), p.getNewName(), documents.includersOf(s)));
+        return current(p.getTextDocument().getUri(), null, s -> {
+            int at = Lsp.offset(s.main.text(), p.getPosition());
+            return RenameHandler.rename(s, at, p.getNewName(), documents.includersOf(s, at));
+        });
     }
 
     @Override

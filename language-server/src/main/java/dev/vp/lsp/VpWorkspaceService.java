@@ -1,6 +1,7 @@
 // workspace/*: commands, settings and changes to files the open scripts depend on.
 package dev.vp.lsp;
 
+import dev.vp.compiler.source.SourceFile;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
@@ -35,7 +36,7 @@ final class VpWorkspaceService implements WorkspaceService {
     public void didChangeWatchedFiles(DidChangeWatchedFilesParams p) {
         // A changed script can only be an include: the setups (catalog, symbol files) stay.
         if (server.shutDown()) return;
-        boolean scriptsOnly = p.getChanges().stream().allMatch(e -> e.getUri().endsWith(".emt") || e.getUri().endsWith(".vp") || e.getUri().endsWith(".h"));
+        boolean scriptsOnly = p.getChanges().stream().allMatch(e -> SourceFile.isScript(e.getUri()) || e.getUri().endsWith(".h"));
         if (scriptsOnly) server.documents.recompileAll();
         else server.documents.invalidateSetups();
     }

@@ -21,6 +21,9 @@ public final class SourceFile {
     /** Whether a path (or URI) names a VP script: it ends in `.vp` in any case, so `EX.VP` too; else it is Emmett. */
     public static boolean isVp(String path) { return path.regionMatches(true, path.length() - 3, ".vp", 0, 3); }
 
+    /** Whether the name is a script's: Emmett (.emt) or VP (.vp), in any case. */
+    public static boolean isScript(String path) { return isVp(path) || path.regionMatches(true, path.length() - 4, ".emt", 0, 4); }
+
     public String path() { return path; }
     public String text() { return text; }
     public int lineCount() { return lineStarts.length; }
