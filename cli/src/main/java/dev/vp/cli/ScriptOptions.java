@@ -11,9 +11,9 @@ import dev.vp.compiler.diag.render.DiagnosticRenderer;
 import dev.vp.compiler.pp.FileSystemSourceLoader;
 import dev.vp.compiler.pp.SourceLoader;
 import dev.vp.compiler.source.SourceFile;
+import dev.vp.runtime.RuntimeConfig;
 import dev.vp.x64.NativeProgram;
 import dev.vp.x64.gen.NativeCompiler;
-import dev.vp.x64.image.ImageBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -125,8 +125,11 @@ final class ScriptOptions {
         return c == null || shown.hasErrors() ? null : new Compiled(c, code, refusal);
     }
 
-    /** What the script's native code (the code `vp build` writes) says of the budgets: code bytes, machine stack. */
+    /**
+     * What the script's native code (the code `vp build` writes) says of the budgets and of the monitor's runtime:
+     * code bytes, machine stack, whether its memory holds the data.
+     */
     static List<Diagnostic> codeChecks(Compilation c, NativeProgram code) {
-        return BudgetCheck.code(c, ImageBuilder.measured(c.ir(), code));
+        return BudgetCheck.code(c, RuntimeConfig.DEFAULT.measured(c.ir(), code, c.usage().vcpus()));
     }
 }

@@ -22,8 +22,11 @@ public record Compilation(SourceFile main, List<SourceFile> files, List<Script> 
     /** The main script's AST (preloads come before it in scripts). */
     public Script script() { return scripts.isEmpty() ? null : scripts.get(scripts.size() - 1); }
 
-    /** Data bytes, probe clauses and the deepest static stack of any clause (-1 when recursion makes it unbounded). */
-    public record BudgetUsage(long dataBytes, int clauses, long stackBytes) {
-        public static final BudgetUsage NONE = new BudgetUsage(0, 0, 0);
+    /**
+     * Data bytes (per-vCPU storage counted for vcpus vCPUs, the target's), probe clauses and the deepest static
+     * stack of any clause (-1 when recursion makes it unbounded).
+     */
+    public record BudgetUsage(long dataBytes, int clauses, long stackBytes, int vcpus) {
+        public static final BudgetUsage NONE = new BudgetUsage(0, 0, 0, 0);
     }
 }

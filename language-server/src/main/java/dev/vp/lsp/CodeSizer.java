@@ -2,7 +2,7 @@
 package dev.vp.lsp;
 
 import dev.vp.compiler.check.BudgetCheck;
-import dev.vp.compiler.ir.IrProgram;
+import dev.vp.compiler.Compilation;
 import java.util.Optional;
 
 /**
@@ -12,9 +12,12 @@ import java.util.Optional;
  */
 @FunctionalInterface
 public interface CodeSizer {
-    /** Exact figures (code bytes, machine stack), or empty when this build cannot know them. */
-    Optional<BudgetCheck.Measured> measure(IrProgram program);
+    /**
+     * Exact figures (code bytes, machine stack, whether the runtime's memory holds the data) of a compilation
+     * that has its IR, or empty when this build cannot know them.
+     */
+    Optional<BudgetCheck.Measured> measure(Compilation compilation);
 
     /** No backend in the build: every code size is unknown. */
-    CodeSizer NONE = program -> Optional.empty();
+    CodeSizer NONE = compilation -> Optional.empty();
 }

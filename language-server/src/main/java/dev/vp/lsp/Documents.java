@@ -173,7 +173,7 @@ final class Documents {
         compileThread.execute(() -> {
             try {
                 Snapshot s = compile(d);
-                if (s.compilation != null && s.compilation.ir() != null) s = s.withCodeSizes(sizer.measure(s.compilation.ir()));
+                if (s.compilation != null && s.compilation.ir() != null) s = s.withCodeSizes(sizer.measure(s.compilation));
                 f.complete(s);
             } catch (RuntimeException | Error e) {
                 failed.accept(e);
@@ -219,7 +219,7 @@ final class Documents {
             published.accept(s);
             // Diagnostics go out first; the backend's exact code sizes follow (they cost a native compile).
             if (s.compilation != null && s.compilation.ir() != null) {
-                Snapshot sized = s.withCodeSizes(sizer.measure(s.compilation.ir()));
+                Snapshot sized = s.withCodeSizes(sizer.measure(s.compilation));
                 if (docs.get(d.uri) == d && d.version == version) {
                     d.latest = sized;
                     if (sized.syntaxClean()) d.lastClean = sized;

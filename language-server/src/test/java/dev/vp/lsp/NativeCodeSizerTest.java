@@ -25,12 +25,30 @@ class NativeCodeSizerTest {
                 HV_Exit exits[VCPUID]++;
                 """), options, new FileSystemSourceLoader());
         assertTrue(c.diagnostics().isEmpty(), c.diagnostics().toString());
-        BudgetCheck.Measured s = new NativeCodeSizer().measure(c.ir()).orElseThrow();
+        BudgetCheck.Measured s = new NativeCodeSizer().measure(c).orElseThrow();
         assertEquals(2, s.probeBytes().size());
         assertTrue(s.probeBytes().stream().allMatch(b -> b > 0 && b < 2000), s.toString());
         assertTrue(s.totalBytes() > s.probeBytes().get(0) + s.probeBytes().get(1), "the text includes the helper library");
         assertEquals(2, s.probeStackBytes().size());
         assertTrue(s.probeStackBytes().stream().allMatch(b -> b > 0 && b < s.stackAllowance()), s.toString());
+        assertEquals(null, s.arenaRefusal(), "the runtime holds its data");
+    }
+
+    @Test void dataTheMonitorsMemoryCannotHoldIsAnError() {
+        TargetCatalog cat = TargetCatalog.defaultCatalog();
+        var options = new CompileOptions(List.of(), List.of(), new CatalogTarget(cat, SymbolTable.empty()), cat.budgets(), cat.numVcpus());
+        Compilation c = Compiler.compile(new SourceFile("t.emt", """
+                #pragma budget data 100000000
+                aggr a[1][0] : 60000;
+                HV_Exit { a[RIP] <- 1; }
+                """), options, new FileSystemSourceLoader());
+        assertTrue(c.diagnostics().isEmpty(), "within the raised budget: " + c.diagnostics());
+        BudgetCheck.Measured m = new NativeCodeSizer().measure(c).orElseThrow();
+        assertTrue(m.arenaRefusal() != null && m.arenaRefusal().startsWith("data needs "), String.valueOf(m.arenaRefusal()));
+        var found = BudgetCheck.code(c, m);
+        assertEquals(1, found.size(), found.toString());
+        assertEquals("E0702", found.getFirst().code().name());
+        assertEquals(2, found.getFirst().span().line());
     }
 
     @Test void aClauseWhoseMachineStackOutgrowsTheMonitorsIsAnError() {
@@ -42,7 +60,7 @@ class NativeCodeSizerTest {
                 VMM1Hz logint(deep(1000));
                 """), options, new FileSystemSourceLoader());
         assertTrue(c.diagnostics().isEmpty(), "the front end cannot know the machine frames: " + c.diagnostics());
-        var found = BudgetCheck.code(c, new NativeCodeSizer().measure(c.ir()).orElseThrow());
+        var found = BudgetCheck.code(c, new NativeCodeSizer().measure(c).orElseThrow());
         assertEquals(1, found.size(), found.toString());
         assertEquals("E0701", found.getFirst().code().name());
         assertEquals(3, found.getFirst().span().line());

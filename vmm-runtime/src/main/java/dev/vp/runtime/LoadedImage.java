@@ -67,40 +67,18 @@ final class LoadedImage {
                     textNeed, image.text().length, textNeed - image.text().length, arena.textSize()));
         }
         ProbeImage.Data d = image.data();
-        long at = IMAGE_DATA;
-        ctxOffset = new long[contexts];
-        blockOffset = new long[contexts];
-        // Each context's per-vCPU data block right after its context block (Abi.vcpuData).
-        for (int c = 0; c < contexts; c++) {
-            ctxOffset[c] = at;
-            blockOffset[c] = at + Abi.vcpuData(image.probes().size());
-            at = align(blockOffset[c] + d.vcpuBlockBytes(), 64);
-        }
-        hostRegsOffset = at;
-        at += HOST_REGS_BYTES;
-        contextTableOffset = at;
-        at += align(8L * contexts, 64);
-        ringOffset = new long[contexts];
-        for (int c = 0; c < contexts; c++) { ringOffset[c] = at; at += Abi.RING_DATA + config.ringBytes(); }
-        globalOffset = at;
-        at = align(at + d.globalBlockBytes(), 64);
-        sharedOffset = at;
-        at = align(at + d.sharedBlockBytes(), 64);
-        rodataOffset = at;
-        at = align(at + image.rodata().length, 64);
-        dataBytes = at;
-        long have = arena.data().byteSize();
-        if (dataBytes > have) {
-            // the parts add up to the total: padding is counted with the piece it follows
-            long ctxBytes = Abi.vcpuData(image.probes().size()), vcpuBytes = align(ctxBytes + d.vcpuBlockBytes(), 64) - ctxBytes;
-            long ringBytes = Abi.RING_DATA + config.ringBytes();
-            throw new ImageRefusedException(String.format(Locale.ROOT,
-                    "data needs %,d bytes, the arena has %,d: %d contexts of %,d bytes (context block %,d, per-vCPU data %,d, "
-                            + "ring %,d), global %,d, shared %,d, rodata %,d, runtime %,d",
-                    dataBytes, have, contexts, ctxBytes + vcpuBytes + ringBytes, ctxBytes, vcpuBytes, ringBytes,
-                    align(d.globalBlockBytes(), 64), align(d.sharedBlockBytes(), 64), align(image.rodata().length, 64),
-                    IMAGE_DATA + HOST_REGS_BYTES + align(8L * contexts, 64)));
-        }
+        Placement placed = Placement.of(image, contexts, config.ringBytes());
+        String refusal = placed.refusal(arena.data().byteSize());
+        if (refusal != null) throw new ImageRefusedException(refusal);
+        ctxOffset = placed.ctx();
+        blockOffset = placed.block();
+        hostRegsOffset = placed.hostRegs();
+        contextTableOffset = placed.contextTable();
+        ringOffset = placed.ring();
+        globalOffset = placed.global();
+        sharedOffset = placed.shared();
+        rodataOffset = placed.rodata();
+        dataBytes = placed.total();
         long base = arena.data().address();
         counters = new ContextCounters[contexts];
         for (int c = 0; c < contexts; c++) {
@@ -124,6 +102,54 @@ final class LoadedImage {
             var empty = new java.util.ArrayList<AggregateTable>();
             for (int c = 0; c < contexts; c++) empty.add(new AggregateTable(a.intKeys(), a.strKeys(), a.capacity()));
             printedEmpty[i] = AggregatePrinter.print(a.name(), empty);
+        }
+    }
+
+    /**
+     * Where an image's data goes in the data area for this many contexts (the order of the class comment), and
+     * the total the arena must hold. Loading places an image with it, and {@link RuntimeConfig#measured} checks a
+     * script against it before any image exists, so both refuse the same scripts with the same figures.
+     */
+    record Placement(ProbeImage image, long ringBytes, long[] ctx, long[] block, long hostRegs, long contextTable,
+                     long[] ring, long global, long shared, long rodata, long total) {
+        static Placement of(ProbeImage image, int contexts, long ringBytes) {
+            ProbeImage.Data d = image.data();
+            long at = IMAGE_DATA;
+            long[] ctx = new long[contexts], block = new long[contexts], ring = new long[contexts];
+            // Each context's per-vCPU data block right after its context block (Abi.vcpuData).
+            for (int c = 0; c < contexts; c++) {
+                ctx[c] = at;
+                block[c] = at + Abi.vcpuData(image.probes().size());
+                at = align(block[c] + d.vcpuBlockBytes(), 64);
+            }
+            long hostRegs = at;
+            at += HOST_REGS_BYTES;
+            long contextTable = at;
+            at += align(8L * contexts, 64);
+            for (int c = 0; c < contexts; c++) { ring[c] = at; at += Abi.RING_DATA + ringBytes; }
+            long global = at;
+            at = align(at + d.globalBlockBytes(), 64);
+            long shared = at;
+            at = align(at + d.sharedBlockBytes(), 64);
+            long rodata = at;
+            at = align(at + image.rodata().length, 64);
+            return new Placement(image, ringBytes, ctx, block, hostRegs, contextTable, ring, global, shared, rodata, at);
+        }
+
+        /** Why an arena of have data bytes cannot hold this, with the parts that add up to the total; null when it can. */
+        String refusal(long have) {
+            if (total <= have) return null;
+            // the parts add up to the total: padding is counted with the piece it follows
+            ProbeImage.Data d = image.data();
+            int contexts = ctx.length;
+            long ctxBytes = Abi.vcpuData(image.probes().size()), vcpuBytes = align(ctxBytes + d.vcpuBlockBytes(), 64) - ctxBytes;
+            long ringTotal = Abi.RING_DATA + ringBytes;
+            return String.format(Locale.ROOT,
+                    "data needs %,d bytes, the arena has %,d: %d contexts of %,d bytes (context block %,d, per-vCPU data %,d, "
+                            + "ring %,d), global %,d, shared %,d, rodata %,d, runtime %,d",
+                    total, have, contexts, ctxBytes + vcpuBytes + ringTotal, ctxBytes, vcpuBytes, ringTotal,
+                    align(d.globalBlockBytes(), 64), align(d.sharedBlockBytes(), 64), align(image.rodata().length, 64),
+                    IMAGE_DATA + HOST_REGS_BYTES + align(8L * contexts, 64));
         }
     }
 

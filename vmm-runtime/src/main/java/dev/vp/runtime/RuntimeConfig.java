@@ -1,6 +1,12 @@
 // The fixed sizes a runtime is built with: its one arena, the output rings, and the native stack a probe may use.
 package dev.vp.runtime;
 
+import dev.vp.compiler.check.BudgetCheck;
+import dev.vp.compiler.ir.IrProgram;
+import dev.vp.x64.NativeProgram;
+import dev.vp.x64.image.ImageBuilder;
+import dev.vp.x64.image.ProbeImage;
+
 /**
  * textBytes and dataBytes size the arena, mapped once (page multiples); ringBytes is each context's output ring
  * (a power of two, at least 64); nativeStackBytes bounds the machine stack one probe firing may need (the firing
@@ -13,6 +19,17 @@ public record RuntimeConfig(long textBytes, long dataBytes, long ringBytes, long
      * string-keyed entries each (312 bytes an entry) need 78 KB.
      */
     public static final RuntimeConfig DEFAULT = new RuntimeConfig(2 << 20, 8 << 20, 256 << 10, dev.vp.x64.abi.Abi.NATIVE_STACK_BYTES);
+
+    /**
+     * What vp check and the editor report of a script's native code against this runtime (see
+     * BudgetCheck.code): code and machine-stack figures, and whether the arena holds the image on vcpus vCPUs and
+     * the host, worked out as a load would place it.
+     */
+    public BudgetCheck.Measured measured(IrProgram program, NativeProgram code, int vcpus) {
+        ProbeImage image = ImageBuilder.build(program, code);
+        String refusal = LoadedImage.Placement.of(image, vcpus + 1, ringBytes).refusal(dataBytes);
+        return ImageBuilder.measured(program, code, nativeStackBytes, refusal);
+    }
 
     public RuntimeConfig {
         if (ringBytes < 64 || Long.bitCount(ringBytes) != 1) {

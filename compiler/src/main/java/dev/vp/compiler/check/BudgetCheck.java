@@ -40,15 +40,17 @@ public final class BudgetCheck {
         long data = b.data(vcpus);
         b.clauses();
         long stack = b.stack();
-        return new Compilation.BudgetUsage(data, ir.probes().size(), stack);
+        return new Compilation.BudgetUsage(data, ir.probes().size(), stack, vcpus);
     }
 
     /**
-     * What a backend measured of a script's code: the whole image's text (the helper library included), each
-     * clause's code and the bound on the machine stack one firing of it needs, in probe order, and the machine
-     * stack the monitor gives a firing.
+     * What a backend and its runtime measured of a script's code: the whole image's text (the helper library
+     * included), each clause's code and the bound on the machine stack one firing of it needs, in probe order, the
+     * machine stack the monitor gives a firing, and the runtime's refusal when its memory cannot hold the script's
+     * data on the target's vCPUs (null when it can).
      */
-    public record Measured(long totalBytes, List<Long> probeBytes, List<Long> probeStackBytes, long stackAllowance) {
+    public record Measured(long totalBytes, List<Long> probeBytes, List<Long> probeStackBytes, long stackAllowance,
+                           String arenaRefusal) {
         public Measured {
             probeBytes = List.copyOf(probeBytes);
             probeStackBytes = List.copyOf(probeStackBytes);
@@ -59,12 +61,14 @@ public final class BudgetCheck {
      * What only a backend can check: the code budget (at the biggest clause), and each clause whose machine stack
      * may outgrow what the monitor gives a firing (E0701 at the clause: the stack budget is charged in the IR's
      * frames, which a raised budget and recursion can turn into more machine stack than the runtime allows, and the
-     * monitor would refuse the script at load).
+     * monitor would refuse the script at load); and data the runtime's memory cannot hold (E0702 at the biggest part
+     * of the data: a raised data budget can allow more than the monitor has).
      */
     public static List<Diagnostic> code(Compilation c, Measured m) {
         if (c.checked() == null || c.budgets() == null) return List.of();
         List<Diagnostic> out = new ArrayList<>();
         codeBudget(c, m.totalBytes(), m.probeBytes()).ifPresent(out::add);
+        if (m.arenaRefusal() != null && c.ir() != null) out.add(arena(c, m.arenaRefusal()));
         List<Checked.ProbeInfo> probes = c.checked().probes;
         for (int i = 0; i < Math.min(probes.size(), m.probeStackBytes().size()); i++) {
             long need = m.probeStackBytes().get(i);
@@ -95,10 +99,44 @@ public final class BudgetCheck {
                 figures + ": " + percent(totalBytes, limit) + " of the code budget of " + limit + " bytes" + blame));
     }
 
+    private static Diagnostic arena(Compilation c, String refusal) {
+        int vcpus = c.usage().vcpus();
+        Part biggest = biggest(parts(c.ir(), c.checked(), vcpus));
+        Span at = biggest == null ? Span.at(c.main(), 0) : biggest.span();
+        String blame = biggest == null ? "" : "; the biggest part is " + biggest.described() + "; " + biggest.smaller();
+        Diagnostic d = new Diagnostic(Code.E0702, "the script's data does not fit the monitor's memory on " + vcpus
+                + " vCPUs, so it would be refused at load (" + refusal + ")" + blame, at);
+        return withPragmaNote(d, Budgets.Kind.DATA, c.pragmas());
+    }
+
     /** One item of the data budget: what it is, where it is declared, its bytes and how they add up. */
-    private record Part(String what, Span span, long bytes, String how, String smaller) {}
+    private record Part(String what, Span span, long bytes, String how, String smaller) {
+        String described() { return what + ": " + bytes + " bytes (" + how + ")"; }
+    }
+
+    /** The part declared in the script with the most bytes, or null. */
+    private static Part biggest(List<Part> parts) {
+        Part biggest = null;
+        for (Part p : parts) if (p.span() != null && (biggest == null || p.bytes() > biggest.bytes())) biggest = p;
+        return biggest;
+    }
 
     private long data(int vcpus) {
+        List<Part> parts = parts(ir, checked, vcpus);
+        long total = DataLayout.totalBytes(ir, vcpus);
+        Part biggest = biggest(parts);
+        Span where = biggest == null ? fallback : biggest.span();
+        String figures = "the script needs " + total + " bytes of data (globals, aggregates, bags and strings; per-vCPU storage"
+                + " counted for " + vcpus + " vCPUs)";
+        String blame = biggest == null ? "" : "; the biggest part is " + biggest.described();
+        String advice = "; " + (biggest == null ? "use less data" : biggest.smaller())
+                + ", or raise the budget with `#pragma budget data N` or in vp.json";
+        report(Budgets.Kind.DATA, where, total, budgets.data(), figures + ", over the data budget of " + budgets.data() + " bytes"
+                + blame + advice, figures + ": " + percent(total, budgets.data()) + " of the data budget of " + budgets.data() + " bytes" + blame);
+        return total;
+    }
+
+    private static List<Part> parts(IrProgram ir, Checked checked, int vcpus) {
         List<Part> parts = new ArrayList<>();
         for (IrProgram.Global g : ir.globals()) {
             long each = DataLayout.globalBytes(g);
@@ -118,19 +156,7 @@ public final class BudgetCheck {
             parts.add(new Part("bag `" + b.name() + "`", s == null ? null : s.span, DataLayout.bagBytes(b),
                     b.capacity() + " pairs x " + DataLayout.BAG_ENTRY + " bytes", "give it fewer pairs (`bag " + b.name() + "[N];`)"));
         }
-        long total = DataLayout.totalBytes(ir, vcpus);
-        Part biggest = null;
-        for (Part p : parts) if (p.span() != null && (biggest == null || p.bytes() > biggest.bytes())) biggest = p;
-        Span where = biggest == null ? fallback : biggest.span();
-        String figures = "the script needs " + total + " bytes of data (globals, aggregates, bags and strings; per-vCPU storage"
-                + " counted for " + vcpus + " vCPUs)";
-        String blame = biggest == null ? "" : "; the biggest part is " + biggest.what() + ": " + biggest.bytes() + " bytes ("
-                + biggest.how() + ")";
-        String advice = "; " + (biggest == null ? "use less data" : biggest.smaller())
-                + ", or raise the budget with `#pragma budget data N` or in vp.json";
-        report(Budgets.Kind.DATA, where, total, budgets.data(), figures + ", over the data budget of " + budgets.data() + " bytes"
-                + blame + advice, figures + ": " + percent(total, budgets.data()) + " of the data budget of " + budgets.data() + " bytes" + blame);
-        return total;
+        return parts;
     }
 
     private void clauses() {

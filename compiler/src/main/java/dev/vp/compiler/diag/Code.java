@@ -133,6 +133,7 @@ public enum Code {
     // ---- E07xx: budgets ----
     E0700(Severity.ERROR, "budget exceeded"),
     E0701(Severity.ERROR, "stack budget exceeded by a call chain"),
+    E0702(Severity.ERROR, "data does not fit the runtime's memory"),
 
     // ---- E08xx: project file, catalog file, symbol files ----
     E0800(Severity.ERROR, "project file is invalid"),

@@ -58,7 +58,8 @@ class DiagnosticFilesTest {
     private static final Map<Code, String> NO_FILE = Map.of(
             Code.E0200, "ANTLR's fallback, unreachable once VpParser has repaired the tokens",
             Code.E0900, "an internal compiler error: a file that triggers it is a bug to fix",
-            Code.W0005, "about an -I flag, not a file: ScriptSetupTest has it");
+            Code.W0005, "about an -I flag, not a file: ScriptSetupTest has it",
+            Code.E0702, "the runtime's memory, known once the backend has built the code: NativeCliTest and NativeCodeSizerTest have it");
 
     /** One expected diagnostic; column and message are null when the annotation leaves them out. */
     private record Expected(int line, Integer column, String code, String message) {

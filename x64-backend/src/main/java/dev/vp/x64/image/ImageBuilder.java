@@ -120,11 +120,13 @@ public final class ImageBuilder {
 
     /**
      * What vp check and the editor check against the budgets once the code exists: the text, each clause's code
-     * bytes and its machine stack bound ({@link #nativeStackNeed}), and the machine stack the runtime gives a firing.
+     * bytes and its machine stack bound ({@link #nativeStackNeed}); the runtime adds the machine stack it gives a
+     * firing and whether its memory holds the data (null when it does).
      */
-    public static BudgetCheck.Measured measured(IrProgram program, NativeProgram code) {
+    public static BudgetCheck.Measured measured(IrProgram program, NativeProgram code, long stackAllowance, String arenaRefusal) {
         return new BudgetCheck.Measured(code.text().length, code.probes().stream().map(p -> (long) p.codeBytes()).toList(),
-                program.probes().stream().map(p -> nativeStackNeed(program, code, p.function())).toList(), Abi.NATIVE_STACK_BYTES);
+                program.probes().stream().map(p -> nativeStackNeed(program, code, p.function())).toList(), stackAllowance,
+                arenaRefusal);
     }
 
     /** Marks f and every function it can call. */
