@@ -32,7 +32,9 @@ probeClause : probeSpec (LPAREN paramList? RPAREN)? statement ;
 // A clause starts with a name (an address needs its `GUEST:` domain), so that numbers never start an item.
 probeSpec : namedSegment (COLON specSegment)* ;
 
-specSegment : namedSegment | INT_LIT UNIT? ;
+// A negative number or nothing after a `:` is a segment too, so that AstBuilder says what is wrong with the
+// specification instead of the statement parser tripping over the rest of it.
+specSegment : namedSegment | MINUS? INT_LIT UNIT? | ;
 
 namedSegment : IDENT (BANG IDENT)? ;
 

@@ -118,6 +118,24 @@ final class AstBuilder {
         List<Segment> segs = new ArrayList<>();
         segs.add(new Segment(c.namedSegment(), c.namedSegment().getText(), 0, null));
         for (SpecSegmentContext s : c.specSegment()) {
+            if (s.getChildCount() == 0) {
+                String before = segs.getLast().isName() ? segs.getLast().name() : "";
+                return malformed(c, c.getText(), "nothing follows the last `:`; " + (NEEDS_MORE.contains(before)
+                        ? "write what `" + before + "` takes, e.g. `" + example(before) + "`"
+                        : "write a name or a number after it, or remove it"));
+            }
+            if (s.MINUS() != null) {
+                String head = segs.getLast().isName() ? segs.getLast().name() : "";
+                if (head.equals("TIMER") || head.equals("PROFILE") || head.equals("USEC")) {
+                    error(Code.E0505, s, "a probe period must be positive, e.g. `" + example(head) + "`");
+                    return null;
+                }
+                return malformed(c, c.getText(), "a probe specification has no negative numbers"
+                        + (segs.size() > 2 && segs.get(segs.size() - 2).name() != null
+                                && segs.get(segs.size() - 2).name().equals("OFFSET")
+                                ? " (an offset counts forward from the symbol; for an address before it, write `GUEST:0x...`)"
+                                : ""));
+            }
             if (s.INT_LIT() != null) {
                 segs.add(new Segment(s, null, ((EmmettToken) s.INT_LIT().getSymbol()).value,
                         s.UNIT() == null ? null : s.UNIT().getText()));
@@ -138,12 +156,8 @@ final class AstBuilder {
         if (rest.size() == 1) {
             if (first.unit() != null) return badUnitPlace(c, written);
             if (!first.isName()) return new ProbeSpec(span, domain, ProbeSpec.Kind.ADDRESS, null, null, first.number(), null, null);
-            if (List.of("ENTER", "EXIT", "READ", "WRITE", "OFFSET", "TIMER", "PROFILE").contains(first.name())) {
-                return malformed(c, written, "`" + first.name() + "` needs more, e.g. `" + switch (first.name()) {
-                    case "TIMER", "PROFILE" -> first.name() + ":10msec";
-                    case "OFFSET" -> "GUEST:OFFSET:do_fork:16";
-                    default -> "GUEST:" + first.name() + ":do_fork";
-                } + "`");
+            if (NEEDS_MORE.contains(first.name())) {
+                return malformed(c, written, "`" + first.name() + "` needs more, e.g. `" + example(first.name()) + "`");
             }
             boolean guest = domain != null && domain.startsWith("GUEST");
             if (guest || first.name().contains("!")) {
@@ -194,6 +208,19 @@ final class AstBuilder {
             }
             default -> malformed(c, written, "expected `NAME`, `DOMAIN:NAME`, `ENTER:sym`, `EXIT:sym`, `OFFSET:sym:N`,"
                     + " `READ:addr`, `WRITE:addr`, `TIMER:N unit` or `PROFILE:N unit`");
+        };
+    }
+
+    /** The kinds of probe point that take something after a `:`. */
+    private static final List<String> NEEDS_MORE = List.of("ENTER", "EXIT", "READ", "WRITE", "OFFSET", "TIMER", "PROFILE");
+
+    /** A well-formed specification of that kind, for messages. */
+    private static String example(String kind) {
+        return switch (kind) {
+            case "TIMER", "PROFILE" -> kind + ":10msec";
+            case "USEC" -> "PROFILE:100usec";
+            case "OFFSET" -> "GUEST:OFFSET:do_fork:16";
+            default -> "GUEST:" + kind + ":do_fork";
         };
     }
 
