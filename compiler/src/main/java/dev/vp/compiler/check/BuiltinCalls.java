@@ -6,6 +6,7 @@ import dev.vp.compiler.diag.Diagnostic;
 import dev.vp.compiler.output.FormatError;
 import dev.vp.compiler.output.FormatSpec;
 import dev.vp.compiler.source.Span;
+import dev.vp.compiler.util.ByteChars;
 import java.util.List;
 
 /** Checks the arguments of built-in function calls, including printf-style formats against their arguments. */
@@ -162,7 +163,53 @@ final class BuiltinCalls {
     /** A span inside a string literal (approximate when the literal had escapes or was joined). */
     private static Span inside(Expr.StrLit lit, int offset, int length) {
         Span s = lit.span();
-        int start = Math.min(s.end(), s.start() + 1 + offset);
-        return new Span(s.file(), start, Math.min(s.end(), start + length));
+        int start = sourceOffset(s, offset);
+        if (start < 0) return s; // not written as literals here (a macro): the whole value
+        int end = sourceOffset(s, offset + length);
+        return new Span(s.file(), start, end < start ? Math.min(s.end(), start + 1) : end);
+    }
+
+    /**
+     * Where byte {@code offset} of the value of the string literals written at span begins in the source: escapes
+     * (`\n`, `\x41`) and non-ASCII characters (several UTF-8 bytes) take more source than value, and adjacent
+     * literals have blanks and comments between them. -1 when the span's text is not string literals.
+     */
+    private static int sourceOffset(Span span, int offset) {
+        String text = span.file().text();
+        int end = Math.min(span.end(), text.length());
+        int bytes = 0;
+        boolean inString = false;
+        for (int i = span.start(); i < end; ) {
+            char ch = text.charAt(i);
+            if (!inString) {
+                if (ch == '"') inString = true;
+                else if (text.startsWith("//", i)) i = Math.max(text.indexOf('\n', i), i);
+                else if (text.startsWith("/*", i)) i = Math.max(text.indexOf("*/", i) + 1, i);
+                else if (!Character.isWhitespace(ch)) return -1;
+                i++;
+                continue;
+            }
+            if (ch == '"') {
+                inString = false;
+                i++;
+                continue;
+            }
+            int taken, produced;
+            if (ch == '\\' && i + 1 < end) {
+                char c = text.charAt(i + 1);
+                int hex = 0;
+                while (c == 'x' && hex < 2 && i + 2 + hex < end && Character.digit(text.charAt(i + 2 + hex), 16) >= 0) hex++;
+                taken = 2 + hex + (Character.isHighSurrogate(c) ? 1 : 0);
+                produced = c == '\n' ? 0 : hex > 0 || c < 0x80 ? 1 : ByteChars.utf8(new String(Character.toChars(text.codePointAt(i + 1)))).length();
+            } else {
+                int cp = text.codePointAt(i);
+                taken = Character.charCount(cp);
+                produced = ByteChars.utf8(new String(Character.toChars(cp))).length();
+            }
+            if (bytes + produced > offset) return i;
+            bytes += produced;
+            i += taken;
+        }
+        return bytes == offset && !inString ? end - 1 : -1;
     }
 }

@@ -84,6 +84,10 @@ public record FormatSpec(List<Piece> pieces) implements FormatParseResult {
             }
             if (i >= n) return new FormatError("incomplete conversion at the end of the format: add a conversion letter or write %% for a percent sign", start);
             char conv = text.charAt(i);
+            if (conv == '%') {
+                return new FormatError("`" + text.substring(start, i + 1) + "` is not a conversion: a percent sign is `%%`, with"
+                        + " nothing between the two `%`", start);
+            }
             if ("diuxXocsp".indexOf(conv) < 0) {
                 return new FormatError("unknown conversion `%" + conv + "`: use one of %d %i %u %x %X %o %c %s %p %%", i);
             }
