@@ -139,9 +139,14 @@ final class BuiltinCalls {
                         c.diags().report(Code.E0604, a.span(), "`%" + cv.conversion() + "` expects an integer, but this argument is a string; use `%s`");
                 }
                 if (rest.size() != conv.size()) {
-                    Span where = rest.size() > conv.size() ? rest.get(conv.size()).span() : fmt.span();
+                    // Too many arguments: the first extra one; too few: the first conversion without one.
+                    FormatSpec.Conversion lonely = rest.size() < conv.size() ? conv.get(rest.size()) : null;
+                    Span where = lonely == null ? rest.get(conv.size()).span() : inside(lit, lonely.offset(), lonely.length());
+                    String written = lonely == null ? "" : lit.value().substring(lonely.offset(), lonely.offset() + lonely.length());
                     c.diags().report(Code.E0603, where, "the format has " + conv.size() + " conversion" + (conv.size() == 1 ? "" : "s")
-                            + " but " + rest.size() + " argument" + (rest.size() == 1 ? " follows" : "s follow"));
+                            + " but " + rest.size() + " argument" + (rest.size() == 1 ? " follows" : "s follow")
+                            + (lonely != null && lonely.space() ? "; `" + written + "` is a conversion (a space flag, then `"
+                                    + lonely.conversion() + "`): for a percent sign, write `%%`" : ""));
                 }
             }
         }
