@@ -560,6 +560,12 @@ public final class Preprocessor {
             } catch (NumberFormatException ex) {
                 value = -1;
             }
+            if (value < 0 && digits.matches("[0-9]+|0[xX][0-9a-fA-F]+")) {
+                Budgets.Kind known = Budgets.Kind.byKeyword(kind);
+                report(Code.E0012, line.span(v, vEnd), "budget value " + digits + " is too large" + (known == null ? usage
+                        : ": the " + kind + " budget must be between " + known.min() + " and " + known.max()));
+                return;
+            }
             if (value < 0) {
                 report(Code.E0012, line.span(v, vEnd), "budget value " + digits + " is not a non-negative integer" + usage);
                 return;
