@@ -113,6 +113,8 @@ statement
     | DO statement WHILE LPAREN expr RPAREN SEMI                    # doWhileStmt
     | GOTO IDENT SEMI                                               # gotoStmt
     | IDENT COLON statement                                         # labelStmt
+    // A top-level declaration inside a body is skipped up to its `;`, so that one error (E0129) says so.
+    | (TYPEDEF | MEMMODEL | AGGR | BAG) ~(SEMI | LBRACE | RBRACE)* SEMI # topLevelDeclStmt
     | expr (LARROW expr)? SEMI                                      # exprStmt
     | SEMI                                                          # emptyStmt
     | strayToken+                                                   # strayStmt

@@ -616,6 +616,7 @@ final class AstBuilder {
             }
             case EmptyStmtContext s -> out.add(new Stmt.Empty(span));
             case StrayStmtContext s -> stray(s);
+            case TopLevelDeclStmtContext s -> misplacedDeclaration(s.start);
             default -> throw new IllegalStateException("statement form without a builder: " + c.getClass());
         }
     }
@@ -646,11 +647,14 @@ final class AstBuilder {
                 }
             }
             case CATCH -> error(Code.E0100, t, "`catch` without a matching `try`");
-            case TYPEDEF, MEMMODEL, AGGR, BAG -> error(Code.E0129, t, "`" + t.getText() + "` declarations belong at the"
-                    + " top level, outside probes and functions");
+            case TYPEDEF, MEMMODEL, AGGR, BAG -> misplacedDeclaration(t);
             case LARROW -> error(Code.E0108, t, "`<-` needs an aggregate or bag entry on its left: `bag[k] <- v;`");
             default -> error(Code.E0100, t, "expected a statement, found " + SyntaxErrorStrategy.shown(t));
         }
+    }
+
+    private void misplacedDeclaration(Token keyword) {
+        error(Code.E0129, keyword, "`" + keyword.getText() + "` declarations belong at the top level, outside probes and functions");
     }
 
     /** Whether a stray `else` directly follows an `if` without one and ends its block: `if (c) s; else }`. */
