@@ -480,19 +480,19 @@ class NativeCliTest {
     }
 
     @Test void dataARaisedBudgetAllowsButTheMonitorCannotHoldIsAnErrorAtCheckNotARefusalAtLoad() {
-        // 60,000 entries of 64 bytes per vCPU: within a raised data budget, but four vCPUs and the host need more
-        // than the runtime's 8 MB arena, which vp run would only say at load
-        String big = "#pragma budget data 100000000\naggr a[1][0] : 60000;\nHV_Exit { a[RIP] <- 1; }\n";
+        // 200,000 entries of 64 bytes per vCPU: within a raised data budget, but four vCPUs and the host need more
+        // than the runtime's 32 MB arena, which vp run would only say at load
+        String big = "#pragma budget data 100000000\naggr a[1][0] : 200000;\nHV_Exit { a[RIP] <- 1; }\n";
         for (String command : List.of("check", "build")) {
             CliTest.Result r = command.equals("check") ? vp("check", "-e", big) : vp("build", "--stats", "-e", big);
             String shown = command.equals("check") ? r.out() : r.err();
             assertEquals(1, r.code(), command + ": " + shown);
             assertTrue(shown.contains("<command line>:2:6: error[E0702]: the script's data does not fit the monitor's memory on 4 vCPUs")
-                    && shown.contains("(data needs ") && shown.contains("the arena has 8,388,608")
+                    && shown.contains("(data needs ") && shown.contains("the arena has 33,554,432")
                     && shown.contains("the biggest part is aggregate `a`") && shown.contains("the data budget of 100000000 is set here"),
                     command + ": " + shown);
         }
-        CliTest.Result fits = vp("check", "-e", big.replace("60000", "6000"));
+        CliTest.Result fits = vp("check", "-e", big.replace("200000", "20000"));
         assertEquals(0, fits.code(), fits.out());
         assertTrue(fits.out().contains("no errors"), fits.out());
     }

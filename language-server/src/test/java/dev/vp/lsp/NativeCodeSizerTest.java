@@ -39,7 +39,7 @@ class NativeCodeSizerTest {
         var options = new CompileOptions(List.of(), List.of(), new CatalogTarget(cat, SymbolTable.empty()), cat.budgets(), cat.numVcpus());
         Compilation c = Compiler.compile(new SourceFile("t.emt", """
                 #pragma budget data 100000000
-                aggr a[1][0] : 60000;
+                aggr a[1][0] : 200000;
                 HV_Exit { a[RIP] <- 1; }
                 """), options, new FileSystemSourceLoader());
         assertTrue(c.diagnostics().isEmpty(), "within the raised budget: " + c.diagnostics());

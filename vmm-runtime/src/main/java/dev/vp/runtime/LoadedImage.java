@@ -52,7 +52,6 @@ final class LoadedImage {
         this.binding = binding;
         this.vcpus = binding.vcpus().size();
         this.contexts = vcpus + 1;
-        this.ringCapacity = config.ringBytes();
         for (int i = 0; i < image.probes().size(); i++) {
             ProbeImage.Probe p = image.probes().get(i);
             if (p.stackNeed() > config.nativeStackBytes()) {
@@ -67,9 +66,10 @@ final class LoadedImage {
                     textNeed, image.text().length, textNeed - image.text().length, arena.textSize()));
         }
         ProbeImage.Data d = image.data();
-        Placement placed = Placement.of(image, contexts, config.ringBytes());
+        Placement placed = Placement.of(image, contexts, config.ringBytes(), arena.data().byteSize());
         String refusal = placed.refusal(arena.data().byteSize());
         if (refusal != null) throw new ImageRefusedException(refusal);
+        ringCapacity = placed.ringBytes();
         ctxOffset = placed.ctx();
         blockOffset = placed.block();
         hostRegsOffset = placed.hostRegs();
@@ -112,7 +112,26 @@ final class LoadedImage {
      */
     record Placement(ProbeImage image, long ringBytes, long[] ctx, long[] block, long hostRegs, long contextTable,
                      long[] ring, long global, long shared, long rodata, long total) {
-        static Placement of(ProbeImage image, int contexts, long ringBytes) {
+        /**
+         * The placement in an arena of have data bytes with the biggest rings it holds, from twice the image's
+         * largest logaggr record (every context's table full; twice, so that the record fits an empty ring
+         * wherever its head is) down to minRing: a logaggr of full tables then reaches the host as it does on the
+         * interpreter, where the arena has room.
+         */
+        static Placement of(ProbeImage image, int contexts, long minRing, long have) {
+            long wanted = 0;
+            for (ProbeImage.Aggregate a : image.data().aggregates()) {
+                long entryBytes = (a.tableBytes() - Abi.AGGR_ENTRIES) / Math.max(1, a.capacity());
+                wanted = Math.max(wanted, 2 * Abi.logaggrRecordBytes(contexts, a.capacity(), entryBytes));
+            }
+            long ring = minRing;
+            while (ring < wanted) ring <<= 1;
+            Placement p = at(image, contexts, ring);
+            while (p.total() > have && p.ringBytes() > minRing) p = at(image, contexts, p.ringBytes() >> 1);
+            return p;
+        }
+
+        private static Placement at(ProbeImage image, int contexts, long ringBytes) {
             ProbeImage.Data d = image.data();
             long at = IMAGE_DATA;
             long[] ctx = new long[contexts], block = new long[contexts], ring = new long[contexts];

@@ -8,17 +8,19 @@ import dev.vp.x64.image.ImageBuilder;
 import dev.vp.x64.image.ProbeImage;
 
 /**
- * textBytes and dataBytes size the arena, mapped once (page multiples); ringBytes is each context's output ring
- * (a power of two, at least 64); nativeStackBytes bounds the machine stack one probe firing may need (the firing
+ * textBytes and dataBytes size the arena, mapped once (page multiples); ringBytes is each context's smallest output
+ * ring (a power of two, at least 64); nativeStackBytes bounds the machine stack one probe firing may need (the firing
  * runs on the caller's thread stack).
  */
 public record RuntimeConfig(long textBytes, long dataBytes, long ringBytes, long nativeStackBytes) {
     /**
-     * 2 MB of text and 8 MB of data (whole huge pages, see NativeArena), 256 KB rings, 64 KB of native stack. A
-     * ring must hold a whole logaggr record, which carries every context's table: four vCPUs and the host with 50
-     * string-keyed entries each (312 bytes an entry) need 78 KB.
+     * 2 MB of text and 32 MB of data (whole huge pages, see NativeArena), rings of at least 256 KB, 64 KB of native
+     * stack. A logaggr record carries every context's table, so a load gives the rings room for twice the image's
+     * largest one where the arena allows (LoadedImage.Placement): a string-keyed aggregate of the default 256
+     * entries on four vCPUs and the host makes a 400 KB record and 1 MB rings, and any script within the default
+     * data budget gets its full rings.
      */
-    public static final RuntimeConfig DEFAULT = new RuntimeConfig(2 << 20, 8 << 20, 256 << 10, dev.vp.x64.abi.Abi.NATIVE_STACK_BYTES);
+    public static final RuntimeConfig DEFAULT = new RuntimeConfig(2 << 20, 32 << 20, 256 << 10, dev.vp.x64.abi.Abi.NATIVE_STACK_BYTES);
 
     /**
      * What vp check and the editor report of a script's native code against this runtime (see
@@ -27,7 +29,7 @@ public record RuntimeConfig(long textBytes, long dataBytes, long ringBytes, long
      */
     public BudgetCheck.Measured measured(IrProgram program, NativeProgram code, int vcpus) {
         ProbeImage image = ImageBuilder.build(program, code);
-        String refusal = LoadedImage.Placement.of(image, vcpus + 1, ringBytes).refusal(dataBytes);
+        String refusal = LoadedImage.Placement.of(image, vcpus + 1, ringBytes, dataBytes).refusal(dataBytes);
         return ImageBuilder.measured(program, code, nativeStackBytes, refusal);
     }
 

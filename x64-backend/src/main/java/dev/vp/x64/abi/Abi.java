@@ -207,6 +207,11 @@ public final class Abi {
      * its length and type.
      */
     public static final int REC_LENGTH = 0, REC_TYPE = 4, REC_TSC = 8, REC_ID = 16, REC_ARGC = 20, REC_ARGS = 24;
+
+    /** The bytes of a REC_LOGAGGR record over contexts tables of entries entries of entryBytes each. */
+    public static long logaggrRecordBytes(int contexts, long entries, long entryBytes) {
+        return REC_ARGS + contexts * (16 + entries * entryBytes);
+    }
     public static final int REC_PAD = 0, REC_PRINTF = 1, REC_LOGAGGR = 2, REC_CANCEL = 3;
 
     // ---- Aggregate tables (per context, per aggregate; open addressing, linear probing) ----
