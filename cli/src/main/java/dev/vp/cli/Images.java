@@ -5,6 +5,7 @@ import dev.vp.x64.image.ProbeImage;
 import dev.vp.x64.image.ProbeImageException;
 import dev.vp.x64.image.ProbeImageReader;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,11 +18,15 @@ final class Images {
         return input.path() != null && input.path().toString().endsWith(".vpo");
     }
 
+    /** The file's bytes; a failure names the file (the JDK's own messages are a bare path or "Is a directory"). */
     static byte[] bytes(Path file) throws IOException {
+        if (Files.isDirectory(file)) throw new IOException(file + ": it is a directory, not a file");
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new IOException(file + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new IOException(file + ": permission denied");
         }
     }
 

@@ -58,6 +58,15 @@ class NativeCliTest {
         assertTrue(refused.err().contains("body hash (SHA-256) does not match"), refused.err());
     }
 
+    @Test void aDirectoryGivenAsAnImageIsNamed() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("folder.vpo"));
+        for (String command : List.of("disasm", "run")) {
+            CliTest.Result r = vp(command, folder.toString());
+            assertEquals(1, r.code(), r.err());
+            assertEquals("vp " + command + ": " + folder + ": it is a directory, not a file\n", r.err());
+        }
+    }
+
     @Test void runsABuiltImageAndTheInterpreterOnRequest() {
         needKvm();
         Path image = dir.resolve("hello.vpo");
