@@ -58,7 +58,7 @@ public final class VpParser {
     private List<Sexp> read(String text) {
         VpSexpLexer lexer = new VpSexpLexer(CharStreams.fromString(text));
         lexer.removeErrorListeners();
-        List<Token> tokens = balance(new ArrayList<>(lexer.getAllTokens()));
+        List<Token> tokens = balance(splitUnterminatedStrings(lexer.getAllTokens()));
         VpSexpParser parser = new VpSexpParser(new CommonTokenStream(new ListTokenSource(tokens)));
         parser.removeErrorListeners();
         parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
@@ -76,6 +76,57 @@ public final class VpParser {
             if (s != null) forms.add(s);
         }
         return forms;
+    }
+
+    /**
+     * An unterminated string runs to the end of its line, so the ')' that close its forms on that line are inside
+     * it: `(printf "tick\n))` would leave two forms open and swallow the next lines into them. The string is
+     * taken to end before the unescaped ')' (and blanks) that end its line, and those become ')' tokens, so the
+     * missing '"' is the only error (E0204, still reported at the string).
+     */
+    private static List<Token> splitUnterminatedStrings(List<? extends Token> in) {
+        List<Token> out = new ArrayList<>(in.size());
+        for (Token t : in) {
+            if (t.getType() != VpSexpLexer.UNTERMINATED_STRING) {
+                out.add(t);
+                continue;
+            }
+            String text = t.getText();
+            int end = text.length();
+            List<Integer> parens = new ArrayList<>();
+            while (end > 1) {
+                char c = text.charAt(end - 1);
+                if (c == ')' && !escaped(text, end - 1)) parens.add(end - 1);
+                else if (c != ' ' && c != '\t' && c != '\f') break;
+                end--;
+            }
+            if (parens.isEmpty()) {
+                out.add(t);
+                continue;
+            }
+            int stringEnd = parens.getLast();
+            while (stringEnd > 1 && Character.isWhitespace(text.charAt(stringEnd - 1))) stringEnd--;
+            out.add(piece(t, VpSexpLexer.UNTERMINATED_STRING, 0, stringEnd));
+            for (int k = parens.size() - 1; k >= 0; k--) out.add(piece(t, VpSexpLexer.RPAREN, parens.get(k), parens.get(k) + 1));
+        }
+        return out;
+    }
+
+    /** Whether the character at i of a string token follows an odd number of backslashes. */
+    private static boolean escaped(String text, int i) {
+        int n = 0;
+        while (i - 1 - n > 0 && text.charAt(i - 1 - n) == '\\') n++;
+        return n % 2 == 1;
+    }
+
+    /** The token for characters [from, to) of t's text (t lies on one line). */
+    private static Token piece(Token t, int type, int from, int to) {
+        CommonToken p = new CommonToken(type, t.getText().substring(from, to));
+        p.setStartIndex(t.getStartIndex() + from);
+        p.setStopIndex(t.getStartIndex() + to - 1);
+        p.setLine(t.getLine());
+        p.setCharPositionInLine(t.getCharPositionInLine() + from);
+        return p;
     }
 
     /** Reports and repairs bad characters and unbalanced or too deep parentheses (see the class comment). */
