@@ -27,8 +27,14 @@ public sealed interface Stmt extends Node {
 
     record Try(Span span, Block body, Block handler) implements Stmt {}
 
-    /** `target <- value;` adds a value to an aggregate entry or inserts a pair into a bag. */
-    record Insert(Span span, Expr target, Expr value) implements Stmt {}
+    /**
+     * `target <- value;` adds a value to an aggregate entry or inserts a pair into a bag. bagOnly is set by VP's
+     * `(baginsert B K V)`, which names a bag: the checker then refuses anything else (an undeclared name would
+     * otherwise become an implicit aggregate).
+     */
+    record Insert(Span span, Expr target, Expr value, boolean bagOnly) implements Stmt {
+        public Insert(Span span, Expr target, Expr value) { this(span, target, value, false); }
+    }
 
     record Empty(Span span) implements Stmt {}
 }

@@ -1056,6 +1056,10 @@ public final class Checker {
             bagKey(ix, bag);
             return;
         }
+        if (ins.bagOnly()) {
+            notABag(ins);
+            return;
+        }
         if (t instanceof Expr.Index ix && ix.base() instanceof Expr.Name n
                 && !(lookup(n.name()) instanceof Sym.Local) && !(lookup(n.name()) instanceof Sym.Global)) {
             aggrUpdate(ix, ins.span());
@@ -1071,6 +1075,20 @@ public final class Checker {
         Expr named = t instanceof Expr.Index ix ? ix.base() : t;
         diags.report(Code.E0418, t.span(), "`<-` adds to an aggregate (`a[k] <- v`) or inserts into a bag (`b[k] <- v`); `"
                 + named.span().text() + "` is neither" + (undeclared ? " (a keyless aggregate must be declared: `aggr " + t.span().text() + ";`)" : ""));
+    }
+
+    /** `(baginsert B K V)` whose B is not a bag: one error, with what B is instead. */
+    private void notABag(Stmt.Insert ins) {
+        Expr.Index ix = (Expr.Index) ins.target();
+        Expr.Name n = (Expr.Name) ix.base();
+        for (Expr k : ix.indices()) expr(k);
+        Sym s = lookup(n.name());
+        String what = switch (s) {
+            case null -> "is not declared: declare it with (defbag " + n.name() + " SIZE)";
+            case Sym.Aggr _ -> "is an aggregate: update it with (aggr " + n.name() + " (INT-KEYS...) (STRING-KEYS...) VALUE)";
+            default -> "is not a bag";
+        };
+        diags.report(Code.E0418, n.span(), "(baginsert BAG KEY VALUE) inserts into a bag; `" + n.name() + "` " + what);
     }
 
     private void bagKey(Expr.Index ix, Sym.Bag bag) {

@@ -353,7 +353,7 @@ final class VpBuilder {
                     Atom bag = name(args.get(0), usage, "BAG");
                     Expr key = expr(args.get(1));
                     Expr target = new Expr.Index(bag.span().to(key.span()), new Expr.Name(bag.span(), bag.text()), List.of(key));
-                    return new Stmt.Insert(f.span(), target, expr(args.get(2)));
+                    return new Stmt.Insert(f.span(), target, expr(args.get(2)), true);
                 }
                 case "<-" -> {
                     arity(args, f.span(), "(<- TARGET VALUE)", 2, 2);

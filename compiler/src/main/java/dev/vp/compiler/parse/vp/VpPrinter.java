@@ -208,7 +208,7 @@ public final class VpPrinter {
     private String insert(Stmt.Insert ins) {
         if (ins.target() instanceof Expr.Name n) return "(aggr " + n.name() + " () () " + expr(ins.value()) + ")";
         if (ins.target() instanceof Expr.Index ix && ix.base() instanceof Expr.Name n) {
-            if (bags.contains(n.name()) && ix.indices().size() == 1) {
+            if ((ins.bagOnly() || bags.contains(n.name())) && ix.indices().size() == 1) {
                 return "(baginsert " + n.name() + " " + expr(ix.indices().getFirst()) + " " + expr(ins.value()) + ")";
             }
             int split = ix.indices().size();

@@ -170,7 +170,7 @@ class VpFormsTest {
 
     @Test
     void baginsertAndBagremove() {
-        assertEquals(new Stmt.Insert(S, index(n("b"), n("VCPUID")), n("TSC")), stmt("(baginsert b VCPUID TSC)"));
+        assertEquals(new Stmt.Insert(S, index(n("b"), n("VCPUID")), n("TSC"), true), stmt("(baginsert b VCPUID TSC)"));
         assertEquals(assign(n("x"), bin(SUB, n("TSC"), index(n("b"), n("VCPUID")))), expr("(setint x (- TSC (bagremove b VCPUID)))"));
         assertEquals(new Stmt.Insert(S, index(n("b"), i(1)), i(2)), stmt("(<- (index b 1) 2)"));
     }
