@@ -1069,6 +1069,10 @@ public final class Checker {
             aggrKeyless(a, n, ins.span());
             return;
         }
+        if (t instanceof Expr.Name n && lookup(n.name()) instanceof Sym.Bag) {
+            expr(t); // a bag without its key: that is the one error (E0313), the `<-` itself is right
+            return;
+        }
         boolean undeclared = t instanceof Expr.Name n && lookup(n.name()) == null;
         if (t instanceof Expr.Index ix) for (Expr k : ix.indices()) expr(k);
         else if (!undeclared) expr(t);
