@@ -181,9 +181,20 @@ public final class BudgetCheck {
         for (int i = 0; i < ir.probes().size(); i++) {
             IrProgram.Probe p = ir.probes().get(i);
             StackBound s = StackBound.of(ir, p.function());
-            if (s.recursive()) { recursion = true; continue; }
-            deepest = Math.max(deepest, s.bytes());
             Checked.ProbeInfo info = checked.probes.get(i);
+            if (s.recursive()) {
+                recursion = true;
+                // Recursion has no static bound, but the clause's own frame is charged at every entry.
+                long entry = ir.functions().get(p.function()).frameBytes();
+                if (entry > budgets.stack()) {
+                    diags.add(withPragmaNote(new Diagnostic(Code.E0701, "clause `" + info.spec() + "` needs " + entry
+                            + " bytes of stack for its own frame, over the stack budget of " + budgets.stack() + " bytes, so"
+                            + " every firing is cancelled as it starts; raise the budget with `#pragma budget stack N` or in"
+                            + " vp.json", info.decl().spec().span()), Budgets.Kind.STACK, pragmas));
+                }
+                continue;
+            }
+            deepest = Math.max(deepest, s.bytes());
             String chain = chain(s, info);
             String figures = "clause `" + info.spec() + "` needs up to " + s.bytes() + " bytes of stack (" + chain + ")";
             Diagnostic d = s.bytes() > budgets.stack()
