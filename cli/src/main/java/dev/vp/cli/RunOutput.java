@@ -26,6 +26,8 @@ final class RunOutput implements Consumer<String> {
     private final Runnable stop;
     private volatile boolean outFailed, fileFailed, lineStart = true;
     private volatile String failure;
+    /** Output records that did not reach standard output / the -o file because an earlier write to it failed. */
+    private volatile long outLost, fileLost;
 
     /** file and fileName are null without -o. */
     RunOutput(PrintStream out, GuestStackFilter stacks, Writer file, String fileName, Runnable stop) {
@@ -45,6 +47,8 @@ final class RunOutput implements Consumer<String> {
             } else if (!text.isEmpty()) {
                 lineStart = text.endsWith("\n");
             }
+        } else {
+            outLost++;
         }
         if (file != null && !fileFailed) {
             try {
@@ -53,6 +57,8 @@ final class RunOutput implements Consumer<String> {
                 fileFailed = true;
                 fail("cannot write " + fileName + ": " + IoReasons.of(e));
             }
+        } else if (file != null) {
+            fileLost++;
         }
     }
 
@@ -87,8 +93,16 @@ final class RunOutput implements Consumer<String> {
         return new BufferedWriter(new OutputStreamWriter(file, StandardCharsets.ISO_8859_1));
     }
 
-    /** What failed, or null. */
-    String failure() { return failure; }
+    /** What failed, with the count of output records that the failed output then missed; or null. */
+    String failure() {
+        if (failure == null) return null;
+        return failure + lost(outLost, "standard output") + lost(fileLost, fileName);
+    }
+
+    private static String lost(long records, String where) {
+        if (records == 0) return "";
+        return "; " + records + (records == 1 ? " later output record was" : " later output records were") + " not written to " + where;
+    }
 
     private void fail(String why) {
         if (failure == null) failure = why + "; the run stopped there";
