@@ -17,7 +17,8 @@ import java.util.List;
  * idempotent. Any text formats, including text with syntax errors (unbalanced braces clamp at depth 0).
  * Braces in conditional code count as if only one branch of each `#if` were there (see {@link #conditional}).
  * In VP, a top-level form such as `(vprobe` that starts in column 0 stays there even when a `)` is missing
- * before it, because that is where the parser recovers (see {@link #opensTopLevelForm}).
+ * before it, because that is where the parser recovers (see {@link #opensTopLevelForm}); a `(definteger` there
+ * inside a form that its `)` closes is a local and is indented as one.
  */
 public final class ScriptFormatter {
     private ScriptFormatter() {}
@@ -31,6 +32,8 @@ public final class ScriptFormatter {
         Deque<Conditional> conditionals = new ArrayDeque<>();
         int pos = 0, n = text.length();
         SourceTokens.Token last = null;
+        boolean[] unclosed = vp ? unclosedParentheses(text, tokens) : null;
+        int outermost = -1; // the token of the '(' that opened the top-level form being read (VP)
         while (pos <= n) {
             int nl = text.indexOf('\n', pos);
             int end = nl < 0 ? n : nl;
@@ -46,7 +49,7 @@ public final class ScriptFormatter {
                     switch (text.charAt(tok.start())) {
                         case '{' -> braces++;
                         case '}' -> braces = Math.max(0, braces - 1);
-                        case '(', '[' -> parens++;
+                        case '(', '[' -> { if (parens++ == 0) outermost = t; }
                         case ')', ']' -> parens = Math.max(0, parens - 1);
                         default -> { }
                     }
@@ -54,7 +57,7 @@ public final class ScriptFormatter {
                 t++;
             }
             SourceTokens.Token spanning = last != null && last.end() > pos ? last : null;
-            if (vp && opensTopLevelForm(text, tokens, t, pos)) parens = 0;
+            if (vp && parens > 0 && opensTopLevelForm(text, tokens, t, pos, outermost >= 0 && unclosed[outermost])) parens = 0;
             String line = stripTrailing(text.substring(pos, end));
             if (spanning != null) {
                 out.append(spanning.kind() == SourceTokens.Kind.DIRECTIVE ? text.substring(pos, end).replace("\r", "") : line).append('\n');
@@ -80,15 +83,32 @@ public final class ScriptFormatter {
      * closes every form still open there, so the line keeps column 0 and the nesting starts again from it. A
      * missing `)` then does not indent the rest of the file, and the formatted text parses as the input did.
      */
-    private static boolean opensTopLevelForm(String text, List<SourceTokens.Token> tokens, int t, int pos) {
+    private static boolean opensTopLevelForm(String text, List<SourceTokens.Token> tokens, int t, int pos, boolean openFormUnclosed) {
         if (t >= tokens.size() || tokens.get(t).start() != pos || text.charAt(pos) != '(') return false;
         for (int k = t + 1; k < tokens.size(); k++) {
             SourceTokens.Token tok = tokens.get(k);
             if (tok.kind() != SourceTokens.Kind.COMMENT) {
-                return tok.kind() == SourceTokens.Kind.NAME && VpParser.TOP_LEVEL_FORMS.contains(tok.text(text));
+                if (tok.kind() != SourceTokens.Kind.NAME || !VpParser.TOP_LEVEL_FORMS.contains(tok.text(text))) return false;
+                // as in VpParser: (definteger ...) and the like declare a local in a body that its ')' closes
+                return openFormUnclosed || !VpParser.LOCAL_FORMS.contains(tok.text(text));
             }
         }
         return false;
+    }
+
+    /** Marks each '(' token that no ')' closes, matched as written (VpParser.unclosedParentheses on these tokens). */
+    private static boolean[] unclosedParentheses(String text, List<SourceTokens.Token> tokens) {
+        boolean[] unclosed = new boolean[tokens.size()];
+        Deque<Integer> open = new ArrayDeque<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            SourceTokens.Token tok = tokens.get(i);
+            if (tok.kind() != SourceTokens.Kind.PUNCT) continue;
+            char c = text.charAt(tok.start());
+            if (c == '(') open.push(i);
+            else if (c == ')' && !open.isEmpty()) open.pop();
+        }
+        for (int i : open) unclosed[i] = true;
+        return unclosed;
     }
 
     /** An open `#if`: the nesting at its start, the nesting its first branch ended with, whether all branches agree. */

@@ -58,6 +58,12 @@ class ScriptFormatterTest {
         assertEquals("(vprobe VMM1Hz\n  (setint n\n    (+ n 1)))\n; done\n", ScriptFormatter.format("(vprobe VMM1Hz\n(setint n\n(+ n 1)))\n; done", true));
     }
 
+    @Test void vpLocalInColumnZeroOfAClosedBodyIsIndentedAsALocal() {
+        // the (vprobe is closed by its last ')': (definteger x 5) is a local of its body, as VpParser reads it
+        String in = "(vprobe VMMLoad\n(definteger x 5)\n(printf \"%d\\n\" x))\n";
+        assertEquals("(vprobe VMMLoad\n  (definteger x 5)\n  (printf \"%d\\n\" x))\n", ScriptFormatter.format(in, true));
+    }
+
     @Test void vpTopLevelFormInColumnZeroStaysThereAfterAMissingParenthesis() {
         // VpParser closes the unclosed (vprobe at the next top-level form in column 0; indenting that form would
         // put it inside the first one and change the errors.

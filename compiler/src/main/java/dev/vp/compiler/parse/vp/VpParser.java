@@ -27,7 +27,8 @@ import org.antlr.v4.runtime.tree.TerminalNode;
  * only ever sees balanced, shallow lists: unbalanced parentheses are reported at the '(' and closed, a form
  * nested deeper than MAX_DEPTH is reported and dropped (ANTLR's recursive descent would overflow the stack),
  * and a '(' at the start of a line that opens a top-level form ends any form still open, so one missing ')'
- * does not swallow the rest of the file.
+ * does not swallow the rest of the file (a (definteger ...), (defstring ...) or (defvar ...) there only ends a
+ * form that no ')' closes: in a body it declares a local).
  */
 public final class VpParser {
     /**
@@ -39,6 +40,9 @@ public final class VpParser {
     /** The forms that only appear at the top level, used to resynchronise after a missing ')'. */
     public static final Set<String> TOP_LEVEL_FORMS = Set.of("version", "definteger", "defstring", "defvar", "defaggr",
             "defbag", "defun", "defproto", "vprobe", "deftype", "typedef", "memmodel");
+
+    /** The top-level forms that also declare locals inside a body. */
+    public static final Set<String> LOCAL_FORMS = Set.of("definteger", "defstring", "defvar");
 
     private final VpSpanMap map;
     private final Reporter report;
@@ -135,13 +139,20 @@ public final class VpParser {
         Deque<Token> open = new ArrayDeque<>();
         int formStart = 0;
         int skipDepth = 0;
+        boolean[] unclosed = unclosedParentheses(in);
+        int outermost = -1; // index in `in` of the '(' of the top-level form being read
         for (int i = 0; i < in.size(); i++) {
             Token t = in.get(i);
             switch (t.getType()) {
                 case VpSexpLexer.BAD_CHARS -> badCharacters(t);
                 case VpSexpLexer.LPAREN -> {
                     int depth = skipDepth > 0 ? skipDepth : open.size();
-                    if (depth > 0 && t.getCharPositionInLine() == 0 && opensTopLevelForm(in, i)) {
+                    if (depth == 0) outermost = i;
+                    // (definteger x) at the start of a line in a body whose ')' is there is a local, not the
+                    // next top-level form.
+                    if (depth > 0 && t.getCharPositionInLine() == 0 && opensTopLevelForm(in, i)
+                            && (unclosed[outermost] || !LOCAL_FORMS.contains(in.get(i + 1).getText()))) {
+                        outermost = i;
                         if (skipDepth > 0) skipDepth = 0;
                         else closeAll(open, out, "before the next top-level form on line " + span(t).line());
                     }
@@ -176,6 +187,19 @@ public final class VpParser {
         }
         closeAll(open, out, "before the end of the file");
         return out;
+    }
+
+    /** Marks each '(' that no ')' closes, matching them as written (before any repair). */
+    private static boolean[] unclosedParentheses(List<Token> in) {
+        boolean[] unclosed = new boolean[in.size()];
+        Deque<Integer> open = new ArrayDeque<>();
+        for (int i = 0; i < in.size(); i++) {
+            int type = in.get(i).getType();
+            if (type == VpSexpLexer.LPAREN) open.push(i);
+            else if (type == VpSexpLexer.RPAREN && !open.isEmpty()) open.pop();
+        }
+        for (int i : open) unclosed[i] = true;
+        return unclosed;
     }
 
     private boolean opensTopLevelForm(List<Token> in, int i) {

@@ -190,6 +190,19 @@ class VpRobustnessTest {
     }
 
     @Test
+    void aLocalAtTheStartOfALineInAClosedBodyIsALocal() {
+        Diagnostics d = parseQuietly("(vprobe VMMLoad\n(definteger x 5)\n(defstring s \"a\")\n(printf \"%d %s\\n\" x s))\n"
+                + "(defun f ()\n(defvar int y 1)\ny)\n");
+        assertEquals(List.of(), d.all());
+        // a form that only stands at the top level still ends one whose ')' went missing, even if a later ')' balances the file
+        SourceFile file = new SourceFile("t.vp", "");
+        Diagnostics missing = new Diagnostics();
+        Script s = VpParser.parse("(vprobe VMM1Hz (logint 1)\n(vprobe VMM10Hz (logint 2)))\n", (a, b) -> new Span(file, 0, 0), file, missing);
+        assertEquals(List.of(Code.E0201, Code.E0202), missing.all().stream().map(Diagnostic::code).toList());
+        assertEquals(2, s.items().size());
+    }
+
+    @Test
     void badFormsInsideABodyLeaveTheRestOfTheBody() {
         Diagnostics d = parseQuietly("(vprobe VMM1Hz (break 1) (logint ()) (setint x (while 1)) (== 1 2 3))");
         assertEquals(List.of(Code.E0208, Code.E0218, Code.E0212, Code.E0208), d.all().stream().map(Diagnostic::code).toList());
