@@ -52,7 +52,7 @@ public final class Compiler {
             budgets = applyPragmas(budgets, pragmas, diags);
             checked = Checker.check(scripts, options.target(), diags);
             if (checked.probes.isEmpty() && !diags.hasErrors()) {
-                String example = SourceFile.isVp(main.path()) ? "(vprobe VMMLoad (printf \"loaded\\n\"))" : "VMMLoad { printf(\"loaded\\n\"); }";
+                String example = checked.syntax(Span.at(main, 0)).pick("VMMLoad { printf(\"loaded\\n\"); }", "(vprobe VMMLoad (printf \"loaded\\n\"))");
                 diags.report(Code.W0501, Span.at(main, 0), "the script has no probe clauses, so it never runs; add one, e.g. `" + example + "`");
             }
             if (!diags.hasErrors()) {

@@ -149,12 +149,14 @@ public final class BudgetCheck {
             Sym.Aggr s = checked.aggrs.get(a.name());
             parts.add(new Part("aggregate `" + a.name() + "`", s == null ? null : s.span, DataLayout.aggrTableBytes(a) * vcpus,
                     a.capacity() + " entries x " + DataLayout.aggrEntryBytes(a) + " bytes per vCPU x " + vcpus + " vCPUs",
-                    "give it a smaller capacity (`aggr " + a.name() + "[" + a.intKeys() + "][" + a.strKeys() + "] : N;`)"));
+                    "give it a smaller capacity (`" + checked.syntax(s == null ? null : s.span).pick("aggr " + a.name() + "[" + a.intKeys() + "]["
+                            + a.strKeys() + "] : N;", "(defaggr " + a.name() + " " + a.intKeys() + " " + a.strKeys() + " N)") + "`)"));
         }
         for (IrProgram.Bag b : ir.bags()) {
             Sym.Bag s = checked.bags.get(b.name());
             parts.add(new Part("bag `" + b.name() + "`", s == null ? null : s.span, DataLayout.bagBytes(b),
-                    b.capacity() + " pairs x " + DataLayout.BAG_ENTRY + " bytes", "give it fewer pairs (`bag " + b.name() + "[N];`)"));
+                    b.capacity() + " pairs x " + DataLayout.BAG_ENTRY + " bytes", "give it fewer pairs (`"
+                            + checked.syntax(s == null ? null : s.span).bagDecl(b.name(), "N") + "`)"));
         }
         return parts;
     }

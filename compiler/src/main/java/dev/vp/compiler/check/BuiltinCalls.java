@@ -62,7 +62,8 @@ final class BuiltinCalls {
                             + "` is declared or updated anywhere" + Checker.hint(n.name(), c.aggregateNames()));
                 } else if (s instanceof Sym.Bag) {
                     c.diags().report(Code.E0600, a.span(), f.spelling + " takes an aggregate; `" + a.span().text() + "` is a bag, whose pairs"
-                            + " are only read by removing them (`" + a.span().text() + "[key]`)");
+                            + " are only read by removing them (`" + c.syntax(a.span()).pick(a.span().text() + "[key]",
+                                    "(bagremove " + a.span().text() + " KEY)") + "`)");
                 } else {
                     c.exprType(a);
                     c.diags().report(Code.E0600, a.span(), f.spelling + " takes an aggregate; `" + a.span().text() + "` is not one");

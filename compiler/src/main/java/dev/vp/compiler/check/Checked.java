@@ -3,7 +3,10 @@ package dev.vp.compiler.check;
 import dev.vp.compiler.ast.Decl;
 import dev.vp.compiler.ast.Expr;
 import dev.vp.compiler.lang.Domain;
+import dev.vp.compiler.source.SourceFile;
+import dev.vp.compiler.source.Span;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +37,17 @@ public final class Checked {
     public record ProbeInfo(Decl.Probe decl, String spec, Domain domain, String point, String symbol, long address,
                             long periodNs, boolean exitProbe, List<Sym.Local> params) {}
 
+    /** The language each file was read in: a script's own, which its headers share. */
+    final Map<SourceFile, Syntax> syntaxes = new HashMap<>();
+
     public Type type(Expr e) { return types.getOrDefault(e, Type.ERROR); }
+
+    /** The language a diagnostic at the span speaks: the one its file was read in. */
+    public Syntax syntax(Span span) {
+        if (span == null) return Syntax.EMMETT;
+        Syntax s = syntaxes.get(span.file());
+        return s != null ? s : Syntax.byName(span.file());
+    }
 
     void clearPass() {
         probes.clear(); types.clear(); refs.clear(); builtinCalls.clear(); fields.clear(); constants.clear(); locals.clear(); params.clear();

@@ -62,6 +62,11 @@ public final class Checker {
     /** Checks the scripts as one program: preloads first, the main script last. */
     public static Checked check(List<Script> scripts, Target target, Diagnostics diags) {
         Checker c = new Checker(target);
+        for (Script s : scripts) {
+            Syntax syntax = Syntax.of(s.language());
+            c.out.syntaxes.putIfAbsent(s.main(), syntax);
+            for (Decl item : s.items()) c.out.syntaxes.putIfAbsent(item.span().file(), syntax);
+        }
         for (Script s : scripts) c.declareTypesAndGlobals(s, diags);
         // Silent passes settle the types of implicitly declared names; the last pass reports.
         for (int pass = 0; pass < 8; pass++) {
@@ -471,7 +476,8 @@ public final class Checker {
         function = null;
         if (!(fn.returns instanceof Type.Void) && !(fn.returns instanceof Type.Error) && canComplete(f.body())) {
             Span end = new Span(f.body().span().file(), f.body().span().end() - 1, f.body().span().end());
-            diags.report(Code.W0402, end, "`" + fn.name + "` returns " + fn.returns + " but can reach its end without `return`; it then returns "
+            diags.report(Code.W0402, end, "`" + fn.name + "` returns " + fn.returns + " but can reach its end without `"
+                    + syntax(end).pick("return", "(return VALUE)") + "`; it then returns "
                     + (fn.returns instanceof Type.Str ? "\"\"" : "0"));
         }
     }
@@ -590,15 +596,19 @@ public final class Checker {
     }
 
     private void ret(Stmt.Return r) {
+        Syntax syntax = syntax(r.span());
         if (function == null) {
-            if (r.value() != null) diags.report(Code.E0407, r.value().span(), "a probe clause returns no value; use `return;` or `exit()`");
+            if (r.value() != null) diags.report(Code.E0407, r.value().span(), "a probe clause returns no value; use `"
+                    + syntax.pick("return;` or `exit()", "(return)` or `(exit)") + "`");
             return;
         }
         if (function.returns instanceof Type.Void) {
-            if (r.value() != null) diags.report(Code.E0407, r.value().span(), "`" + function.name + "` returns void, so `return` takes no value here;"
-                    + " declare it `int " + function.name + "(...)` to return one");
+            if (r.value() != null) diags.report(Code.E0407, r.value().span(), "`" + function.name + "` returns void, so `"
+                    + syntax.pick("return", "(return)") + "` takes no value here; declare it `"
+                    + syntax.pick("int " + function.name + "(...)", "(defun " + function.name + " (...) ...)") + "` to return one");
         } else if (r.value() == null) {
-            diags.report(Code.E0407, r.span(), "`" + function.name + "` returns " + function.returns + ": write `return VALUE;`");
+            diags.report(Code.E0407, r.span(), "`" + function.name + "` returns " + function.returns + ": write `"
+                    + syntax.pick("return VALUE;", "(return VALUE)") + "`");
         } else {
             assignable(function.returns, r.value(), "`" + function.name + "` returns " + function.returns);
         }
@@ -653,7 +663,8 @@ public final class Checker {
                 cond(c.cond());
                 Type a = rvalue(c.then()), b = rvalue(c.otherwise());
                 if (a instanceof Type.Str != b instanceof Type.Str && !(a instanceof Type.Error) && !(b instanceof Type.Error)) {
-                    diags.report(Code.E0400, c.span(), "both branches of `?:` must be strings or both integers");
+                    diags.report(Code.E0400, c.span(), syntax(c.span()).pick("both branches of `?:` must be strings or both integers",
+                            "the values of a `(cond ...)` must be all strings or all integers"));
                     yield Type.ERROR;
                 }
                 yield a instanceof Type.Pointer ? a : b;
@@ -727,11 +738,13 @@ public final class Checker {
                 yield Type.ERROR;
             }
             case Sym.Bag bag -> {
-                diags.report(Code.E0313, n.span(), "bag `" + bag.name + "` needs a key: `" + bag.name + "[key]`");
+                diags.report(Code.E0313, n.span(), "bag `" + bag.name + "` needs a key: `"
+                        + syntax(n.span()).pick(bag.name + "[key]", "(bagremove " + bag.name + " KEY)") + "`");
                 yield Type.ERROR;
             }
             case Sym.Function f -> {
-                diags.report(Code.E0407, n.span(), "`" + f.name + "` is a function; call it with `()`");
+                diags.report(Code.E0407, n.span(), "`" + f.name + "` is a function; call it with `"
+                        + syntax(n.span()).pick("()", "(" + f.name + " ...)") + "`");
                 yield Type.ERROR;
             }
             default -> Type.ERROR;
@@ -778,7 +791,8 @@ public final class Checker {
                     yield p.target();
                 }
                 if (!(t instanceof Type.Error))
-                    diags.report(Code.E0405, u.span(), "cannot dereference " + describe(t) + "; cast it to a pointer type first, e.g. `*(int *)addr`");
+                    diags.report(Code.E0405, u.span(), "cannot dereference " + describe(t) + "; cast it to a pointer type first, e.g. `"
+                            + syntax(u.span()).pick("*(int *)addr", "(* (cast (* int) addr))") + "`");
                 yield Type.ERROR;
             }
             case ADDR -> address(u);
@@ -814,7 +828,8 @@ public final class Checker {
         if (t instanceof Type.Error) return t;
         if (!isGuestLvalue(x)) {
             diags.report(Code.E0408, u.span(), "cannot take the address of `" + x.span().text() + "` (" + describe(t) + " in the probe's own"
-                    + " storage): only guest memory (`&p->field`) and guest symbols (`&jiffies`) have addresses");
+                    + " storage): only guest memory (`" + syntax(u.span()).pick("&p->field`) and guest symbols (`&jiffies",
+                            "(& (-> p field))`) and guest symbols (`(& jiffies)") + "`) have addresses");
             return Type.ERROR;
         }
         return new Type.Pointer(t, model);
@@ -853,7 +868,7 @@ public final class Checker {
                 }
                 default -> {
                     diags.report(Code.E0400, b.span(), "operator `" + b.op().symbol + "` does not apply to strings"
-                            + (b.op().isOrdering() ? "; use strcmp(a, b) with `==`/`!=`" : ""));
+                            + (b.op().isOrdering() ? "; use " + syntax(b.span()).pick("strcmp(a, b)", "(strcmp a b)") + " with `==`/`!=`" : ""));
                     return Type.ERROR;
                 }
             }
@@ -887,10 +902,13 @@ public final class Checker {
     private void unsignedWarning(Expr.Binary b) {
         for (Expr side : List.of(b.left(), b.right())) {
             if (side instanceof Expr.Unary u && u.op() == Expr.UnOp.NEG && u.operand() instanceof Expr.IntLit) {
-                String part = side == b.right() ? b.op().symbol + " " + u.span().text() : u.span().text() + " " + b.op().symbol;
+                Syntax syntax = syntax(b.span());
+                String op = b.op().symbol, neg = u.span().text();
+                String part = side == b.right() ? syntax.pick(op + " " + neg, "(" + op + " x " + neg + ")")
+                        : syntax.pick(neg + " " + op, "(" + op + " " + neg + " x)");
                 diags.report(Code.W0400, b.span(), "comparison with a negative number is unsigned here: every value is 64-bit unsigned, so `"
                         + part + "` compares with " + Long.toUnsignedString(-((Expr.IntLit) u.operand()).value())
-                        + "; compare with 0 or a positive bound, or test the sign bit: `(x >> 63) != 0`");
+                        + "; compare with 0 or a positive bound, or test the sign bit: `" + syntax.pick("(x >> 63) != 0", "(!= (>> x 63) 0)") + "`");
                 return;
             }
             if (side instanceof Expr.Call c && "strcmp".equals(c.name())) {
@@ -912,13 +930,14 @@ public final class Checker {
         }
         if (target instanceof Expr.Name n && lookup(n.name()) instanceof Sym.Aggr ag) {
             expr(a.value());
-            diags.report(Code.E0311, a.span(), "aggregate `" + ag.name + "` is updated with `++` or `<-`, not assigned");
+            diags.report(Code.E0311, a.span(), "aggregate `" + ag.name + "` is updated with " + updateHow(a.span(), ag.name) + ", not assigned");
             return Type.ERROR;
         }
         if (target instanceof Expr.Index i && (lookupBase(i) instanceof Sym.Aggr || lookupBase(i) instanceof Sym.Bag || lookupBase(i) == null && i.base() instanceof Expr.Name)) {
             expr(a.value());
             String op = a.op() == null ? "=" : a.op().symbol + "=";
-            diags.report(Code.E0311, a.span(), "use `" + i.span().text() + " <- value` to add to an aggregate or insert into a bag; `" + op + "` is not defined for them");
+            if (syntax(a.span()) == Syntax.VP && Syntax.head(a.span()) != null) op = Syntax.head(a.span());
+            diags.report(Code.E0311, a.span(), "use `" + insertText(i) + "` to add to an aggregate or insert into a bag; `" + op + "` is not defined for them");
             return Type.ERROR;
         }
         Type t = expr(target);
@@ -962,7 +981,8 @@ public final class Checker {
         if (isString == wasString) { decay(v, value); return; }
         diags.add(new Diagnostic(Code.E0400, "`" + g.name + "` holds " + describe(g.type) + " (from its first assignment), but this"
                 + " assigns " + describe(v) + ": all assignments to an implicitly declared variable must agree on the type;"
-                + " use another variable, or declare it (`" + (isString ? "string" : "int") + " " + g.name + ";`) to choose",
+                + " use another variable, or declare it (`" + syntax(value.span()).varDecl(isString ? Type.STRING : Type.U64, g.name, null)
+                + "`) to choose",
                 value.span()).withLabel(g.span, "`" + g.name + "` is first assigned here"));
     }
 
@@ -1020,12 +1040,12 @@ public final class Checker {
         if (t instanceof Expr.Index ix && ix.base() instanceof Expr.Name n && !(lookup(n.name()) instanceof Sym.Local)
                 && !(lookup(n.name()) instanceof Sym.Global)) {
             aggrUpdate(ix, i.span());
-            if (!i.increment()) diags.report(Code.E0311, i.span(), "aggregates only count up: use `" + ix.span().text() + "++` or `" + ix.span().text() + " <- value`");
+            if (!i.increment()) diags.report(Code.E0311, i.span(), "aggregates only count up: use " + countUp(i.span(), indexText(ix)));
             return Type.VOID;
         }
         if (t instanceof Expr.Name n && lookup(n.name()) instanceof Sym.Aggr a) {
             aggrKeyless(a, n, i.span());
-            if (!i.increment()) diags.report(Code.E0311, i.span(), "aggregates only count up: use `" + a.name + "++` or `" + a.name + " <- value`");
+            if (!i.increment()) diags.report(Code.E0311, i.span(), "aggregates only count up: use " + countUp(i.span(), a.name));
             return Type.VOID;
         }
         if (t instanceof Expr.Name n && Builtin.byName(n.name()) != null) {
@@ -1077,8 +1097,11 @@ public final class Checker {
         if (t instanceof Expr.Index ix) for (Expr k : ix.indices()) expr(k);
         else if (!undeclared) expr(t);
         Expr named = t instanceof Expr.Index ix ? ix.base() : t;
-        diags.report(Code.E0418, t.span(), "`<-` adds to an aggregate (`a[k] <- v`) or inserts into a bag (`b[k] <- v`); `"
-                + named.span().text() + "` is neither" + (undeclared ? " (a keyless aggregate must be declared: `aggr " + t.span().text() + ";`)" : ""));
+        Syntax syntax = syntax(t.span());
+        diags.report(Code.E0418, t.span(), syntax.pick("`<-` adds to an aggregate (`a[k] <- v`) or inserts into a bag (`b[k] <- v`)",
+                "`(aggr a (K...) (S...) V)` adds to an aggregate and `(baginsert b K V)` inserts into a bag") + "; `"
+                + named.span().text() + "` is neither" + (undeclared ? " (a keyless aggregate must be declared: `"
+                + syntax.pick("aggr " + t.span().text() + ";", "(defaggr " + t.span().text() + " 0 0)") + "`)" : ""));
     }
 
     /** `(baginsert B K V)` whose B is not a bag: one error, with what B is instead. */
@@ -1108,7 +1131,8 @@ public final class Checker {
     private void aggrKeyless(Sym.Aggr a, Expr.Name n, Span span) {
         out.refs.put(n, a);
         if (a.intKeys + a.strKeys != 0)
-            diags.report(Code.E0313, span, "aggregate `" + a.name + "` has " + keys(a) + ": write `" + a.name + "[...]`");
+            diags.report(Code.E0313, span, "aggregate `" + a.name + "` has " + keys(a) + ": write `"
+                    + syntax(span).pick(a.name + "[...]", "(aggr " + a.name + " (...) (...) VALUE)") + "`");
     }
 
     private void aggrUpdate(Expr.Index ix, Span span) {
@@ -1131,7 +1155,7 @@ public final class Checker {
             implicit.strKeys = strs;
         }
         if (!(s instanceof Sym.Aggr a)) {
-            diags.report(Code.E0418, n.span(), "`" + n.name() + "` is not an aggregate, so `" + ix.span().text() + "` cannot be updated");
+            diags.report(Code.E0418, n.span(), "`" + n.name() + "` is not an aggregate, so `" + indexText(ix) + "` cannot be updated");
             return;
         }
         out.refs.put(n, a);
@@ -1144,10 +1168,37 @@ public final class Checker {
     }
 
     private void writeOnly(Sym.Aggr a, Span span) {
-        Diagnostic d = new Diagnostic(Code.E0311, "aggregate `" + a.name + "` is write-only: update it with `++` or `<-`, print it with"
-                + " logaggr" + (a.declared ? "" : "; it is an aggregate because a keyed update of an undeclared name declares one;"
-                + " to read values back, declare a bag: `bag " + a.name + "[N];`"), span);
+        Diagnostic d = new Diagnostic(Code.E0311, "aggregate `" + a.name + "` is write-only: update it with " + updateHow(span, a.name)
+                + ", print it with logaggr" + (a.declared ? "" : "; it is an aggregate because a keyed update of an undeclared name declares one;"
+                + " to read values back, declare a bag: `" + syntax(span).bagDecl(a.name, "N") + "`"), span);
         diags.add(d.withLabel(a.span, a.declared ? "declared here" : "declared by this update"));
+    }
+
+    /** How an aggregate is updated, in the language of the span. */
+    private String updateHow(Span span, String aggr) {
+        return syntax(span).pick("`++` or `<-`", "`(aggr " + aggr + " (INT-KEYS...) (STRING-KEYS...) VALUE)`");
+    }
+
+    /** The two ways to count an aggregate element up: `a[k]++` or `a[k] <- value`, `(++ (index a k))` or `(<- (index a k) value)`. */
+    private String countUp(Span span, String element) {
+        return syntax(span).pick("`" + element + "++` or `" + element + " <- value`",
+                "`(++ " + element + ")` or `(<- " + element + " value)`");
+    }
+
+    /** An element of an aggregate or bag as written, in VP as (index ...): the text of an (aggr ...) form's keys is not one. */
+    private String indexText(Expr.Index ix) {
+        if (syntax(ix.span()) == Syntax.EMMETT) return ix.span().text();
+        StringBuilder sb = new StringBuilder("(index ").append(ix.base().span().text());
+        for (Expr k : ix.indices()) sb.append(' ').append(k.span().text());
+        return sb.append(')').toString();
+    }
+
+    /** Adding a value to an element: `a[k] <- value`, in VP `(<- (index a k) value)`, or for a bag `(baginsert b k value)`. */
+    private String insertText(Expr.Index ix) {
+        if (syntax(ix.span()) == Syntax.EMMETT) return ix.span().text() + " <- value";
+        if (lookupBase(ix) instanceof Sym.Bag && ix.indices().size() == 1)
+            return "(baginsert " + ix.base().span().text() + " " + ix.indices().get(0).span().text() + " value)";
+        return "(<- " + indexText(ix) + " value)";
     }
 
     private static String keys(Sym.Aggr a) {
@@ -1208,7 +1259,9 @@ public final class Checker {
         if (base instanceof Type.Error) return base;
         if (st == null) {
             diags.report(Code.E0406, m.span(), "`" + m.field() + "` needs a struct or union, but `" + m.base().span().text() + "` is " + describe(base)
-                    + (base.isInteger() ? "; cast it to a struct pointer first, e.g. `((struct task *)" + m.base().span().text() + ")->" + m.field() + "`" : ""));
+                    + (base.isInteger() ? "; cast it to a struct pointer first, e.g. `" + syntax(m.span()).pick(
+                            "((struct task *)" + m.base().span().text() + ")->" + m.field(),
+                            "(-> (cast (* (struct task)) " + m.base().span().text() + ") " + m.field() + ")") + "`" : ""));
             return Type.ERROR;
         }
         if (!st.complete) {
@@ -1225,9 +1278,14 @@ public final class Checker {
         return f.type();
     }
 
-    /** The `.` or `->` before the field name (the base's span may stop before a closing parenthesis). */
-    private static Span arrowSpan(Expr.Member m) {
+    /** The `.` or `->` before the field name (the base's span may stop before a closing parenthesis); in VP the head of `(-> p f)`. */
+    private Span arrowSpan(Expr.Member m) {
         String text = m.span().file().text();
+        if (syntax(m.span()) == Syntax.VP) {
+            String head = Syntax.head(m.span());
+            int start = m.span().start() + m.span().text().indexOf(head == null ? "(" : head);
+            return new Span(m.span().file(), start, start + (head == null ? 0 : head.length()));
+        }
         int end = m.fieldSpan().start();
         while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) end--;
         int start = end >= 2 && text.startsWith("->", end - 2) ? end - 2 : Math.max(0, end - 1);
@@ -1283,6 +1341,9 @@ public final class Checker {
             assignable(f.params.get(i), c.args().get(i), "parameter `" + f.paramNames.get(i) + "` of `" + f.name + "` is " + describe(f.params.get(i)));
         return f.returns;
     }
+
+    /** The language a diagnostic at the span speaks (Checked.syntax). */
+    Syntax syntax(Span span) { return out.syntax(span); }
 
     // Accessors for BuiltinCalls, which checks the built-in functions' arguments.
     Diagnostics diags() { return diags; }
@@ -1444,7 +1505,9 @@ public final class Checker {
 
     /** A per-vCPU variable used in a VMX clause: the fix declares it pervm (one copy for the VM). */
     private void perVcpuInHost(Sym.Global g, Span use) {
-        String decl = "pervm " + declaration(g.type, g.name) + ";";
+        // The declaration goes in the file of the variable (or of the clause), in that file's language.
+        SourceFile declFile = g.decl == null ? probe.decl().span().file() : g.decl.span().file();
+        String decl = syntax(Span.at(declFile, 0)).varDecl(g.type, g.name, "pervm");
         Diagnostic d = new Diagnostic(Code.E0509, "`" + g.name + "` is per vCPU (" + (g.implicit ? "an implicitly declared variable"
                 : "perthread") + "), and " + probe.spec() + " runs on the host without a vCPU; declare it `" + decl + "`", use);
         Decl.Var v = g.decl;
@@ -1453,22 +1516,24 @@ public final class Checker {
             int lineStart = file.offset(probe.decl().span().line(), 1);
             d = d.withFix(Fix.replace("declare `" + g.name + "` pervm", Span.at(file, lineStart), decl + "\n"));
         } else if (v.storage() == Decl.Storage.DEFAULT) {
-            d = d.withFix(Fix.replace("declare it pervm", Span.at(v.span().file(), v.span().start()), "pervm "))
+            d = d.withFix(Fix.replace("declare it pervm", Span.at(v.span().file(), storageAt(v)), "pervm "))
                     .withLabel(v.nameSpan(), "declared here");
-        } else if (v.span().text().startsWith("perthread")) {
-            d = d.withFix(Fix.replace("declare it pervm", new Span(v.span().file(), v.span().start(), v.span().start() + 9), "pervm"))
+        } else if (v.span().file().text().startsWith("perthread", storageAt(v))) {
+            d = d.withFix(Fix.replace("declare it pervm", new Span(v.span().file(), storageAt(v), storageAt(v) + 9), "pervm"))
                     .withLabel(v.nameSpan(), "declared here");
         }
         diags.add(d);
     }
 
-    /** C spelling of a declaration of a variable of this type. */
-    private static String declaration(Type t, String name) {
-        return switch (t) {
-            case Type.Str s -> "string " + name;
-            case Type.Pointer p -> p.target() + " *" + name;
-            default -> "int " + name;
-        };
+    /** Where a global's storage class is (or goes): the start of an Emmett declaration, after the head of a VP (definteger ...). */
+    private int storageAt(Decl.Var v) {
+        int at = v.span().start();
+        if (syntax(v.span()) == Syntax.EMMETT) return at;
+        String text = v.span().file().text(), head = Syntax.head(v.span());
+        if (head == null) return at;
+        at = text.indexOf(head, at) + head.length();
+        while (at < v.span().end() && Character.isWhitespace(text.charAt(at))) at++;
+        return at;
     }
 
     /** After all bodies: a VMX clause must not call a function that reads vCPU state or per-vCPU variables. */
@@ -1582,7 +1647,8 @@ public final class Checker {
         if (v == null && !(e instanceof Expr.Error)) {
             String text = e.span().text();
             if (zeroDivision != null) divisionByZero(what);
-            else diags.report(Code.E0410, e.span(), what + " must be a constant (integers, enum values, sizeof(type), casts and operators on them)"
+            else diags.report(Code.E0410, e.span(), what + " must be a constant (integers, enum values, "
+                    + syntax(e.span()).pick("sizeof(type)", "(sizeof TYPE)") + ", casts and operators on them)"
                     + (text.length() <= 40 && !text.contains("\n") ? "; `" + text + "` is not one" : ""));
         }
         return v;
