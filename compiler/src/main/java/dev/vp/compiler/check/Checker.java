@@ -1089,8 +1089,12 @@ public final class Checker {
             aggrKeyless(a, n, ins.span());
             return;
         }
-        if (t instanceof Expr.Name n && lookup(n.name()) instanceof Sym.Bag) {
-            expr(t); // a bag without its key: that is the one error (E0313), the `<-` itself is right
+        if (t instanceof Expr.Name n && lookup(n.name()) instanceof Sym.Bag bag) {
+            // A bag without its key: that is the one error (E0313), the `<-` itself is right.
+            out.refs.put(n, bag);
+            out.types.put(n, Type.ERROR);
+            diags.report(Code.E0313, n.span(), "bag `" + bag.name + "` needs a key: `"
+                    + syntax(n.span()).pick(bag.name + "[key]", "(baginsert " + bag.name + " KEY VALUE)") + "`");
             return;
         }
         boolean undeclared = t instanceof Expr.Name n && lookup(n.name()) == null;
