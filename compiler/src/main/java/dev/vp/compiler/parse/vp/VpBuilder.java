@@ -295,7 +295,8 @@ final class VpBuilder {
                     + "; " + VpProbeSpecs.EXAMPLES);
         }
         ProbeSpec spec = VpProbeSpecs.parse(a.text(), a.span(), problem ->
-                report.error(Code.E0213, a.span(), "`" + Reporter.clip(a.text()) + "` is not a probe specification: " + problem));
+                report.error(Code.E0213, a.span(), "`" + Reporter.clip(a.text()) + "` is not a probe specification: " + problem),
+                (number, problem) -> report.error(Code.E0206, number, problem));
         if (spec == null) throw new Malformed();
         return new Decl.Probe(f.span(), spec, params, new Stmt.Block(f.span(), body(f.args().subList(1, f.args().size()), false)));
     }

@@ -22,9 +22,12 @@ final class VpLiterals {
         }
     }
 
-    /** Why parseInteger refused a token, for the diagnostic. */
+    /** Whether parseInteger refuses the token only because it is too large. */
+    static boolean fitsNot(String text) { return Digits.of(text).valid() && parseInteger(text) == null; }
+
+    /** Why parseInteger refused a token, for the diagnostic (Emmett's E0104 says the same of a literal too large). */
     static String integerProblem(String text) {
-        if (Digits.of(text).valid()) return "`" + Reporter.clip(text) + "` does not fit in 64 bits";
+        if (Digits.of(text).valid()) return "`" + Reporter.clip(text) + "` does not fit in 64 bits (the largest is 0xffffffffffffffff)";
         return "`" + Reporter.clip(text) + "` is not an integer: write decimal (42), hex (0x2a) or octal (052)";
     }
 

@@ -5,6 +5,7 @@ import dev.vp.compiler.ast.ProbeSpec;
 import dev.vp.compiler.ast.ProbeSpec.Kind;
 import dev.vp.compiler.source.Span;
 import java.util.Arrays;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,11 +25,25 @@ final class VpProbeSpecs {
     private static final Pattern DOMAIN = Pattern.compile("(GUEST|VMM|VMX)([0-9]*)");
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern MODULE_SYMBOL = Pattern.compile("[A-Za-z0-9_.\\-]+![A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern NUMBER = Pattern.compile("[0-9][0-9A-Fa-fx]*");
     private static final Pattern PERIOD = Pattern.compile("([0-9][0-9A-Fa-fx]*)(sec|msec|usec)");
 
-    /** The spec, or null after telling error what is wrong (without the spec's text; the caller adds it). */
-    static ProbeSpec parse(String text, Span span, Consumer<String> error) {
+    /**
+     * The spec, or null after telling error what is wrong (without the spec's text; the caller adds it), or after
+     * telling tooLarge where a number of it is that does not fit in 64 bits (reported as an integer literal is).
+     */
+    static ProbeSpec parse(String text, Span span, Consumer<String> error, BiConsumer<Span, String> tooLarge) {
         String[] parts = text.split(":", -1);
+        // Every number of a spec is in its last part, at its start: TIMER:10msec, USEC:100, OFFSET:f:16, GUEST:0x1000.
+        String last = parts[parts.length - 1];
+        Matcher digits = NUMBER.matcher(last);
+        if (digits.lookingAt() && VpLiterals.fitsNot(digits.group())) {
+            int at = text.length() - last.length();
+            boolean exact = span.end() - span.start() == text.length() && span.text().equals(text);
+            tooLarge.accept(exact ? new Span(span.file(), span.start() + at, span.start() + at + digits.end()) : span,
+                    VpLiterals.integerProblem(digits.group()));
+            return null;
+        }
         switch (parts[0]) {
             case "USEC" -> {
                 if (parts.length != 2) return fail(error, "USEC takes a period in microseconds, as in USEC:100");
