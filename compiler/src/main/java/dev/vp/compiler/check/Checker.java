@@ -97,14 +97,14 @@ public final class Checker {
                 case Decl.MemModel m -> memModel(m);
                 case Decl.TypeDef t -> resolve(t.type());
                 case Decl.Typedef t -> {
-                    reserved(t.name(), t.nameSpan());
+                    reserved(t.name(), t.nameSpan(), "a type");
                     if (typedefs.containsKey(t.name()))
                         d.report(Code.E0301, t.nameSpan(), "typedef `" + t.name() + "` is already declared");
                     typedefs.put(t.name(), resolve(t.type()));
                 }
                 case Decl.Var v -> declareGlobal(v);
                 case Decl.Aggr a -> {
-                    if (declarable(a.name(), a.nameSpan())) {
+                    if (declarable(a.name(), a.nameSpan(), "an aggregate")) {
                         if (a.capacity() != null && a.capacity() <= 0) {
                             d.report(Code.E0316, a.span(), "an aggregate needs room for at least one entry;"
                                     + " leave the capacity out to get the default");
@@ -114,7 +114,7 @@ public final class Checker {
                     }
                 }
                 case Decl.Bag b -> {
-                    if (declarable(b.name(), b.nameSpan())) {
+                    if (declarable(b.name(), b.nameSpan(), "a bag")) {
                         if (b.size() <= 0) d.report(Code.E0315, b.span(), "a bag needs room for at least one pair");
                         out.bags.put(b.name(), new Sym.Bag(b.name(), Math.max(1, b.size()), b.nameSpan()));
                     }
@@ -140,7 +140,7 @@ public final class Checker {
     }
 
     private void declareGlobal(Decl.Var v) {
-        if (!declarable(v.name(), v.nameSpan())) return;
+        if (!declarable(v.name(), v.nameSpan(), "a global variable")) return;
         Type t = valueType(resolve(v.type()), v.type().span(), "a global variable");
         boolean perVcpu = v.storage() == Decl.Storage.DEFAULT || v.storage() == Decl.Storage.PERTHREAD;
         Sym.Global g = new Sym.Global(v.name(), t, perVcpu, v.nameSpan(), false, v);
@@ -158,7 +158,7 @@ public final class Checker {
     }
 
     private void declareFunction(Decl.Function f) {
-        reserved(f.name(), f.nameSpan());
+        reserved(f.name(), f.nameSpan(), "a function of the script");
         Type ret = resolve(f.returnType());
         if (!(ret instanceof Type.Void)) ret = valueType(ret, f.returnType().span(), "a function result");
         List<Type> ps = new ArrayList<>();
@@ -212,13 +212,27 @@ public final class Checker {
     }
 
     /** Whether a new global name can be declared: reports a reserved spelling (and declares it anyway, so its uses do not cascade). */
-    private boolean declarable(String name, Span span) {
-        reserved(name, span);
+    private boolean declarable(String name, Span span, String what) {
+        reserved(name, span, what);
         return unique(name, span);
     }
 
-    /** Names spelled entirely in capitals are reserved for built-ins (LANGUAGE.md section 3). */
-    private void reserved(String name, Span span) {
+    /**
+     * Names spelled entirely in capitals are reserved for built-ins (LANGUAGE.md section 3), and so are the names of
+     * the built-in functions (E0317). what says what the script declares with the name ("a local variable"), for the
+     * message; it is null for an implicit declaration by assignment, "an implicit aggregate" for one by a keyed update.
+     */
+    private void reserved(String name, Span span, String what) {
+        if (BuiltinFunction.byName(name) != null) {
+            diags.report(Code.E0317, span, what == null
+                    ? "`" + name + "` is a built-in function and cannot be assigned: this would declare a variable named `" + name
+                            + "`; choose another name for the variable"
+                    : what.equals("an implicit aggregate")
+                    ? "`" + name + "` is a built-in function: `" + name + "[...]` would declare an aggregate named `" + name
+                            + "`; choose another name for the aggregate"
+                    : "`" + name + "` is a built-in function, so it cannot also name " + what + "; choose another name");
+            return;
+        }
         if (!isReservedSpelling(name)) return;
         Builtin b = Builtin.byName(name);
         diags.report(Code.E0302, span, b != null
@@ -298,7 +312,7 @@ public final class Checker {
                             Long v = constantFor(en.value(), "the value of `" + en.name() + "`");
                             if (v != null) next = v;
                         }
-                        if (declarable(en.name(), en.span()))
+                        if (declarable(en.name(), en.span(), "an enum constant"))
                             enumConsts.put(en.name(), new Sym.EnumConst(en.name(), next, en.span()));
                         next++;
                     }
@@ -468,7 +482,7 @@ public final class Checker {
         for (int i = 0; i < f.params().size(); i++) {
             Decl.Param p = f.params().get(i);
             Sym.Local l = new Sym.Local(p.name(), fn.params.get(i), p.nameSpan(), -1);
-            declareLocal(l, p.nameSpan());
+            declareLocal(l, p.nameSpan(), "a parameter");
             out.params.put(p, l);
         }
         bodyBlock(f.body());
@@ -525,7 +539,7 @@ public final class Checker {
         body = p;
         loops = 0;
         scopes.push(new HashMap<>());
-        for (Sym.Local l : probe.params()) declareLocal(l, l.span);
+        for (Sym.Local l : probe.params()) declareLocal(l, l.span, "a probe parameter");
         bodyBlock(p.body());
         scopes.pop();
         out.probes.add(probe);
@@ -538,8 +552,8 @@ public final class Checker {
         else stmt(body);
     }
 
-    private void declareLocal(Sym.Local l, Span span) {
-        reserved(l.name, span);
+    private void declareLocal(Sym.Local l, Span span, String what) {
+        reserved(l.name, span, what);
         Map<String, Sym.Local> scope = scopes.peek();
         if (scope.containsKey(l.name)) {
             diags.add(new Diagnostic(Code.E0314, "`" + l.name + "` is already declared in this block", span)
@@ -591,7 +605,7 @@ public final class Checker {
             diags.report(Code.E0417, v.span(), "a storage class is only allowed on global variables");
         if (v.init() != null) assignable(t, v.init(), "`" + v.name() + "` is declared " + t);
         Sym.Local l = new Sym.Local(v.name(), t, v.nameSpan(), -1);
-        declareLocal(l, v.nameSpan());
+        declareLocal(l, v.nameSpan(), "a local variable");
         out.locals.put(v, l);
     }
 
@@ -717,6 +731,10 @@ public final class Checker {
             if (isReservedSpelling(n.name())) {
                 out.refs.put(n, new Sym.BuiltinVar(n.name(), null));
                 return Type.U64;
+            }
+            if (BuiltinFunction.byName(n.name()) != null) {
+                diags.report(Code.E0407, n.span(), "`" + n.name() + "` is a built-in function; call it with `()`");
+                return Type.ERROR;
             }
             diags.add(new Diagnostic(Code.E0300, "unknown name `" + n.name() + "`: it is never declared or assigned"
                     + hint(n.name(), visibleNames()), n.span()));
@@ -1013,7 +1031,7 @@ public final class Checker {
     }
 
     private void declareImplicit(Expr.Name n, Type t) {
-        reserved(n.name(), n.span());
+        reserved(n.name(), n.span(), null);
         Sym.Global g = out.globals.get(n.name());
         if (g == null) out.globals.put(n.name(), new Sym.Global(n.name(), t, true, n.span(), true, null));
         else g.type = t;
@@ -1150,11 +1168,11 @@ public final class Checker {
         Sym s = lookup(n.name());
         // The first keyed use declares the aggregate; later passes settle its keys again there.
         if (s == null) {
-            reserved(n.name(), n.span());
+            reserved(n.name(), n.span(), "an implicit aggregate");
             s = new Sym.Aggr(n.name(), ints, strs, 0, n.span(), false);
             out.aggrs.put(n.name(), (Sym.Aggr) s);
         } else if (s instanceof Sym.Aggr implicit && !implicit.declared && implicit.span.equals(n.span())) {
-            reserved(n.name(), n.span());
+            reserved(n.name(), n.span(), "an implicit aggregate");
             implicit.intKeys = ints;
             implicit.strKeys = strs;
         }

@@ -90,6 +90,7 @@ public enum Code {
     E0314(Severity.ERROR, "local declared twice"),
     E0315(Severity.ERROR, "empty bag"),
     E0316(Severity.ERROR, "aggregate without room"),
+    E0317(Severity.ERROR, "name of a built-in function"),
 
     // ---- E04xx: types and memory models ----
     E0400(Severity.ERROR, "type mismatch"),
