@@ -10,6 +10,7 @@ import dev.vp.compiler.diag.Code;
 import dev.vp.compiler.diag.Diagnostic;
 import dev.vp.compiler.diag.Diagnostics;
 import dev.vp.compiler.diag.Fix;
+import dev.vp.compiler.diag.TextEdit;
 import dev.vp.compiler.lang.Builtin;
 import dev.vp.compiler.lang.Domain;
 import dev.vp.compiler.source.SourceFile;
@@ -578,12 +579,12 @@ public final class Checker {
                     diags.report(Code.E0402, e.expr().span(), "`" + e.expr().span().text() + "` is " + t
                             + " in guest memory and reading it as a statement does nothing; read a field instead");
             }
-            case Stmt.If i -> { cond(i.cond()); stmt(i.then()); if (i.otherwise() != null) stmt(i.otherwise()); }
-            case Stmt.While w -> { cond(w.cond()); loops++; stmt(w.body()); loops--; }
+            case Stmt.If i -> { cond(i.cond(), 1); stmt(i.then()); if (i.otherwise() != null) stmt(i.otherwise()); }
+            case Stmt.While w -> { cond(w.cond(), 1); loops++; stmt(w.body()); loops--; }
             case Stmt.For f -> {
                 scopes.push(new HashMap<>());
                 if (f.init() != null) stmt(f.init());
-                if (f.cond() != null) cond(f.cond());
+                if (f.cond() != null) cond(f.cond(), 0);
                 if (f.step() != null) expr(f.step());
                 loops++;
                 stmt(f.body());
@@ -628,9 +629,67 @@ public final class Checker {
         }
     }
 
-    private void cond(Expr e) {
+    private void cond(Expr e) { cond(e, 0); }
+
+    /** A truth value; syntaxParens is the number of parentheses the syntax puts around it (1 for `if (c)`). */
+    private void cond(Expr e, int syntaxParens) {
         Type t = rvalue(e);
+        if (t.isInteger()) assignmentAsCondition(e, syntaxParens);
         if (t instanceof Type.Str) diags.report(Code.E0400, e.span(), "a condition must be an integer, not a string; compare with `==`");
+    }
+
+    /**
+     * gcc's -Wparentheses: a plain assignment used as a truth value (`if (x = 1)`) is most often a comparison with
+     * one `=` too few. As in gcc, parentheses of its own (`if ((x = 1))`) say it is meant, so `(c = f()) && c > 2`
+     * and `!(x = y)` pass. VP has no such parentheses: there `(= x 1)` warns and `(setint x 1)` is the deliberate
+     * spelling. Compound assignments (`x -= 1`) never warn, as in gcc.
+     */
+    private void assignmentAsCondition(Expr e, int syntaxParens) {
+        if (!(e instanceof Expr.Assign a) || a.op() != null) return;
+        Span span = a.span(), target = a.target().span(), value = a.value().span();
+        if (target.file() != span.file() || value.file() != span.file() || target.end() > value.start()) return; // inside a macro
+        String text = span.file().text();
+        String x = target.text(), v = value.text();
+        // `x == v` only where that is what the comparison would be: `x = y == 1` is not `x == y == 1`.
+        boolean simple = a.value() instanceof Expr.IntLit || a.value() instanceof Expr.Name || a.value() instanceof Expr.StrLit
+                || a.value() instanceof Expr.Call || a.value() instanceof Expr.Member || a.value() instanceof Expr.Index
+                || a.value() instanceof Expr.Unary || inVp(span);
+        if (inVp(span)) {
+            int op = skipBlanks(text, span.start() + 1);
+            if (text.charAt(span.start()) != '(' || op >= text.length() || text.charAt(op) != '=' || op + 1 >= text.length()
+                    || !Character.isWhitespace(text.charAt(op + 1))) return;
+            String set = out.types.get(a) instanceof Type.Str ? "setstr" : "setint";
+            Span opSpan = new Span(span.file(), op, op + 1);
+            diags.add(new Diagnostic(Code.W0403, "assignment used as a condition: `" + span.text() + "` stores `" + v + "` in `" + x
+                    + "` and tests the value stored; to compare, write `(== " + x + " " + v + ")`; to keep the assignment, write `("
+                    + set + " " + x + " " + v + ")`", span)
+                    .withFix(Fix.replace("compare with `==`", opSpan, "=="))
+                    .withFix(Fix.replace("keep the assignment: write `" + set + "`", opSpan, set)));
+            return;
+        }
+        int opStart = text.indexOf('=', target.end());
+        if (opStart < 0 || opStart >= value.start()
+                || !text.substring(target.end(), value.start()).replaceAll("[\\s()]", "").equals("=")) return;
+        int before = 0, after = 0;
+        for (int i = span.start() - 1; i >= 0 && (Character.isWhitespace(text.charAt(i)) || text.charAt(i) == '('); i--)
+            if (text.charAt(i) == '(') before++;
+        for (int i = span.end(); i < text.length() && (Character.isWhitespace(text.charAt(i)) || text.charAt(i) == ')'); i++)
+            if (text.charAt(i) == ')') after++;
+        if (Math.min(before, after) > syntaxParens) return;
+        diags.add(new Diagnostic(Code.W0403, "assignment used as a condition: `" + span.text() + "` stores `" + v + "` in `" + x
+                + "` and tests the value stored; to compare, write `" + (simple ? x + " == " + v : "==") + "`" + (simple ? "" : " instead of `=`")
+                + "; to keep the assignment, put it in"
+                + " parentheses: `(" + span.text() + ")`", span)
+                .withFix(Fix.replace("compare with `==`", new Span(span.file(), opStart, opStart + 1), "=="))
+                .withFix(new Fix("keep the assignment: add parentheses", List.of(
+                        new TextEdit(Span.at(span.file(), span.start()), "("), new TextEdit(Span.at(span.file(), span.end()), ")")))));
+    }
+
+    private static boolean inVp(Span span) { return SourceFile.isVp(span.file().path()); }
+
+    private static int skipBlanks(String text, int i) {
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
+        return i;
     }
 
     // ---------------------------------------------------------------- expressions
@@ -868,6 +927,10 @@ public final class Checker {
 
     private Type binary(Expr.Binary b) {
         Type l = expr(b.left()), r = expr(b.right());
+        if (b.op() == Expr.BinOp.LAND || b.op() == Expr.BinOp.LOR) {
+            if (l.isInteger()) assignmentAsCondition(b.left(), 0);
+            if (r.isInteger()) assignmentAsCondition(b.right(), 0);
+        }
         if (l instanceof Type.Void || r instanceof Type.Void) {
             diags.report(Code.E0409, (l instanceof Type.Void ? b.left() : b.right()).span(), "this expression has no value (void)");
             return Type.ERROR;

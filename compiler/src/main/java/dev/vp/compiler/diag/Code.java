@@ -159,6 +159,7 @@ public enum Code {
     W0400(Severity.WARNING, "unsigned comparison with a negative number"),
     W0401(Severity.WARNING, "ordering comparison with strcmp"),
     W0402(Severity.WARNING, "a function can end without returning its value"),
+    W0403(Severity.WARNING, "assignment used as a condition"),
     W0500(Severity.WARNING, "deprecated probe spelling"),
     W0501(Severity.WARNING, "no probe clauses"),
     W0700(Severity.WARNING, "budget nearly used"),
