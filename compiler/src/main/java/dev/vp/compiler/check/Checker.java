@@ -53,6 +53,8 @@ public final class Checker {
     private Checked.ProbeInfo probe;           // the clause being checked, or null inside a function
     private Sym.Function function;             // the function being checked, or null inside a clause
     private int loops;
+    /** Above 0 while checking code that never runs: `sizeof x`, the right of `0 && x`, the other branch of `1 ? a : b`. */
+    private int unevaluated;
     private final Map<Object, Span> vcpuUse = new IdentityHashMap<>();      // body -> first vCPU-state read
     private final Map<Object, Span> perVcpuUse = new IdentityHashMap<>();   // body -> first per-vCPU variable use
     private final Map<Object, Map<Sym.Function, Span>> callsFrom = new IdentityHashMap<>();
@@ -734,7 +736,12 @@ public final class Checker {
             case Expr.Assign a -> assign(a);
             case Expr.Conditional c -> {
                 cond(c.cond());
-                Type a = rvalue(c.then()), b = rvalue(c.otherwise());
+                Long known = quietConstant(c.cond());
+                if (known != null && known == 0) unevaluated++;
+                Type a = rvalue(c.then());
+                if (known != null) unevaluated += known == 0 ? -1 : 1;
+                Type b = rvalue(c.otherwise());
+                if (known != null && known != 0) unevaluated--;
                 if (a instanceof Type.Str != b instanceof Type.Str && !(a instanceof Type.Error) && !(b instanceof Type.Error)) {
                     diags.report(Code.E0400, c.span(), syntax(c.span()).pick("both branches of `?:` must be strings or both integers",
                             "the values of a `(cond ...)` must be all strings or all integers"));
@@ -756,7 +763,9 @@ public final class Checker {
                 yield Type.U64;
             }
             case Expr.SizeofExpr s -> {
+                unevaluated++;
                 Type t = expr(s.operand());
+                unevaluated--;
                 if (t.size() == 0 && !(t instanceof Type.Error))
                     diags.report(Code.E0400, s.span(), "sizeof needs an object in guest memory, not a " + t);
                 yield Type.U64;
@@ -926,7 +935,13 @@ public final class Checker {
     }
 
     private Type binary(Expr.Binary b) {
-        Type l = expr(b.left()), r = expr(b.right());
+        Type l = expr(b.left());
+        Long known = b.op() == Expr.BinOp.LAND || b.op() == Expr.BinOp.LOR ? quietConstant(b.left()) : null;
+        boolean skipped = known != null && (known != 0) == (b.op() == Expr.BinOp.LOR); // 0 && x, 1 || x
+        if (skipped) unevaluated++;
+        Type r = expr(b.right());
+        if (skipped) unevaluated--;
+        if (b.op() == Expr.BinOp.DIV || b.op() == Expr.BinOp.MOD) divisionByZeroWarning(b.op(), b.op().symbol, b.span(), b.left().span(), b.right());
         if (b.op() == Expr.BinOp.LAND || b.op() == Expr.BinOp.LOR) {
             if (l.isInteger()) assignmentAsCondition(b.left(), 0);
             if (r.isInteger()) assignmentAsCondition(b.right(), 0);
@@ -1043,6 +1058,7 @@ public final class Checker {
         }
         if (a.op() != null) {
             Type v = rvalue(a.value());
+            if (a.op() == Expr.BinOp.DIV || a.op() == Expr.BinOp.MOD) divisionByZeroWarning(a.op(), a.op().symbol + "=", a.span(), target.span(), a.value());
             if (v instanceof Type.Str) diags.report(Code.E0400, a.value().span(), "`" + a.op().symbol + "=` needs an integer, not a string");
             return t;
         }
@@ -1752,6 +1768,70 @@ public final class Checker {
             case Expr.Conditional c -> { unsignedWarnings(c.cond()); unsignedWarnings(c.then()); unsignedWarnings(c.otherwise()); }
             default -> { }
         }
+    }
+
+    /**
+     * gcc's -Wdiv-by-zero: `x / 0`, `x % (2 - 2)`, `x /= 0` in a body cancel every firing that reaches them. A warning, not
+     * an error (E0419 is for constants, which have no value then): the code may never run.
+     */
+    private void divisionByZeroWarning(Expr.BinOp op, String symbol, Span whole, Span left, Expr divisor) {
+        if (unevaluated > 0) return;
+        Long v = quietConstant(divisor);
+        if (v == null || v != 0) return;
+        Span at = operatorSpan(whole, left, divisor.span(), symbol);
+        String what = op == Expr.BinOp.DIV ? "division" : "modulo", text = whole.text();
+        String reached = at != null && text.length() <= 40 && !text.contains("\n") ? "`" + text + "`" : "this " + what;
+        Diagnostic d = new Diagnostic(Code.W0404, what + " by zero: every firing that reaches " + reached
+                + " is cancelled (`division-by-zero`); use a divisor that is not 0", at == null ? divisor.span() : at);
+        if (at != null && !(divisor instanceof Expr.IntLit)) d = d.withLabel(divisor.span(), "this is 0");
+        diags.add(d);
+    }
+
+    /**
+     * Where the operator `symbol` between two operands is written: between them in Emmett, at the head of the form in
+     * VP (`(/ x 0)`); null when neither (inside a macro's expansion).
+     */
+    private static Span operatorSpan(Span whole, Span left, Span right, String symbol) {
+        if (left.file() != whole.file() || right.file() != whole.file()) return null;
+        String text = whole.file().text();
+        if (left.end() <= right.start()) {
+            int i = text.indexOf(symbol, left.end());
+            if (i >= 0 && i + symbol.length() <= right.start()) return new Span(whole.file(), i, i + symbol.length());
+        }
+        if (inVp(whole) && text.charAt(whole.start()) == '(') {
+            int i = skipBlanks(text, whole.start() + 1);
+            if (text.startsWith(symbol, i) && i + symbol.length() < text.length() && Character.isWhitespace(text.charAt(i + symbol.length())))
+                return new Span(whole.file(), i, i + symbol.length());
+        }
+        return null;
+    }
+
+    /**
+     * constant() for an expression of a body, without its side effects: no diagnostics (a cast's type is resolved
+     * again), the last division by zero kept, and null when a name in it is a variable that hides an enum constant.
+     */
+    private Long quietConstant(Expr e) {
+        if (!onlyEnumNames(e)) return null;
+        Diagnostics saved = diags;
+        Expr.Binary zero = zeroDivision;
+        diags = new Diagnostics();
+        try {
+            return constant(e);
+        } finally {
+            diags = saved;
+            zeroDivision = zero;
+        }
+    }
+
+    private boolean onlyEnumNames(Expr e) {
+        return switch (e) {
+            case Expr.Name n -> lookup(n.name()) instanceof Sym.EnumConst;
+            case Expr.Unary u -> onlyEnumNames(u.operand());
+            case Expr.Binary b -> onlyEnumNames(b.left()) && onlyEnumNames(b.right());
+            case Expr.Conditional c -> onlyEnumNames(c.cond()) && onlyEnumNames(c.then()) && onlyEnumNames(c.otherwise());
+            case Expr.Cast c -> onlyEnumNames(c.operand());
+            default -> true;
+        };
     }
 
     /** Reports the division by zero constant() met last. */

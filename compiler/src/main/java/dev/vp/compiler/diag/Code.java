@@ -160,6 +160,7 @@ public enum Code {
     W0401(Severity.WARNING, "ordering comparison with strcmp"),
     W0402(Severity.WARNING, "a function can end without returning its value"),
     W0403(Severity.WARNING, "assignment used as a condition"),
+    W0404(Severity.WARNING, "division by zero"),
     W0500(Severity.WARNING, "deprecated probe spelling"),
     W0501(Severity.WARNING, "no probe clauses"),
     W0700(Severity.WARNING, "budget nearly used"),
