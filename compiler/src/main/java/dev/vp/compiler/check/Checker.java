@@ -655,7 +655,7 @@ public final class Checker {
         // `x == v` only where that is what the comparison would be: `x = y == 1` is not `x == y == 1`.
         boolean simple = a.value() instanceof Expr.IntLit || a.value() instanceof Expr.Name || a.value() instanceof Expr.StrLit
                 || a.value() instanceof Expr.Call || a.value() instanceof Expr.Member || a.value() instanceof Expr.Index
-                || a.value() instanceof Expr.Unary || inVp(span);
+                || a.value() instanceof Expr.Unary;
         if (inVp(span)) {
             int op = skipBlanks(text, span.start() + 1);
             if (text.charAt(span.start()) != '(' || op >= text.length() || text.charAt(op) != '=' || op + 1 >= text.length()
