@@ -606,7 +606,7 @@ public final class Checker {
         Type t = valueType(resolve(v.type()), v.type().span(), "a local variable");
         if (v.storage() != Decl.Storage.DEFAULT)
             diags.report(Code.E0417, v.span(), "a storage class is only allowed on global variables");
-        if (v.init() != null) assignable(t, v.init(), "`" + v.name() + "` is declared " + t);
+        if (v.init() != null) assignable(t, expr(v.init()), v.init(), "`" + v.name() + "` is declared " + t);
         Sym.Local l = new Sym.Local(v.name(), t, v.nameSpan(), -1);
         declareLocal(l, v.nameSpan(), "a local variable");
         out.locals.put(v, l);
@@ -627,7 +627,7 @@ public final class Checker {
             diags.report(Code.E0407, r.span(), "`" + function.name + "` returns " + function.returns + ": write `"
                     + syntax.pick("return VALUE;", "(return VALUE)") + "`");
         } else {
-            assignable(function.returns, r.value(), "`" + function.name + "` returns " + function.returns);
+            assignable(function.returns, expr(r.value()), r.value(), "`" + function.name + "` returns " + function.returns);
         }
     }
 
@@ -734,43 +734,50 @@ public final class Checker {
             case Expr.IncDec i -> incDec(i);
             case Expr.Binary b -> binary(b);
             case Expr.Assign a -> assign(a);
-            case Expr.Conditional c -> {
-                cond(c.cond());
-                Long known = quietConstant(c.cond());
-                if (known != null && known == 0) unevaluated++;
-                Type a = rvalue(c.then());
-                if (known != null) unevaluated += known == 0 ? -1 : 1;
-                Type b = rvalue(c.otherwise());
-                if (known != null && known != 0) unevaluated--;
-                if (a instanceof Type.Str != b instanceof Type.Str && !(a instanceof Type.Error) && !(b instanceof Type.Error)) {
-                    diags.report(Code.E0400, c.span(), syntax(c.span()).pick("both branches of `?:` must be strings or both integers",
-                            "the values of a `(cond ...)` must be all strings or all integers"));
-                    yield Type.ERROR;
-                }
-                yield a instanceof Type.Pointer ? a : b;
-            }
+            case Expr.Conditional c -> conditional(c);
             case Expr.Call c -> call(c);
             case Expr.Index i -> index(i);
             case Expr.Member m -> member(m);
             case Expr.Cast c -> cast(c);
-            case Expr.SizeofType s -> {
-                Type t = resolve(s.type());
-                if (t instanceof Type.Struct st && !st.complete)
-                    diags.report(Code.E0400, s.span(), "sizeof needs a C type with a size; " + t + " is declared nowhere with its fields");
-                else if (t.size() == 0 && !(t instanceof Type.Error))
-                    diags.report(Code.E0400, s.span(), "sizeof needs a C type with a size, not " + t);
-                out.constants.put(s, t.size());
-                yield Type.U64;
-            }
-            case Expr.SizeofExpr s -> {
-                unevaluated++;
-                Type t = expr(s.operand());
-                unevaluated--;
-                if (t.size() == 0 && !(t instanceof Type.Error))
-                    diags.report(Code.E0400, s.span(), "sizeof needs an object in guest memory, not a " + t);
-                yield Type.U64;
-            }
+            case Expr.SizeofType s -> sizeofType(s);
+            case Expr.SizeofExpr s -> sizeofExpr(s);
         };
+    }
+
+    /** `c ? a : b` (VP's `(cond ...)`): a branch that never runs on a constant condition is not evaluated for warnings. */
+    private Type conditional(Expr.Conditional c) {
+        cond(c.cond());
+        Long known = quietConstant(c.cond());
+        if (known != null && known == 0) unevaluated++;
+        Type a = rvalue(c.then());
+        if (known != null) unevaluated += known == 0 ? -1 : 1;
+        Type b = rvalue(c.otherwise());
+        if (known != null && known != 0) unevaluated--;
+        if (a instanceof Type.Str != b instanceof Type.Str && !(a instanceof Type.Error) && !(b instanceof Type.Error)) {
+            diags.report(Code.E0400, c.span(), syntax(c.span()).pick("both branches of `?:` must be strings or both integers",
+                    "the values of a `(cond ...)` must be all strings or all integers"));
+            return Type.ERROR;
+        }
+        return a instanceof Type.Pointer ? a : b;
+    }
+
+    private Type sizeofType(Expr.SizeofType s) {
+        Type t = resolve(s.type());
+        if (t instanceof Type.Struct st && !st.complete)
+            diags.report(Code.E0400, s.span(), "sizeof needs a C type with a size; " + t + " is declared nowhere with its fields");
+        else if (t.size() == 0 && !(t instanceof Type.Error))
+            diags.report(Code.E0400, s.span(), "sizeof needs a C type with a size, not " + t);
+        out.constants.put(s, t.size());
+        return Type.U64;
+    }
+
+    private Type sizeofExpr(Expr.SizeofExpr s) {
+        unevaluated++;
+        Type t = expr(s.operand());
+        unevaluated--;
+        if (t.size() == 0 && !(t instanceof Type.Error))
+            diags.report(Code.E0400, s.span(), "sizeof needs an object in guest memory, not a " + t);
+        return Type.U64;
     }
 
     private Sym lookup(String name) {
@@ -1015,6 +1022,52 @@ public final class Checker {
     }
 
     private Type assign(Expr.Assign a) {
+        Type refused = refusedAssignment(a);
+        if (refused != null) return refused;
+        Expr target = a.target();
+        Type t = expr(target);
+        if (t instanceof Type.Error) { expr(a.value()); return t; }
+        if (!(target instanceof Expr.Name)) {
+            expr(a.value());
+            diags.report(Code.E0407, target.span(), isGuestLvalue(target)
+                    ? "guest memory is read-only to probes: a probe can read the guest, never write it"
+                    : "only variables can be assigned");
+            return Type.ERROR;
+        }
+        Sym s = out.refs.get(target);
+        if (!(s instanceof Sym.Global) && !(s instanceof Sym.Local)) {
+            expr(a.value());
+            diags.report(Code.E0407, target.span(), "only variables can be assigned");
+            return Type.ERROR;
+        }
+        if (a.op() != null) return compoundAssign(a, t);
+        if (s instanceof Sym.Global g && g.implicit && !g.span.equals(target.span())) {
+            implicitAgrees(g, a.value());
+            return t;
+        }
+        assignable(t, expr(a.value()), a.value(), "`" + n(target) + "` is " + describe(t));
+        return t;
+    }
+
+    /** `x op= v` on a variable of type t. */
+    private Type compoundAssign(Expr.Assign a, Type t) {
+        if (t instanceof Type.Str) {
+            if (a.op() != Expr.BinOp.ADD) diags.report(Code.E0400, a.span(), "only `+=` applies to strings");
+            else if (!stringish(expr(a.value()))) diags.report(Code.E0400, a.value().span(), "`+=` on a string needs a string");
+            return t;
+        }
+        Type v = rvalue(a.value());
+        if (a.op() == Expr.BinOp.DIV || a.op() == Expr.BinOp.MOD) divisionByZeroWarning(a.op(), a.op().symbol + "=", a.span(), a.target().span(), a.value());
+        if (v instanceof Type.Str) diags.report(Code.E0400, a.value().span(), "`" + a.op().symbol + "=` needs an integer, not a string");
+        return t;
+    }
+
+    /**
+     * An assignment to what is no variable (a built-in variable, an aggregate, a bag entry) checked and reported,
+     * or null to check it as one; an implicit global is declared here first. Kept out of {@link #assign}, whose
+     * frame a chain `a = b = c = ...` stacks once per link.
+     */
+    private Type refusedAssignment(Expr.Assign a) {
         Expr target = a.target();
         if (target instanceof Expr.Name n && Builtin.byName(n.name()) != null) {
             expr(a.value());
@@ -1036,38 +1089,7 @@ public final class Checker {
             diags.report(Code.E0311, a.span(), "use `" + insertText(i) + "` to add to an aggregate or insert into a bag; `" + op + "` is not defined for them");
             return Type.ERROR;
         }
-        Type t = expr(target);
-        if (t instanceof Type.Error) { expr(a.value()); return t; }
-        if (!(target instanceof Expr.Name)) {
-            expr(a.value());
-            diags.report(Code.E0407, target.span(), isGuestLvalue(target)
-                    ? "guest memory is read-only to probes: a probe can read the guest, never write it"
-                    : "only variables can be assigned");
-            return Type.ERROR;
-        }
-        Sym s = out.refs.get(target);
-        if (!(s instanceof Sym.Global) && !(s instanceof Sym.Local)) {
-            expr(a.value());
-            diags.report(Code.E0407, target.span(), "only variables can be assigned");
-            return Type.ERROR;
-        }
-        if (a.op() != null && t instanceof Type.Str) {
-            if (a.op() != Expr.BinOp.ADD) diags.report(Code.E0400, a.span(), "only `+=` applies to strings");
-            else if (!stringish(expr(a.value()))) diags.report(Code.E0400, a.value().span(), "`+=` on a string needs a string");
-            return t;
-        }
-        if (a.op() != null) {
-            Type v = rvalue(a.value());
-            if (a.op() == Expr.BinOp.DIV || a.op() == Expr.BinOp.MOD) divisionByZeroWarning(a.op(), a.op().symbol + "=", a.span(), target.span(), a.value());
-            if (v instanceof Type.Str) diags.report(Code.E0400, a.value().span(), "`" + a.op().symbol + "=` needs an integer, not a string");
-            return t;
-        }
-        if (s instanceof Sym.Global g && g.implicit && !g.span.equals(target.span())) {
-            implicitAgrees(g, a.value());
-            return t;
-        }
-        assignable(t, a.value(), "`" + n(target) + "` is " + describe(t));
-        return t;
+        return null;
     }
 
     /** Every assignment to an implicitly declared variable must agree with the type its first assignment gave it. */
@@ -1116,10 +1138,11 @@ public final class Checker {
         else g.type = t;
     }
 
-    /** Checks that a value can be stored in something of type `to`. */
-    /** Checks that a value can be stored in something of type `to`; target says what that is, for the message. */
-    private void assignable(Type to, Expr value, String target) {
-        Type v = expr(value);
+    /**
+     * Checks that value, of type v, can be stored in something of type to; target says what that is, for the
+     * message. The caller computes v, so that a chain `a = b = c = ...` recurses through one frame fewer per link.
+     */
+    private void assignable(Type to, Type v, Expr value, String target) {
         if (to instanceof Type.Error || v instanceof Type.Error) return;
         if (to instanceof Type.Str) {
             if (!stringish(v)) diags.report(Code.E0400, value.span(), target + ", but this is " + describe(v)
@@ -1439,7 +1462,7 @@ public final class Checker {
             return f.returns;
         }
         for (int i = 0; i < c.args().size(); i++)
-            assignable(f.params.get(i), c.args().get(i), "parameter `" + f.paramNames.get(i) + "` of `" + f.name + "` is " + describe(f.params.get(i)));
+            assignable(f.params.get(i), expr(c.args().get(i)), c.args().get(i), "parameter `" + f.paramNames.get(i) + "` of `" + f.name + "` is " + describe(f.params.get(i)));
         return f.returns;
     }
 
