@@ -656,7 +656,7 @@ public final class Checker {
         boolean simple = a.value() instanceof Expr.IntLit || a.value() instanceof Expr.Name || a.value() instanceof Expr.StrLit
                 || a.value() instanceof Expr.Call || a.value() instanceof Expr.Member || a.value() instanceof Expr.Index
                 || a.value() instanceof Expr.Unary;
-        if (inVp(span)) {
+        if (syntax(span) == Syntax.VP) {
             int op = skipBlanks(text, span.start() + 1);
             if (text.charAt(span.start()) != '(' || op >= text.length() || text.charAt(op) != '=' || op + 1 >= text.length()
                     || !Character.isWhitespace(text.charAt(op + 1))) return;
@@ -678,16 +678,15 @@ public final class Checker {
         for (int i = span.end(); i < text.length() && (Character.isWhitespace(text.charAt(i)) || text.charAt(i) == ')'); i++)
             if (text.charAt(i) == ')') after++;
         if (Math.min(before, after) > syntaxParens) return;
-        diags.add(new Diagnostic(Code.W0403, "assignment used as a condition: `" + span.text() + "` stores `" + v + "` in `" + x
+        Diagnostic d = new Diagnostic(Code.W0403, "assignment used as a condition: `" + span.text() + "` stores `" + v + "` in `" + x
                 + "` and tests the value stored; to compare, write `" + (simple ? x + " == " + v : "==") + "`" + (simple ? "" : " instead of `=`")
                 + "; to keep the assignment, put it in"
-                + " parentheses: `(" + span.text() + ")`", span)
-                .withFix(Fix.replace("compare with `==`", new Span(span.file(), opStart, opStart + 1), "=="))
-                .withFix(new Fix("keep the assignment: add parentheses", List.of(
-                        new TextEdit(Span.at(span.file(), span.start()), "("), new TextEdit(Span.at(span.file(), span.end()), ")")))));
+                + " parentheses: `(" + span.text() + ")`", span);
+        // `==` in place of `=` is the comparison only when the value is one operand: `x = y = 1` would become `x == y = 1`
+        if (simple) d = d.withFix(Fix.replace("compare with `==`", new Span(span.file(), opStart, opStart + 1), "=="));
+        diags.add(d.withFix(new Fix("keep the assignment: add parentheses", List.of(
+                new TextEdit(Span.at(span.file(), span.start()), "("), new TextEdit(Span.at(span.file(), span.end()), ")")))));
     }
-
-    private static boolean inVp(Span span) { return SourceFile.isVp(span.file().path()); }
 
     private static int skipBlanks(String text, int i) {
         while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
@@ -808,7 +807,8 @@ public final class Checker {
                 return Type.U64;
             }
             if (BuiltinFunction.byName(n.name()) != null) {
-                diags.report(Code.E0407, n.span(), "`" + n.name() + "` is a built-in function; call it with `()`");
+                diags.report(Code.E0407, n.span(), "`" + n.name() + "` is a built-in function; call it with `"
+                        + syntax(n.span()).pick("()", "(" + n.name() + " ...)") + "`");
                 return Type.ERROR;
             }
             diags.add(new Diagnostic(Code.E0300, "unknown name `" + n.name() + "`: it is never declared or assigned"
@@ -1235,11 +1235,11 @@ public final class Checker {
         for (Expr k : ix.indices()) expr(k);
         Sym s = lookup(n.name());
         String what = switch (s) {
-            case null -> "is not declared: declare it with (defbag " + n.name() + " SIZE)";
-            case Sym.Aggr _ -> "is an aggregate: update it with (aggr " + n.name() + " (INT-KEYS...) (STRING-KEYS...) VALUE)";
+            case null -> "is not declared: declare it with `(defbag " + n.name() + " SIZE)`";
+            case Sym.Aggr _ -> "is an aggregate: update it with `(aggr " + n.name() + " (INT-KEYS...) (STRING-KEYS...) VALUE)`";
             default -> "is not a bag";
         };
-        diags.report(Code.E0418, n.span(), "(baginsert BAG KEY VALUE) inserts into a bag; `" + n.name() + "` " + what);
+        diags.report(Code.E0418, n.span(), "`(baginsert BAG KEY VALUE)` inserts into a bag; `" + n.name() + "` " + what);
     }
 
     private void bagKey(Expr.Index ix, Sym.Bag bag) {
@@ -1814,14 +1814,14 @@ public final class Checker {
      * Where the operator `symbol` between two operands is written: between them in Emmett, at the head of the form in
      * VP (`(/ x 0)`); null when neither (inside a macro's expansion).
      */
-    private static Span operatorSpan(Span whole, Span left, Span right, String symbol) {
+    private Span operatorSpan(Span whole, Span left, Span right, String symbol) {
         if (left.file() != whole.file() || right.file() != whole.file()) return null;
         String text = whole.file().text();
         if (left.end() <= right.start()) {
             int i = text.indexOf(symbol, left.end());
             if (i >= 0 && i + symbol.length() <= right.start()) return new Span(whole.file(), i, i + symbol.length());
         }
-        if (inVp(whole) && text.charAt(whole.start()) == '(') {
+        if (syntax(whole) == Syntax.VP && text.charAt(whole.start()) == '(') {
             int i = skipBlanks(text, whole.start() + 1);
             if (text.startsWith(symbol, i) && i + symbol.length() < text.length() && Character.isWhitespace(text.charAt(i + symbol.length())))
                 return new Span(whole.file(), i, i + symbol.length());

@@ -131,7 +131,7 @@ final class AstBuilder {
                     return null;
                 }
                 return malformed(c, c.getText(), "a probe specification has no negative numbers"
-                        + (segs.size() > 2 && segs.get(segs.size() - 2).name() != null
+                        + (segs.size() >= 2 && segs.get(segs.size() - 2).name() != null
                                 && segs.get(segs.size() - 2).name().equals("OFFSET")
                                 ? " (an offset counts forward from the symbol; for an address before it, write `GUEST:0x...`)"
                                 : ""));
