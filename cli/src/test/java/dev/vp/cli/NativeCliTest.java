@@ -499,7 +499,7 @@ class NativeCliTest {
             CliTest.Result r = command.equals("check") ? vp("check", "-e", big) : vp("build", "--stats", "-e", big);
             String shown = command.equals("check") ? r.out() : r.err();
             assertEquals(1, r.code(), command + ": " + shown);
-            assertTrue(shown.contains("<command line>:2:6: error[E0702]: the script's data does not fit the monitor's memory on 4 vCPUs")
+            assertTrue(shown.contains("<command line>:2:6: error[E0702]: the script's data does not fit the monitor's memory on the target's 4 vCPUs")
                     && shown.contains("(data needs ") && shown.contains("the arena has 33,554,432")
                     && shown.contains("the biggest part is aggregate `a`") && shown.contains("the data budget of 100000000 is set here"),
                     command + ": " + shown);

@@ -104,7 +104,7 @@ public final class BudgetCheck {
         Part biggest = biggest(parts(c.ir(), c.checked(), vcpus));
         Span at = biggest == null ? Span.at(c.main(), 0) : biggest.span();
         String blame = biggest == null ? "" : "; the biggest part is " + biggest.described() + "; " + biggest.smaller();
-        Diagnostic d = new Diagnostic(Code.E0702, "the script's data does not fit the monitor's memory on " + vcpus
+        Diagnostic d = new Diagnostic(Code.E0702, "the script's data does not fit the monitor's memory on the target's " + vcpus
                 + " vCPUs, so it would be refused at load (" + refusal + ")" + blame, at);
         return withPragmaNote(d, Budgets.Kind.DATA, c.pragmas());
     }
