@@ -1,6 +1,7 @@
 // A layout-level scanner over raw script text that keeps comments and directives, for the formatter and editor colouring.
 package dev.vp.compiler.format;
 
+import dev.vp.compiler.parse.vp.VpParser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -84,7 +85,7 @@ public final class SourceTokens {
                 i = lineEnd(s, i);
                 out.add(new Token(Kind.COMMENT, start, i));
             } else if (c == '"') {
-                i = quotedEnd(s, i, c);
+                i = vpStringEnd(s, i);
                 out.add(new Token(Kind.STRING, start, i));
             } else if (c == '(' || c == ')') {
                 i++;
@@ -96,6 +97,29 @@ public final class SourceTokens {
             }
         }
         return out;
+    }
+
+    /**
+     * The end of the VP string that starts at i. An unterminated one ends where VpParser ends it, before the ')'
+     * that end its line (VpParser.unterminatedStringEnd, the one rule for both): those ')' then scan as PUNCT, so
+     * the formatter's nesting is the parser's.
+     */
+    private static int vpStringEnd(String s, int i) {
+        int end = quotedEnd(s, i, '"');
+        if (closed(s, i, end)) return end;
+        // the lexer's unterminated string stops at a carriage return too
+        int lineEnd = i + 1;
+        while (lineEnd < end && s.charAt(lineEnd) != '\r') lineEnd += s.charAt(lineEnd) == '\\' && lineEnd + 1 < end && s.charAt(lineEnd + 1) != '\r' ? 2 : 1;
+        int stringEnd = VpParser.unterminatedStringEnd(s, i, lineEnd);
+        return stringEnd < lineEnd ? stringEnd : end;
+    }
+
+    /** Whether the quoted literal [start, end) ends in its unescaped closing quote. */
+    private static boolean closed(String s, int start, int end) {
+        if (end - start < 2 || s.charAt(end - 1) != s.charAt(start)) return false;
+        int backslashes = 0;
+        while (end - 2 - backslashes > start && s.charAt(end - 2 - backslashes) == '\\') backslashes++;
+        return backslashes % 2 == 0;
     }
 
     private static int lineEnd(String s, int i) {

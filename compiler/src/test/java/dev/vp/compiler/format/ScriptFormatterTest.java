@@ -74,6 +74,23 @@ class ScriptFormatterTest {
                 TestTarget.diags(TestTarget.compile("e.vp", out)));
     }
 
+    @Test void vpParenthesesAfterAnUnterminatedStringCloseFormsAsTheParserReadsThem() {
+        // VpParser ends an unterminated string before the ')' that end its line, so (printf "x\n) is closed and
+        // the (vprobe stays open until its last ')': (definteger g) is a local of its body, (setint g 1)) ends it.
+        String in = "(vprobe VMMLoad\n  (printf \"x\\n)\n(definteger g)\n  (setint g 1))\n";
+        String out = ScriptFormatter.format(in, true);
+        assertEquals("(vprobe VMMLoad\n  (printf \"x\\n)\n  (definteger g)\n  (setint g 1))\n", out);
+        assertEquals(out, ScriptFormatter.format(out, true));
+        String diags = TestTarget.diags(TestTarget.compile("e.vp", in));
+        assertEquals(diags, TestTarget.diags(TestTarget.compile("e.vp", out)));
+        assertEquals(1, diags.lines().count(), diags); // only the missing '"' (E0204)
+        // a ')' the string escapes, and CRLF line ends, as the parser reads them
+        assertEquals("(vprobe VMMLoad\n  (printf \"x\\)\n    (setint g 1))\n",
+                ScriptFormatter.format("(vprobe VMMLoad\n(printf \"x\\)\n(setint g 1))\n", true));
+        assertEquals("(vprobe VMMLoad\n  (printf \"x\\n) )\n(vprobe VMM1Hz)\n",
+                ScriptFormatter.format("(vprobe VMMLoad\r\n(printf \"x\\n) )\r\n  (vprobe VMM1Hz)\r\n", true));
+    }
+
     @Test void idempotentOnScriptsAndGarbage() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("src/test/resources/scripts"))) {
             for (Path p : files.toList()) {

@@ -85,41 +85,50 @@ public final class VpParser {
     /**
      * An unterminated string runs to the end of its line, so the ')' that close its forms on that line are inside
      * it: `(printf "tick\n))` would leave two forms open and swallow the next lines into them. The string is
-     * taken to end before the unescaped ')' (and blanks) that end its line, and those become ')' tokens, so the
-     * missing '"' is the only error (E0204, still reported at the string).
+     * taken to end before the unescaped ')' (and blanks) that end its line (see {@link #unterminatedStringEnd}),
+     * and those become ')' tokens, so the missing '"' is the only error (E0204, still reported at the string).
      */
     private static List<Token> splitUnterminatedStrings(List<? extends Token> in) {
         List<Token> out = new ArrayList<>(in.size());
         for (Token t : in) {
-            if (t.getType() != VpSexpLexer.UNTERMINATED_STRING) {
-                out.add(t);
-                continue;
-            }
             String text = t.getText();
-            int end = text.length();
-            List<Integer> parens = new ArrayList<>();
-            while (end > 1) {
-                char c = text.charAt(end - 1);
-                if (c == ')' && !escaped(text, end - 1)) parens.add(end - 1);
-                else if (c != ' ' && c != '\t' && c != '\f') break;
-                end--;
-            }
-            if (parens.isEmpty()) {
+            int stringEnd = t.getType() == VpSexpLexer.UNTERMINATED_STRING ? unterminatedStringEnd(text, 0, text.length()) : text.length();
+            if (stringEnd == text.length()) {
                 out.add(t);
                 continue;
             }
-            int stringEnd = parens.getLast();
-            while (stringEnd > 1 && Character.isWhitespace(text.charAt(stringEnd - 1))) stringEnd--;
             out.add(piece(t, VpSexpLexer.UNTERMINATED_STRING, 0, stringEnd));
-            for (int k = parens.size() - 1; k >= 0; k--) out.add(piece(t, VpSexpLexer.RPAREN, parens.get(k), parens.get(k) + 1));
+            for (int k = stringEnd; k < text.length(); k++) {
+                if (text.charAt(k) == ')') out.add(piece(t, VpSexpLexer.RPAREN, k, k + 1));
+            }
         }
         return out;
     }
 
-    /** Whether the character at i of a string token follows an odd number of backslashes. */
-    private static boolean escaped(String text, int i) {
+    /**
+     * Where an unterminated string ends, the one rule for the parser and for the formatter (SourceTokens): the
+     * characters [start, end) are what the lexer reads as the string (its '"' up to the end of its line, without
+     * the line break); the string ends before the unescaped ')' and the blanks that end them, and before the
+     * whitespace ahead of the first of those ')'. What follows the result up to end is only ')' and whitespace.
+     * Returns end when no unescaped ')' ends the line.
+     */
+    public static int unterminatedStringEnd(CharSequence text, int start, int end) {
+        int firstParen = -1;
+        for (int i = end; i > start + 1; i--) {
+            char c = text.charAt(i - 1);
+            if (c == ')' && !escaped(text, start, i - 1)) firstParen = i - 1;
+            else if (c != ' ' && c != '\t' && c != '\f') break;
+        }
+        if (firstParen < 0) return end;
+        int stringEnd = firstParen;
+        while (stringEnd > start + 1 && Character.isWhitespace(text.charAt(stringEnd - 1))) stringEnd--;
+        return stringEnd;
+    }
+
+    /** Whether the character at i of a string that starts (its '"') at start follows an odd number of backslashes. */
+    private static boolean escaped(CharSequence text, int start, int i) {
         int n = 0;
-        while (i - 1 - n > 0 && text.charAt(i - 1 - n) == '\\') n++;
+        while (i - 1 - n > start && text.charAt(i - 1 - n) == '\\') n++;
         return n % 2 == 1;
     }
 
