@@ -49,7 +49,7 @@ public final class Compiler {
         try {
             for (SourceFile preload : options.preloads()) scripts.add(parse(preload, options, loader, diags, files, null, typeNames(scripts)));
             scripts.add(parse(main, options, loader, diags, files, pragmas, typeNames(scripts)));
-            budgets = applyPragmas(budgets, pragmas, diags);
+            budgets = applyPragmas(budgets, pragmas);
             checked = Checker.check(scripts, options.target(), diags);
             if (checked.probes.isEmpty() && !diags.hasErrors()) {
                 String example = checked.syntax(Span.at(main, 0)).pick("VMMLoad { printf(\"loaded\\n\"); }", "(vprobe VMMLoad (printf \"loaded\\n\"))");
@@ -90,16 +90,13 @@ public final class Compiler {
         return EmmettParser.parse(pre.text(), pre.map()::span, file, diags, typeNames);
     }
 
-    /** The budgets with the script's pragmas applied; a value out of its kind's range is an error and is not applied. */
-    private static Budgets applyPragmas(Budgets base, List<Pragma> pragmas, Diagnostics diags) {
+    /**
+     * The budgets with the script's pragmas applied. The preprocessor keeps only pragmas of a known kind with a value
+     * in its range (one out of it is E0012 there, at the value), so every one applies; the last of a kind wins.
+     */
+    private static Budgets applyPragmas(Budgets base, List<Pragma> pragmas) {
         Map<Budgets.Kind, Long> set = new EnumMap<>(Budgets.Kind.class);
-        for (Pragma p : pragmas) {
-            Budgets.Kind k = Budgets.Kind.byKeyword(p.kind());
-            if (k == null) continue;
-            String invalid = Budgets.invalidValue(k, p.value());
-            if (invalid != null) diags.error(Code.E0012, p.span(), invalid);
-            else set.put(k, p.value());
-        }
+        for (Pragma p : pragmas) set.put(Budgets.Kind.byKeyword(p.kind()), p.value());
         return base.overriddenBy(set);
     }
 

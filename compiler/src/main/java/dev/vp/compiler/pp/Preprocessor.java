@@ -549,33 +549,34 @@ public final class Preprocessor {
                 return;
             }
             String kind = line.substring(k, kEnd);
+            // The kind first: an unknown one is ignored whatever follows it (a newer vp may know it).
+            Budgets.Kind known = Budgets.Kind.byKeyword(kind);
+            if (known == null) {
+                report(Code.W0002, line.span(k, kEnd), "unknown budget kind " + kind + " is ignored; the kinds are "
+                        + String.join(", ", Budgets.Kind.keywords()) + " (clauses is another name for probes)");
+                return;
+            }
             if (vEnd == v) {
                 report(Code.E0012, line.span(v, Math.min(v + 1, line.length())), "#pragma budget " + kind + " needs a value" + usage);
                 return;
             }
             String digits = line.substring(v, vEnd);
+            if (!digits.matches("-?[0-9]+|0[xX][0-9a-fA-F]+")) {
+                report(Code.E0012, line.span(v, vEnd), "budget value " + digits + " is not a non-negative integer" + usage);
+                return;
+            }
             long value;
             try {
                 value = digits.startsWith("0x") || digits.startsWith("0X") ? Long.parseLong(digits.substring(2), 16) : Long.parseLong(digits);
             } catch (NumberFormatException ex) {
-                value = -1;
+                value = -1; // past 64 bits: out of every kind's range
             }
-            if (value < 0 && digits.matches("[0-9]+|0[xX][0-9a-fA-F]+")) {
-                Budgets.Kind known = Budgets.Kind.byKeyword(kind);
-                report(Code.E0012, line.span(v, vEnd), "budget value " + digits + " is too large" + (known == null ? usage
-                        : ": the " + kind + " budget must be between " + known.min() + " and " + known.max()));
-                return;
-            }
-            if (value < 0) {
-                report(Code.E0012, line.span(v, vEnd), "budget value " + digits + " is not a non-negative integer" + usage);
+            // Every value out of the kind's range (negative, 0, past 64 bits) gets the one error, at the value as written.
+            if (Budgets.invalidValue(known, value) != null) {
+                report(Code.E0012, line.span(v, vEnd), Budgets.outOfRange(known, digits));
                 return;
             }
             extraText(line, vEnd, "pragma budget");
-            if (Budgets.Kind.byKeyword(kind) == null) {
-                report(Code.W0002, line.span(k, kEnd), "unknown budget kind " + kind + " is ignored; the kinds are "
-                        + String.join(", ", Budgets.Kind.keywords()) + " (clauses is another name for probes)");
-                return;
-            }
             pragmas.add(new Pragma(kind, value, at));
         }
 

@@ -92,7 +92,12 @@ public record Budgets(long code, long data, long probes, long stack, long fuel, 
     /** Why a value cannot be a budget of this kind (for the caller's diagnostic), or null when it can. */
     public static String invalidValue(Kind kind, long value) {
         if (value >= kind.min && value <= kind.max) return null;
-        return "the " + kind.keyword + " budget (" + kind.description + ") must be between " + kind.min + " and " + kind.max + ", not " + value;
+        return outOfRange(kind, Long.toString(value));
+    }
+
+    /** The one wording of a budget value out of its kind's range; written is the value as the script spells it. */
+    public static String outOfRange(Kind kind, String written) {
+        return "the " + kind.keyword + " budget (" + kind.description + ") must be between " + kind.min + " and " + kind.max + ", not " + written;
     }
 
     /**
