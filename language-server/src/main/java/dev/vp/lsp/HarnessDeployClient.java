@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * The editor's deploy and reset commands over the harness's deploy protocol: builds the .vpo in-process, opens
  * the output stream first (so Load output is not missed), then loads. One stream per server stays open and
  * keeps forwarding output after the command returns; a deploy to another address replaces it. Probe output and
- * summaries are bytes (one char per byte); the editor shows text, so they are decoded as UTF-8 here (each record on
- * its own; a malformed sequence shows as U+FFFD).
+ * summaries are bytes (one char per byte); the editor shows text, so they are decoded as UTF-8 here, the stream as
+ * one (a character split over two records shows whole; a malformed sequence shows as U+FFFD).
  */
 final class HarnessDeployClient implements DeployClient {
     private Thread stream;
@@ -55,16 +55,23 @@ final class HarnessDeployClient implements DeployClient {
         // Why the stream could not be opened (no harness there, a wrong token): the deploy's error, not probe output.
         var refused = new java.util.concurrent.atomic.AtomicReference<String>();
         streamAddress = address;
+        // One decoder for the stream: a UTF-8 character split over two records shows whole, as on a terminal.
+        var utf8 = new ByteChars.Utf8Stream();
         stream = Thread.ofPlatform().daemon(true).name("vp-lsp-output").start(() -> {
             try {
-                client.streamOutput(opened::countDown, bytes -> output.accept(ByteChars.decodeUtf8(bytes)));
+                client.streamOutput(opened::countDown, bytes -> {
+                    String text = utf8.decode(bytes);
+                    if (!text.isEmpty()) output.accept(text);
+                });
+                String rest = utf8.finish();
+                if (!rest.isEmpty()) output.accept(rest);
             } catch (IOException e) {
                 if (opened.getCount() > 0) {
                     refused.set(e.getMessage());
                     opened.countDown();
                     return;
                 }
-                output.accept("vp: the output stream from " + address + " ended: " + e.getMessage() + "\n");
+                output.accept(utf8.finish() + "vp: the output stream from " + address + " ended: " + e.getMessage() + "\n");
             }
         });
         try {

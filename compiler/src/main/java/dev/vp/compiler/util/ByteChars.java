@@ -2,7 +2,9 @@
 package dev.vp.compiler.util;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
@@ -67,6 +69,37 @@ public final class ByteChars {
                     .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(raw)).toString();
         } catch (CharacterCodingException e) {
             throw new IllegalStateException(e); // REPLACE never throws
+        }
+    }
+
+    /**
+     * Output that arrives in pieces (records, one char per byte) decoded as one UTF-8 stream, as a terminal decodes
+     * it: a character whose bytes are split over two pieces shows whole, and a malformed sequence shows as U+FFFD.
+     * One per stream; not for several threads.
+     */
+    public static final class Utf8Stream {
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        private byte[] pending = new byte[0];
+
+        /** The text these bytes complete; the bytes of a character still incomplete wait for the next piece. */
+        public String decode(String bytes) { return run(bytes, false); }
+
+        /** What still waits, as U+FFFD: for when the stream ends inside a character. */
+        public String finish() { return run("", true); }
+
+        private String run(String bytes, boolean end) {
+            byte[] raw = bytes.getBytes(StandardCharsets.ISO_8859_1);
+            ByteBuffer in = ByteBuffer.allocate(pending.length + raw.length).put(pending).put(raw).flip();
+            CharBuffer out = CharBuffer.allocate(in.remaining() + 1);
+            decoder.decode(in, out, end);
+            if (end) {
+                decoder.flush(out);
+                decoder.reset();
+            }
+            pending = new byte[in.remaining()];
+            in.get(pending);
+            return out.flip().toString();
         }
     }
 }
