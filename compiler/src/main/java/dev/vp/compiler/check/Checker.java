@@ -1045,8 +1045,25 @@ public final class Checker {
             implicitAgrees(g, a.value());
             return t;
         }
-        assignable(t, expr(a.value()), a.value(), "`" + n(target) + "` is " + describe(t));
+        Type v = expr(a.value());
+        if (!setFormAgrees(a, v)) return t;
+        assignable(t, v, a.value(), "`" + n(target) + "` is " + describe(t));
         return t;
+    }
+
+    /**
+     * VP's `(setint X E)` sets an integer and `(setstr X E)` a string: a value of the other kind is one error that
+     * names the form to use (the variable's own kind is then assignable's to check). False when it reported.
+     */
+    private boolean setFormAgrees(Expr.Assign a, Type v) {
+        if (syntax(a.span()) != Syntax.VP || v instanceof Type.Error) return true;
+        String head = Syntax.head(a.span());
+        boolean string = stringish(v);
+        if (!("setint".equals(head) && string || "setstr".equals(head) && !string)) return true;
+        String other = string ? "setstr" : "setint";
+        diags.report(Code.E0400, a.value().span(), "`" + head + "` sets " + (string ? "an integer" : "a string") + ", but this is "
+                + describe(v) + "; write `(" + other + " " + n(a.target()) + " " + a.value().span().text() + ")`");
+        return false;
     }
 
     /** `x op= v` on a variable of type t. */
