@@ -81,7 +81,7 @@ public sealed interface Insn {
     /** s = the guest's frame-pointer stack, formatted GUEST_0x..._0x... Cancels never: stops at a bad frame. */
     record GuestStack(Loc loc, int dst) implements Insn {}
 
-    /** s = excname() or excdesc() of the cancellation being handled (empty outside a catch block). */
+    /** s = excname() or excdesc() of the latest cancellation caught in this firing (empty before the first; docs/language.md). */
     record ExcInfo(Loc loc, int dst, boolean description) implements Insn {}
 
     /**
