@@ -498,6 +498,33 @@ async function vpScript() {
   await screenshot('20-vp-deploy');
 }
 
+/** A snippet is offered by its prefix, inserted with its defaults, and what it inserts compiles. */
+async function snippetInEditor() {
+  await check('the count snippet inserts a script that compiles', async () => {
+    await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+    await runCommand('File: New Untitled Text File');
+    await page.locator('.tab.active', { hasText: 'Untitled' }).first().waitFor({ timeout: 10000 });
+    await runCommand('Change Language Mode');
+    await page.locator('.quick-input-widget input').fill('Emmett');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Emmett' }).first().click();
+    await page.locator('[id="status.editor.mode"]', { hasText: 'Emmett' }).waitFor({ timeout: 10000 });
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.type('count');
+    await page.keyboard.press('Control+Space');
+    const row = page.locator('.suggest-widget .monaco-list-row')
+      .filter({ has: page.locator('.codicon-symbol-snippet') }).filter({ hasText: 'count' }).first();
+    await waitFor('the snippet among the suggestions', 20000, async () => (await row.count()) > 0);
+    await row.click();
+    await page.keyboard.press('Escape');
+    const text = () => page.locator('.monaco-editor .view-lines').first().innerText();
+    await waitFor('the snippet in the editor', 10000, async () => /logaggr\(exits\);/.test((await text()).replace(/\u00a0/g, ' ')));
+    await clearToasts();
+    await runCommand('vp: Compile');
+    await toast(/Compiled Untitled-\d+: code [\d,]+ of [\d,]+ bytes/, 30000);
+  });
+  await screenshot('22-snippet');
+}
+
 /** An untitled buffer switched to Emmett compiles too: the server gets untitled: documents. */
 async function untitledScript() {
   await check('Compile of an untitled buffer in Emmett mode', async () => {
@@ -665,6 +692,7 @@ async function main() {
       await vpScript();
     }
     await untitledScript();
+    await snippetInEditor();
     timings.push(['language server checks', Date.now() - t0]);
   } else {
     log('language-server checks are off; VP_E2E_LSP=1 turns them on once `vp lsp` exists');
