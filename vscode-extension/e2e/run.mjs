@@ -498,17 +498,22 @@ async function vpScript() {
   await screenshot('20-vp-deploy');
 }
 
+/** A new untitled buffer in Emmett mode, with the cursor in it. */
+async function newEmmettBuffer() {
+  await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+  await runCommand('File: New Untitled Text File');
+  await page.locator('.tab.active', { hasText: 'Untitled' }).first().waitFor({ timeout: 10000 });
+  await runCommand('Change Language Mode');
+  await page.locator('.quick-input-widget input').fill('Emmett');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Emmett' }).first().click();
+  await page.locator('[id="status.editor.mode"]', { hasText: 'Emmett' }).waitFor({ timeout: 10000 });
+  await page.locator('.monaco-editor .view-lines').first().click();
+}
+
 /** A snippet is offered by its prefix, inserted with its defaults, and what it inserts compiles. */
 async function snippetInEditor() {
   await check('the count snippet inserts a script that compiles', async () => {
-    await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
-    await runCommand('File: New Untitled Text File');
-    await page.locator('.tab.active', { hasText: 'Untitled' }).first().waitFor({ timeout: 10000 });
-    await runCommand('Change Language Mode');
-    await page.locator('.quick-input-widget input').fill('Emmett');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Emmett' }).first().click();
-    await page.locator('[id="status.editor.mode"]', { hasText: 'Emmett' }).waitFor({ timeout: 10000 });
-    await page.locator('.monaco-editor .view-lines').first().click();
+    await newEmmettBuffer();
     await page.keyboard.type('count');
     await page.keyboard.press('Control+Space');
     const row = page.locator('.suggest-widget .monaco-list-row')
@@ -528,15 +533,7 @@ async function snippetInEditor() {
 /** An untitled buffer switched to Emmett compiles too: the server gets untitled: documents. */
 async function untitledScript() {
   await check('Compile of an untitled buffer in Emmett mode', async () => {
-    await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
-    await runCommand('File: New Untitled Text File');
-    await page.locator('.tab.active', { hasText: 'Untitled' }).first().waitFor({ timeout: 10000 });
-    await runCommand('Change Language Mode');
-    const input = page.locator('.quick-input-widget input');
-    await input.fill('Emmett');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Emmett' }).first().click();
-    await page.locator('[id="status.editor.mode"]', { hasText: 'Emmett' }).waitFor({ timeout: 10000 });
-    await page.locator('.monaco-editor .view-lines').first().click();
+    await newEmmettBuffer();
     await page.keyboard.insertText(DEPLOY_EMT);
     await clearToasts();
     await runCommand('vp: Compile');
