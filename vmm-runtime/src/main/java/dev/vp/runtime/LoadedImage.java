@@ -121,8 +121,7 @@ final class LoadedImage {
         static Placement of(ProbeImage image, int contexts, long minRing, long have) {
             long wanted = 0;
             for (ProbeImage.Aggregate a : image.data().aggregates()) {
-                long entryBytes = (a.tableBytes() - Abi.AGGR_ENTRIES) / Math.max(1, a.capacity());
-                wanted = Math.max(wanted, 2 * Abi.logaggrRecordBytes(contexts, a.capacity(), entryBytes));
+                wanted = Math.max(wanted, 2 * Abi.logaggrRecordBytes(contexts, a.capacity(), OutputConsumer.entryBytes(a)));
             }
             long ring = minRing;
             while (ring < wanted) ring <<= 1;

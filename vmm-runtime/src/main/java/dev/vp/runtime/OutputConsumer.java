@@ -1,6 +1,7 @@
 // The host side of the output rings: drains every context's ring, merges by TSC, formats, and feeds the sinks.
 package dev.vp.runtime;
 
+import dev.vp.compiler.ir.DataLayout;
 import dev.vp.compiler.output.AggregatePrinter;
 import dev.vp.compiler.output.AggregateTable;
 import dev.vp.compiler.output.FormatSpec;
@@ -209,7 +210,7 @@ final class OutputConsumer {
     }
 
     static long entryBytes(ProbeImage.Aggregate a) {
-        return Abi.ENTRY_KEYS + 8L * a.intKeys() + 256L * a.strKeys();
+        return DataLayout.aggrEntryBytes(a.intKeys(), a.strKeys());
     }
 
     /** A NUL-terminated byte string of at most max bytes (one char per byte). */

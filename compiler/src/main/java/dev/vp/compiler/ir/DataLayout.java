@@ -17,8 +17,11 @@ public final class DataLayout {
 
     public static long globalBytes(IrProgram.Global g) { return g.string() ? STRING_BYTES : 8; }
 
-    public static long aggrEntryBytes(IrProgram.Aggr a) {
-        return AGGR_ENTRY_HEADER + 8L * a.intKeys() + (long) STRING_BYTES * a.strKeys();
+    public static long aggrEntryBytes(IrProgram.Aggr a) { return aggrEntryBytes(a.intKeys(), a.strKeys()); }
+
+    /** An entry of an aggregate with these keys, in every engine and in a .vpo image's tables. */
+    public static long aggrEntryBytes(int intKeys, int strKeys) {
+        return AGGR_ENTRY_HEADER + 8L * intKeys + (long) STRING_BYTES * strKeys;
     }
 
     public static long aggrTableBytes(IrProgram.Aggr a) { return AGGR_TABLE_HEADER + aggrEntryBytes(a) * a.capacity(); }

@@ -105,8 +105,7 @@ public final class ProbeImageValidator {
                         + MAX_KEYS + " of each are allowed");
             }
             if (a.capacity() < 1) throw new ProbeImageException(field + " capacity is " + a.capacity() + ": it must be at least 1");
-            long expected = DataLayout.AGGR_TABLE_HEADER + (DataLayout.AGGR_ENTRY_HEADER + 8L * a.intKeys()
-                    + (long) DataLayout.STRING_BYTES * a.strKeys()) * a.capacity();
+            long expected = DataLayout.AGGR_TABLE_HEADER + DataLayout.aggrEntryBytes(a.intKeys(), a.strKeys()) * a.capacity();
             if (a.tableBytes() != expected) {
                 throw new ProbeImageException(field + " table size is " + Long.toUnsignedString(a.tableBytes()) + " but " + a.capacity()
                         + " entries of " + a.intKeys() + " integer and " + a.strKeys() + " string keys take " + expected);
