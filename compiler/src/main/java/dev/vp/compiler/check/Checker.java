@@ -1672,9 +1672,7 @@ public final class Checker {
         if (syntax(v.span()) == Syntax.EMMETT) return at;
         String text = v.span().file().text(), head = Syntax.head(v.span());
         if (head == null) return at;
-        at = text.indexOf(head, at) + head.length();
-        while (at < v.span().end() && Character.isWhitespace(text.charAt(at))) at++;
-        return at;
+        return Math.min(skipBlanks(text, text.indexOf(head, at) + head.length()), v.span().end());
     }
 
     /** After all bodies: a VMX clause must not call a function that reads vCPU state or per-vCPU variables. */

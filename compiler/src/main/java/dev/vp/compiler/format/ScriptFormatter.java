@@ -96,19 +96,13 @@ public final class ScriptFormatter {
         return false;
     }
 
-    /** Marks each '(' token that no ')' closes, matched as written (VpParser.unclosedParentheses on these tokens). */
+    /** Marks each '(' token that no ')' closes, as the parser does (VpParser.unclosedParentheses). */
     private static boolean[] unclosedParentheses(String text, List<SourceTokens.Token> tokens) {
-        boolean[] unclosed = new boolean[tokens.size()];
-        Deque<Integer> open = new ArrayDeque<>();
-        for (int i = 0; i < tokens.size(); i++) {
-            SourceTokens.Token tok = tokens.get(i);
-            if (tok.kind() != SourceTokens.Kind.PUNCT) continue;
-            char c = text.charAt(tok.start());
-            if (c == '(') open.push(i);
-            else if (c == ')' && !open.isEmpty()) open.pop();
-        }
-        for (int i : open) unclosed[i] = true;
-        return unclosed;
+        return VpParser.unclosedParentheses(tokens.size(), i -> isPunct(text, tokens.get(i), '('), i -> isPunct(text, tokens.get(i), ')'));
+    }
+
+    private static boolean isPunct(String text, SourceTokens.Token tok, char c) {
+        return tok.kind() == SourceTokens.Kind.PUNCT && text.charAt(tok.start()) == c;
     }
 
     /** An open `#if`: the nesting at its start, the nesting its first branch ended with, whether all branches agree. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonToken;
@@ -200,12 +201,20 @@ public final class VpParser {
 
     /** Marks each '(' that no ')' closes, matching them as written (before any repair). */
     private static boolean[] unclosedParentheses(List<Token> in) {
-        boolean[] unclosed = new boolean[in.size()];
+        return unclosedParentheses(in.size(), i -> in.get(i).getType() == VpSexpLexer.LPAREN, i -> in.get(i).getType() == VpSexpLexer.RPAREN);
+    }
+
+    /**
+     * Marks each of count tokens that opens a form no later token closes, matched as written (before any repair):
+     * the one rule for the parser and for the formatter, which decide with it whether a column-0 local form
+     * ((definteger x)) ends the form it is in.
+     */
+    public static boolean[] unclosedParentheses(int count, IntPredicate opens, IntPredicate closes) {
+        boolean[] unclosed = new boolean[count];
         Deque<Integer> open = new ArrayDeque<>();
-        for (int i = 0; i < in.size(); i++) {
-            int type = in.get(i).getType();
-            if (type == VpSexpLexer.LPAREN) open.push(i);
-            else if (type == VpSexpLexer.RPAREN && !open.isEmpty()) open.pop();
+        for (int i = 0; i < count; i++) {
+            if (opens.test(i)) open.push(i);
+            else if (closes.test(i) && !open.isEmpty()) open.pop();
         }
         for (int i : open) unclosed[i] = true;
         return unclosed;
